@@ -1,0 +1,11 @@
+# The API image: the Python package only; the SPA is served by the web (nginx) image.
+FROM python:3.11-slim AS api
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY backend ./backend
+COPY migrations ./migrations
+RUN pip install . && useradd --system --uid 10001 siaga && mkdir -p /app/var && chown siaga /app/var
+USER siaga
+EXPOSE 8000
+CMD ["sh", "-c", "siaga migrate && siaga serve --host 0.0.0.0 --port 8000 --workers ${SIAGA_WORKERS:-2}"]

@@ -1,0 +1,72 @@
+# The two README commands are `make run` and `make test`; everything else is a helper.
+# Each step is a file target, so a second `make run` skips what is already done.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
+
+.DEFAULT_GOAL := help
+.PHONY: help run test setup frontend migrate seed lint typecheck test-backend test-frontend \
+	openapi fuzz clean
+
+help:
+	@echo "make run   - set everything up and serve API + SPA on http://$(HOST):$(PORT)"
+	@echo "make test  - set everything up and run every test, linter and type check"
+	@echo "make openapi - regenerate frontend/openapi.json and the SPA's typed client"
+
+$(BIN)/siaga: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+setup: $(BIN)/siaga frontend/node_modules/.package-lock.json
+
+frontend: frontend/dist/index.html
+
+migrate: $(BIN)/siaga
+	$(BIN)/siaga migrate
+
+# Loads the demo only into an empty database: never touches data you created.
+seed: migrate
+	$(BIN)/siaga seed demo --if-empty
+
+run: setup frontend seed
+	$(BIN)/siaga serve --host $(HOST) --port $(PORT)
+
+lint: $(BIN)/siaga
+	$(BIN)/ruff check backend tests migrations bench
+	$(BIN)/ruff format --check backend tests migrations bench
+
+typecheck: $(BIN)/siaga
+	$(BIN)/mypy
+
+test-backend: $(BIN)/siaga
+	$(BIN)/pytest
+
+test-frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run check:api && npm run typecheck && npm test
+
+test: setup lint typecheck test-backend test-frontend
+
+fuzz: $(BIN)/siaga
+	$(BIN)/pytest -m fuzz
+
+openapi: $(BIN)/siaga
+	$(BIN)/siaga openapi > frontend/openapi.json
+	cd frontend && npm run gen:api
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from siaga.agencies import service
+from siaga.agencies.schemas import AgencyPage, AgencyRead, AgencyTypeRead
+from siaga.core.deps import DbSession
+from siaga.core.errors import responses
+from siaga.core.pagination import Pagination
+from siaga.core.params import CodePath, RegionCodeQuery
+
+router = APIRouter(tags=["agencies"])
+
+TypeQuery = Annotated[
+    str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$", description="Agency type code")
+]
+
+
+@router.get("/agencies", name="list", response_model=AgencyPage, responses=responses(422))
+async def list_agencies(
+    session: DbSession,
+    page: Pagination,
+    region: RegionCodeQuery = None,
+    type: TypeQuery = None,
+) -> AgencyPage:
+    """List regional agencies, filtered by region and agency type."""
+    return await service.list_agencies(session, page, region=region, type_code=type)
+
+
+@router.get("/agencies/{code}", name="get", response_model=AgencyRead, responses=responses(404))
+async def get_agency(session: DbSession, code: CodePath) -> AgencyRead:
+    """One agency by its code, such as `64.72.kesbangpol`."""
+    return await service.get_agency(session, code)
+
+
+@router.get("/agency-types", name="list_types", response_model=list[AgencyTypeRead])
+async def list_agency_types(session: DbSession) -> list[AgencyTypeRead]:
+    """Every agency type that indicators can be assigned to."""
+    return await service.list_agency_types(session)

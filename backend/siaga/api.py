@@ -1,0 +1,23 @@
+"""The one list of routers mounted under /api/v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from siaga.agencies.router import router as agencies_router
+from siaga.frameworks.router import router as frameworks_router
+from siaga.health.router import router as health_router
+from siaga.periods.router import router as periods_router
+from siaga.regions.router import router as regions_router
+
+API_PREFIX = "/api/v1"
+
+api_router = APIRouter()
+for _router in (
+    health_router,
+    regions_router,
+    agencies_router,
+    frameworks_router,
+    periods_router,
+):
+    api_router.include_router(_router)

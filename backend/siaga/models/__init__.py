@@ -1,0 +1,60 @@
+"""All tables, imported here so Alembic and the application see one complete metadata."""
+
+from siaga.models.agency import Agency, AgencyType
+from siaga.models.audit import AuditEvent
+from siaga.models.base import Base
+from siaga.models.framework import (
+    AnswerType,
+    CategoryThreshold,
+    Dimension,
+    Framework,
+    Indicator,
+    LevelRubric,
+)
+from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
+from siaga.models.period import Period, PeriodState
+from siaga.models.region import Region, RegionBoundary, RegionLevel
+from siaga.models.submission import (
+    EvidenceBlob,
+    EvidenceFile,
+    Review,
+    ReviewDecision,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+)
+from siaga.models.user import ApiKey, AuthSession, LoginAttempt, Role, User
+
+__all__ = [
+    "Agency",
+    "AgencyType",
+    "AnswerType",
+    "ApiKey",
+    "AuditEvent",
+    "AuthSession",
+    "Base",
+    "CategoryThreshold",
+    "Dimension",
+    "EvidenceBlob",
+    "EvidenceFile",
+    "Framework",
+    "ImportBatch",
+    "ImportKind",
+    "ImportRowError",
+    "ImportStatus",
+    "Indicator",
+    "LevelRubric",
+    "LoginAttempt",
+    "Period",
+    "PeriodState",
+    "Region",
+    "RegionBoundary",
+    "RegionLevel",
+    "Review",
+    "ReviewDecision",
+    "Role",
+    "Submission",
+    "SubmissionStatus",
+    "SubmissionVersion",
+    "User",
+]

@@ -1,0 +1,77 @@
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, NavLink, Outlet, useLocation } from "react-router";
+import { LanguageSwitch } from "./LanguageSwitch";
+
+const NAV = [
+  { to: "/", key: "nav.home", end: true },
+  { to: "/wilayah", key: "nav.regions", end: false },
+  { to: "/kerangka", key: "nav.frameworks", end: false },
+  { to: "/periode", key: "nav.periods", end: false },
+] as const;
+
+// After an in-app navigation, move focus to the main region so keyboard and
+// screen-reader users start at the new page, as after a full page load.
+function useFocusMainOnNavigate() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus({ preventScroll: false });
+  }, [pathname]);
+}
+
+export function Layout() {
+  const { t } = useTranslation();
+  useFocusMainOnNavigate();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <header className="site-header">
+        <div className="container header-inner">
+          <Link to="/" className="brand">
+            <span className="brand-name">{t("app.name")}</span>
+            <span className="brand-subtitle">{t("app.subtitle")}</span>
+          </Link>
+          <LanguageSwitch />
+        </div>
+        <nav className="site-nav" aria-label={t("nav.label")}>
+          <ul className="container nav-list">
+            {NAV.map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end={item.end}>
+                  {t(item.key)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="container main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <div className="container">
+          <p>{t("app.footer")}</p>
+          <p>
+            <a href="/api/v1/docs">{t("app.apiDocs")}</a>
+          </p>
+        </div>
+      </footer>
+    </div>
+  );
+}
+
+/** Sets document.title to "<page> · Siaga" in the current language. */
+export function usePageTitle(title: string | undefined) {
+  const { t } = useTranslation();
+  const app = t("app.name");
+  useEffect(() => {
+    document.title = title ? `${title} · ${app}` : app;
+  }, [title, app]);
+}

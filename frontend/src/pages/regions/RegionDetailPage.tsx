@@ -1,0 +1,171 @@
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { useState } from "react";
+import { PAGE_SIZE, useAgencies, useRegion, useRegions } from "../../api/queries";
+import { usePageTitle } from "../../components/Layout";
+import { Pager } from "../../components/Pager";
+import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
+import { levelLabel } from "../../components/labels";
+import { formatNumber } from "../../format";
+
+export function RegionDetailPage() {
+  const { code = "" } = useParams();
+  const { t, i18n } = useTranslation();
+  const region = useRegion(code);
+  usePageTitle(region.data?.name ?? code);
+
+  return (
+    <section aria-labelledby="region-title">
+      <p className="breadcrumb no-print">
+        <Link to="/wilayah">‹ {t("region.backToList")}</Link>
+      </p>
+      {region.isPending ? (
+        <>
+          <h1 id="region-title" className="mono">{code}</h1>
+          <Loading />
+        </>
+      ) : region.isError ? (
+        <>
+          <h1 id="region-title" className="mono">{code}</h1>
+          <ErrorMessage error={region.error} onRetry={() => void region.refetch()} />
+        </>
+      ) : (
+        <>
+          <h1 id="region-title">
+            {region.data.name} <span className="muted mono">{region.data.code}</span>
+          </h1>
+          <dl className="details" aria-label={t("region.details")}>
+            <div>
+              <dt>{t("region.code")}</dt>
+              <dd className="mono">{region.data.code}</dd>
+            </div>
+            <div>
+              <dt>{t("region.level")}</dt>
+              <dd>{levelLabel(t, region.data.level)}</dd>
+            </div>
+            <div>
+              <dt>{t("region.parent")}</dt>
+              <dd>
+                {region.data.parent_code ? (
+                  <Link to={`/wilayah/${encodeURIComponent(region.data.parent_code)}`}>
+                    {region.data.parent_name ?? region.data.parent_code}
+                  </Link>
+                ) : (
+                  t("common.none")
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>{t("region.bpsCode")}</dt>
+              <dd className="mono">{region.data.bps_code ?? t("common.none")}</dd>
+            </div>
+            <div>
+              <dt>{t("region.childrenCount")}</dt>
+              <dd>{formatNumber(region.data.children_count, i18n.language)}</dd>
+            </div>
+            <div>
+              <dt>{t("region.agenciesCount")}</dt>
+              <dd>{formatNumber(region.data.agencies_count, i18n.language)}</dd>
+            </div>
+          </dl>
+          {region.data.children_count > 0 ? <ChildRegions key={`children-${region.data.code}`} code={region.data.code} /> : null}
+          <Agencies key={`agencies-${region.data.code}`} code={region.data.code} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function ChildRegions({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const [offset, setOffset] = useState(0);
+  const children = useRegions({ parent: code, offset });
+  return (
+    <section aria-labelledby="children-title">
+      <h2 id="children-title">{t("region.children")}</h2>
+      {children.isPending ? (
+        <Loading />
+      ) : children.isError ? (
+        <ErrorMessage error={children.error} onRetry={() => void children.refetch()} />
+      ) : children.data.items.length === 0 ? (
+        <Empty>{t("region.childrenEmpty")}</Empty>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">{t("region.children")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("regions.code")}</th>
+                  <th scope="col">{t("regions.name")}</th>
+                  <th scope="col">{t("regions.level")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {children.data.items.map((child) => (
+                  <tr key={child.code}>
+                    <td className="mono">
+                      <Link to={`/wilayah/${encodeURIComponent(child.code)}`}>{child.code}</Link>
+                    </td>
+                    <td>
+                      <Link to={`/wilayah/${encodeURIComponent(child.code)}`}>{child.name}</Link>
+                    </td>
+                    <td>{levelLabel(t, child.level)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {children.data.total > PAGE_SIZE ? (
+            <Pager total={children.data.total} limit={children.data.limit} offset={offset} onChange={setOffset} />
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Agencies({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const [offset, setOffset] = useState(0);
+  const agencies = useAgencies(code, offset);
+  return (
+    <section aria-labelledby="agencies-title">
+      <h2 id="agencies-title">{t("region.agencies")}</h2>
+      {agencies.isPending ? (
+        <Loading />
+      ) : agencies.isError ? (
+        <ErrorMessage error={agencies.error} onRetry={() => void agencies.refetch()} />
+      ) : agencies.data.items.length === 0 ? (
+        <Empty>{t("region.agenciesEmpty")}</Empty>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">{t("region.agencies")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("region.agencyCode")}</th>
+                  <th scope="col">{t("region.agencyName")}</th>
+                  <th scope="col">{t("region.agencyType")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {agencies.data.items.map((agency) => (
+                  <tr key={agency.code}>
+                    <td className="mono">{agency.code}</td>
+                    <td>{agency.name}</td>
+                    <td>{agency.type_name}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {agencies.data.total > PAGE_SIZE ? (
+            <Pager total={agencies.data.total} limit={agencies.data.limit} offset={offset} onChange={setOffset} />
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
