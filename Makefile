@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
-	frontend/index.html frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
+	frontend/index.html frontend/vite.config.ts frontend/package.json frontend/tsconfig*.json
 
 .DEFAULT_GOAL := help
 .PHONY: help run test setup frontend migrate seed lint typecheck test-backend test-frontend \
@@ -59,7 +59,8 @@ test-backend: $(BIN)/siaga
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm run check:api && npm run typecheck && npm test
 
-test: setup lint typecheck test-backend test-frontend
+# The backend suite runs last so its summary line closes the output CI reads.
+test: setup lint typecheck test-frontend test-backend
 
 fuzz: $(BIN)/siaga
 	$(BIN)/pytest -m fuzz

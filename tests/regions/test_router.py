@@ -68,6 +68,8 @@ class TestListRegions:
             ("KALIMANTAN", ["63", "64"]),
             ("64.7", ["64.72"]),  # code prefix
             ("kota", ["63.71", "64.72"]),
+            ("%", []),  # LIKE wildcards are searched for literally
+            ("_", []),
         ],
     )
     async def test_search(

@@ -151,5 +151,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` entry of a route: each listed status documented with the error shape."""
-    return {code: {"model": ErrorResponse} for code in codes}
+    """The `responses=` entry of a route: each listed status documented with the error shape.
+
+    422 is always included: FastAPI would otherwise document its own validation body,
+    which this application never sends.
+    """
+    return {code: {"model": ErrorResponse} for code in sorted({*codes, 422})}

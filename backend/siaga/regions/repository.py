@@ -45,10 +45,10 @@ async def list_regions(
     if parent_code is not None:
         stmt = stmt.where(_Parent.code == parent_code)
     if query:
-        pattern = f"%{query.lower()}%"
+        # autoescape: a search for "%" or "_" means those characters, not wildcards.
         stmt = stmt.where(
             or_(
-                func.lower(Region.name).like(pattern),
+                func.lower(Region.name).contains(query.lower(), autoescape=True),
                 Region.code.startswith(query, autoescape=True),
             )
         )
