@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -9,6 +9,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from siaga.models import Role, User
+from tests.fixtures.auth import bearer, create_session_token
 from tests.fixtures.client import bind_app_to, build_app, http_client
 from tests.fixtures.db import (
     POSTGRES_URL_ENV,
@@ -21,6 +23,7 @@ from tests.fixtures.db import (
     rolled_back_connection,
     session_on,
 )
+from tests.fixtures.factories import create_user
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -84,7 +87,37 @@ async def session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def client(app: FastAPI, connection: AsyncConnection) -> AsyncIterator[httpx.AsyncClient]:
+async def anon_client(
+    app: FastAPI, connection: AsyncConnection
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with no credentials."""
     bind_app_to(app, connection)
     async with http_client(app) as client:
         yield client
+
+
+@pytest.fixture
+async def admin_user(session: AsyncSession) -> User:
+    return await create_user(session, username="admin.nasional", role=Role.ADMIN)
+
+
+@pytest.fixture
+async def client(
+    app: FastAPI, connection: AsyncConnection, session: AsyncSession, admin_user: User
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client signed in as a national administrator (sees and may do everything)."""
+    token = await create_session_token(session, admin_user, app.state.settings)
+    bind_app_to(app, connection)
+    async with http_client(app) as client:
+        client.headers.update(bearer(token))
+        yield client
+
+
+@pytest.fixture
+def login_as(app: FastAPI, session: AsyncSession) -> Callable[[User], Awaitable[dict[str, str]]]:
+    """Headers that authenticate as `user` (a fresh session token)."""
+
+    async def headers(user: User) -> dict[str, str]:
+        return bearer(await create_session_token(session, user, app.state.settings))
+
+    return headers

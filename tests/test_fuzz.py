@@ -30,8 +30,9 @@ from sqlalchemy.pool import NullPool
 from siaga.core.database import create_sessionmaker
 from siaga.core.migrations import upgrade
 from siaga.core.settings import normalise_database_url
-from siaga.models import PeriodState, RegionLevel
-from tests.fixtures.client import build_app
+from siaga.models import PeriodState, RegionLevel, Role
+from tests.fixtures.auth import bearer, create_session_token
+from tests.fixtures.client import build_app, settings_for
 from tests.fixtures.db import run_in_thread
 from tests.fixtures.factories import (
     create_agency,
@@ -39,6 +40,7 @@ from tests.fixtures.factories import (
     create_framework,
     create_period,
     create_region,
+    create_user,
 )
 
 pytestmark = pytest.mark.fuzz
@@ -51,16 +53,17 @@ CHECKS = [
 ]
 
 
-async def _populate(url: str) -> None:
+async def _populate(url: str) -> str:
     engine = create_async_engine(url, poolclass=NullPool)
     try:
         async with async_sessionmaker(engine)() as session, session.begin():
-            await _seed(session)
+            return await _seed(session)
     finally:
         await engine.dispose()
 
 
-async def _seed(session: AsyncSession) -> None:
+async def _seed(session: AsyncSession) -> str:
+    """Reference data and a national administrator; returns the administrator's token."""
     province = await create_region(session, code="64", name="Kalimantan Timur")
     city = await create_region(
         session, code="64.72", name="Kota Samarinda", parent=province, level=RegionLevel.CITY
@@ -76,9 +79,13 @@ async def _seed(session: AsyncSession) -> None:
         end_date=date(2023, 12, 31),
         state=PeriodState.OPEN,
     )
+    # A national administrator may call every operation, so the fuzzer reaches the code
+    # behind authorization instead of stopping at 401/403.
+    admin = await create_user(session, username="fuzz-admin-zz", role=Role.ADMIN)
+    return await create_session_token(session, admin, settings_for("sqlite://"))
 
 
-def _fuzz_app() -> FastAPI:
+def _fuzz_app() -> tuple[FastAPI, str]:
     """The app on a migrated, lightly populated SQLite file of its own.
 
     Built at import time because `schema.parametrize()` needs the document to create
@@ -89,16 +96,17 @@ def _fuzz_app() -> FastAPI:
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     url = normalise_database_url(f"sqlite:///{directory / 'siaga.db'}")
     run_in_thread(upgrade, url)
-    run_in_thread(lambda: asyncio.run(_populate(url)))
+    token: str = run_in_thread(lambda: asyncio.run(_populate(url)))
     app = build_app(url)
     # Schemathesis drives the app from its own event loop thread; without a pool no
     # connection outlives the request that opened it.
     app.state.engine = create_async_engine(url, poolclass=NullPool)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
-    return app
+    return app, token
 
 
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _fuzz_app())
+_app, _token = _fuzz_app()
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _app)
 
 
 @schema.parametrize()
@@ -110,4 +118,4 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", _fuzz_app())
     suppress_health_check=list(HealthCheck),
 )
 def test_api(case: schemathesis.Case) -> None:
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=CHECKS, headers=bearer(_token))

@@ -5,19 +5,29 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from siaga.agencies.router import router as agencies_router
+from siaga.apikeys.router import router as api_keys_router
+from siaga.audit.router import router as audit_router
+from siaga.auth.router import router as auth_router
 from siaga.frameworks.router import router as frameworks_router
 from siaga.health.router import router as health_router
 from siaga.periods.router import router as periods_router
 from siaga.regions.router import router as regions_router
+from siaga.submissions.router import router as submissions_router
+from siaga.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
 
 api_router = APIRouter()
 for _router in (
     health_router,
+    auth_router,
     regions_router,
     agencies_router,
     frameworks_router,
     periods_router,
+    submissions_router,
+    users_router,
+    api_keys_router,
+    audit_router,
 ):
     api_router.include_router(_router)

@@ -6,7 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,8 +19,10 @@ from siaga.core.settings import get_settings
 app = typer.Typer(help="Siaga: kesiapan pemerintah daerah mendukung Pemilu.", no_args_is_help=True)
 seed_app = typer.Typer(help="Load data sets.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+apikeys_app = typer.Typer(help="Manage API keys for other systems.", no_args_is_help=True)
 app.add_typer(seed_app, name="seed")
 app.add_typer(users_app, name="users")
+app.add_typer(apikeys_app, name="apikeys")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -102,6 +104,21 @@ def seed_demo(
     console.print(f"Demo password (SIAGA_DEMO_PASSWORD): [bold]{settings.demo_password}[/bold]")
 
 
+def _fail(exc: Exception) -> NoReturn:
+    from siaga.core.errors import AppError
+
+    if isinstance(exc, AppError):
+        err_console.print(f"[red]{exc.message}[/red]")
+        for detail in exc.details:
+            err_console.print(f"  - {detail}")
+    else:
+        err_console.print(f"[red]{exc}[/red]")
+    raise typer.Exit(code=1) from exc
+
+
+CLI_ACTOR_LABEL = "cli"
+
+
 @users_app.command("create")
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name")],
@@ -117,34 +134,178 @@ def users_create(
     ] = None,
 ) -> None:
     """Create a user account with a role and a scope."""
+    from pydantic import ValidationError
+
+    from siaga.audit.service import Actor
     from siaga.core.errors import AppError
-    from siaga.users.service import UserSpec, create_user
+    from siaga.users.schemas import UserCreate
+    from siaga.users.service import create_user
 
     if password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-
-    async def work(session: AsyncSession) -> Any:
-        return await create_user(
-            session,
-            UserSpec(
-                username=username,
-                role=role,
-                region_code=region,
-                agency_code=agency,
-                full_name=full_name,
-                password=password or "",
-            ),
-            actor_label="cli",
+    try:
+        data = UserCreate(
+            username=username,
+            role=role,  # validated by pydantic
+            region=region,
+            agency=agency,
+            full_name=full_name,
+            password=password or "",
         )
+        user = _run_in_session(
+            lambda s: create_user(s, data, scope=None, actor=Actor(CLI_ACTOR_LABEL))
+        )
+    except (AppError, ValidationError) as exc:
+        _fail(exc)
+    console.print(f"[green]User {user.username!r} created with role {user.role}.[/green]")
+
+
+@users_app.command("list")
+def users_list(
+    role: Annotated[str | None, typer.Option(help="Only this role")] = None,
+    region: Annotated[str | None, typer.Option(help="Only users scoped to this region")] = None,
+) -> None:
+    """List user accounts."""
+    from siaga.core.pagination import PageParams
+    from siaga.models import Role
+    from siaga.users.service import list_users
+
+    page = _run_in_session(
+        lambda s: list_users(
+            s,
+            PageParams(limit=500, offset=0),
+            scope=None,
+            role=Role(role) if role else None,
+            region=region,
+            active=None,
+            q=None,
+        )
+    )
+    table = Table("username", "role", "region", "agency", "active", "last login")
+    for u in page.items:
+        table.add_row(
+            u.username,
+            u.role,
+            u.region_code or "(nasional)",
+            u.agency_code or "",
+            "ya" if u.is_active else "tidak",
+            u.last_login_at.isoformat(timespec="minutes") if u.last_login_at else "",
+        )
+    console.print(table)
+    console.print(f"{page.total} users (first {len(page.items)} shown)")
+
+
+def _update_user(username: str, **changes: Any) -> None:
+    from siaga.audit.service import Actor
+    from siaga.core.errors import AppError
+    from siaga.users.schemas import UserUpdate
+    from siaga.users.service import update_user
 
     try:
-        user = _run_in_session(work)
+        _run_in_session(
+            lambda s: update_user(
+                s, username, UserUpdate(**changes), scope=None, actor=Actor(CLI_ACTOR_LABEL)
+            )
+        )
     except AppError as exc:
-        err_console.print(f"[red]{exc.message}[/red]")
-        for detail in exc.details:
-            err_console.print(f"  - {detail}")
-        raise typer.Exit(code=1) from exc
-    console.print(f"[green]User {user.username!r} created with role {user.role}.[/green]")
+        _fail(exc)
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Disable an account; its sessions end at once."""
+    _update_user(username, is_active=False)
+    console.print(f"User {username!r} disabled.")
+
+
+@users_app.command("enable")
+def users_enable(username: str) -> None:
+    """Enable a disabled account."""
+    _update_user(username, is_active=True)
+    console.print(f"User {username!r} enabled.")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: str,
+    password: Annotated[str | None, typer.Option(hide_input=True)] = None,
+) -> None:
+    """Set a new password; the account's sessions end."""
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _update_user(username, password=password)
+    console.print(f"Password of {username!r} changed.")
+
+
+@apikeys_app.command("create")
+def apikeys_create(
+    name: Annotated[str, typer.Argument(help="Which system uses the key")],
+    scope: Annotated[list[str], typer.Option("--scope", help="read, write or import; repeat")],
+    region: Annotated[str | None, typer.Option(help="Region subtree; omit for national")] = None,
+    days: Annotated[int, typer.Option(help="Days until the key expires")] = 365,
+) -> None:
+    """Create an API key; the secret is printed once."""
+    from pydantic import ValidationError
+
+    from siaga.apikeys.schemas import ApiKeyCreate
+    from siaga.apikeys.service import create_key
+    from siaga.audit.service import Actor
+    from siaga.core.errors import AppError
+
+    try:
+        data = ApiKeyCreate(
+            name=name,
+            region=region,
+            scopes=scope,  # validated by pydantic
+            expires_in_days=days,
+        )
+        created = _run_in_session(
+            lambda s: create_key(s, get_settings(), data, scope=None, actor=Actor(CLI_ACTOR_LABEL))
+        )
+    except (AppError, ValidationError) as exc:
+        _fail(exc)
+    console.print(
+        f"API key {created.prefix} created for {created.name!r}, expires "
+        f"{created.expires_at:%Y-%m-%d}. Store it now; it is not shown again:"
+    )
+    sys.stdout.write(created.key + "\n")
+
+
+@apikeys_app.command("list")
+def apikeys_list() -> None:
+    """List API keys."""
+    from siaga.apikeys.service import list_keys
+    from siaga.core.pagination import PageParams
+
+    page = _run_in_session(
+        lambda s: list_keys(s, PageParams(limit=500, offset=0), scope=None, active=None)
+    )
+    table = Table("prefix", "name", "region", "scopes", "expires", "revoked", "last used")
+    for k in page.items:
+        table.add_row(
+            k.prefix,
+            k.name,
+            k.region_code or "(nasional)",
+            ",".join(k.scopes),
+            f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "",
+            f"{k.revoked_at:%Y-%m-%d}" if k.revoked_at else "",
+            f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "",
+        )
+    console.print(table)
+
+
+@apikeys_app.command("revoke")
+def apikeys_revoke(prefix: str) -> None:
+    """Revoke an API key by its prefix; it stops working at once."""
+    from siaga.apikeys.service import revoke_key
+    from siaga.audit.service import Actor
+    from siaga.core.errors import AppError
+
+    try:
+        _run_in_session(lambda s: revoke_key(s, prefix, scope=None, actor=Actor(CLI_ACTOR_LABEL)))
+    except AppError as exc:
+        _fail(exc)
+    console.print(f"API key {prefix} revoked.")
 
 
 @app.command()

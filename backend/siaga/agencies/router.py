@@ -2,23 +2,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from siaga.agencies import service
 from siaga.agencies.schemas import AgencyPage, AgencyRead, AgencyTypeRead
+from siaga.auth.dependencies import require
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.pagination import Pagination
 from siaga.core.params import CodePath, RegionCodeQuery
+from siaga.core.security import Capability
 
-router = APIRouter(tags=["agencies"])
+# Reference data: any signed-in principal that may read, whatever its scope.
+router = APIRouter(tags=["agencies"], dependencies=[Depends(require(Capability.READ))])
 
 TypeQuery = Annotated[
     str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$", description="Agency type code")
 ]
 
 
-@router.get("/agencies", name="list", response_model=AgencyPage, responses=responses(422))
+@router.get("/agencies", name="list", response_model=AgencyPage, responses=responses(401, 403))
 async def list_agencies(
     session: DbSession,
     page: Pagination,
@@ -29,13 +32,20 @@ async def list_agencies(
     return await service.list_agencies(session, page, region=region, type_code=type)
 
 
-@router.get("/agencies/{code}", name="get", response_model=AgencyRead, responses=responses(404))
+@router.get(
+    "/agencies/{code}", name="get", response_model=AgencyRead, responses=responses(401, 403, 404)
+)
 async def get_agency(session: DbSession, code: CodePath) -> AgencyRead:
     """One agency by its code, such as `64.72.kesbangpol`."""
     return await service.get_agency(session, code)
 
 
-@router.get("/agency-types", name="list_types", response_model=list[AgencyTypeRead])
+@router.get(
+    "/agency-types",
+    name="list_types",
+    response_model=list[AgencyTypeRead],
+    responses=responses(401, 403),
+)
 async def list_agency_types(session: DbSession) -> list[AgencyTypeRead]:
     """Every agency type that indicators can be assigned to."""
     return await service.list_agency_types(session)

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Shipped defaults: fine on a laptop, refused in production (see _refuse_defaults).
@@ -49,8 +49,36 @@ class Settings(BaseSettings):
     demo_password: str = DEFAULT_DEMO_PASSWORD
     frontend_dist: Path = _PROJECT_ROOT / "frontend" / "dist"
     log_level: str = "INFO"
+    # Sessions end after this long without a request, and in any case after max hours.
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Failed logins allowed per account and per client address within the window.
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=30, ge=1)
+    # Send cookies only over HTTPS; defaults to on in production.
+    cookie_secure: bool | None = None
+    api_key_max_days: int = Field(default=730, ge=1)
+    # Deadlines are dates; an answer is late when first submitted after the end of the
+    # deadline day in this time zone.
+    timezone: str = "Asia/Jakarta"
+    # Evidence uploads larger than this are refused with 413 before they are read.
+    max_upload_mb: int = Field(default=20, ge=1, le=1024)
     # Echo SQL statements; only useful when debugging queries.
     sql_echo: bool = False
+    # Where evidence contents live: `local` keeps them under storage_dir; `s3` puts them
+    # in an S3-compatible bucket (MinIO, Ceph, AWS) so several API replicas share them.
+    # Uploads are staged under storage_dir/.staging in both cases.
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    # Empty for AWS itself; the server's URL (e.g. http://minio:9000) for anything else.
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    # Unset: boto3 looks for credentials itself (environment, instance profile).
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # Key prefix inside the bucket, so one bucket can serve several deployments.
+    s3_prefix: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -70,6 +98,16 @@ class Settings(BaseSettings):
             if self.demo_password == DEFAULT_DEMO_PASSWORD:
                 raise ValueError("SIAGA_DEMO_PASSWORD must not be the default in production")
         return self
+
+    @model_validator(mode="after")
+    def _require_bucket(self) -> Settings:
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("SIAGA_S3_BUCKET must be set when SIAGA_STORAGE_BACKEND=s3")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else self.env == "production"
 
     @property
     def is_sqlite(self) -> bool:

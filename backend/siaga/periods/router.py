@@ -1,19 +1,24 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from siaga.auth.dependencies import Admin, CurrentActor, require
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.pagination import Pagination
 from siaga.core.params import CodePath
+from siaga.core.security import Capability
 from siaga.models import PeriodState
 from siaga.periods import service
 from siaga.periods.schemas import PeriodPage, PeriodRead
 
-router = APIRouter(prefix="/periods", tags=["periods"])
+# Reference data: any signed-in principal that may read, whatever its scope.
+router = APIRouter(
+    prefix="/periods", tags=["periods"], dependencies=[Depends(require(Capability.READ))]
+)
 
 
-@router.get("", name="list", response_model=PeriodPage, responses=responses(422))
+@router.get("", name="list", response_model=PeriodPage, responses=responses(401, 403))
 async def list_periods(
     session: DbSession, page: Pagination, state: PeriodState | None = None
 ) -> PeriodPage:
@@ -21,7 +26,30 @@ async def list_periods(
     return await service.list_periods(session, page, state=state)
 
 
-@router.get("/{code}", name="get", response_model=PeriodRead, responses=responses(404))
+@router.get("/{code}", name="get", response_model=PeriodRead, responses=responses(401, 403, 404))
 async def get_period(session: DbSession, code: CodePath) -> PeriodRead:
     """One reporting period by its code, such as `2023-Q4`."""
     return await service.get_period(session, code)
+
+
+@router.post(
+    "/{code}/open", name="open", response_model=PeriodRead, responses=responses(401, 403, 404, 409)
+)
+async def open_period(
+    session: DbSession, admin: Admin, actor: CurrentActor, code: CodePath
+) -> PeriodRead:
+    """Open a period for answers (national administrators)."""
+    return await service.change_state(session, admin, actor, code, PeriodState.OPEN)
+
+
+@router.post(
+    "/{code}/close",
+    name="close",
+    response_model=PeriodRead,
+    responses=responses(401, 403, 404, 409),
+)
+async def close_period(
+    session: DbSession, admin: Admin, actor: CurrentActor, code: CodePath
+) -> PeriodRead:
+    """Close a period: its answers can no longer change (national administrators)."""
+    return await service.change_state(session, admin, actor, code, PeriodState.CLOSED)

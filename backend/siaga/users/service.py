@@ -1,102 +1,212 @@
+"""User accounts: creation with role and scope, listing and changes, all within the admin's
+scope and all audited."""
+
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.audit.service import record
-from siaga.core.errors import Conflict, InvalidInput
-from siaga.core.security import hash_password
-from siaga.models import Agency, Region, Role, User
+from siaga.audit.service import Actor, changes, record
+from siaga.auth.repository import revoke_user_sessions
+from siaga.core.errors import Conflict, InvalidInput, NotFound
+from siaga.core.pagination import PageParams
+from siaga.core.security import hash_password, in_subtree
+from siaga.core.types import utcnow
+from siaga.models import Role, User
+from siaga.users import repository
+from siaga.users.schemas import UserCreate, UserPage, UserRead, UserUpdate
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 128
 
 
-@dataclass
-class UserSpec:
-    username: str
-    role: str
-    password: str
-    region_code: str | None = None
-    agency_code: str | None = None
-    full_name: str = ""
+class UserNotFound(NotFound):
+    code = "user_not_found"
+    message = "Pengguna tidak ditemukan (user not found)"
 
 
-def password_problems(password: str) -> list[str]:
+@lru_cache
+def _common_passwords() -> frozenset[str]:
+    text = resources.files("siaga.users").joinpath("data", "common-passwords.txt").read_text()
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """Why a password is refused, in plain words; empty when it is acceptable."""
     problems = []
     if len(password) < PASSWORD_MIN_LENGTH:
         problems.append(f"password must have at least {PASSWORD_MIN_LENGTH} characters")
     if len(password) > PASSWORD_MAX_LENGTH:
         problems.append(f"password must have at most {PASSWORD_MAX_LENGTH} characters")
+    lowered = password.lower()
+    if lowered in _common_passwords() or len(set(lowered)) <= 2:
+        problems.append("password is too common or too simple")
+    if username and len(username) >= 3 and username.lower() in lowered:
+        problems.append("password must not contain the username")
     return problems
 
 
-async def create_user(session: AsyncSession, spec: UserSpec, *, actor_label: str) -> User:
-    """Create an account after checking its role, scope and password."""
-    problems: list[str] = []
-    if not USERNAME_PATTERN.match(spec.username):
-        problems.append("username: 3-80 lower-case letters, digits, '.', '_' or '-'")
-    try:
-        role = Role(spec.role)
-    except ValueError:
-        problems.append(f"role must be one of {', '.join(r.value for r in Role)}")
-        role = None
-    problems += password_problems(spec.password)
+def _read(row: Any) -> UserRead:
+    user: User = row.User
+    return UserRead(
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        role=user.role,
+        region_code=row.region_code,
+        agency_code=row.agency_code,
+        is_active=user.is_active,
+        last_login_at=user.last_login_at,
+        created_at=user.created_at,
+    )
 
+
+def _snapshot(read: UserRead) -> dict[str, Any]:
+    return read.model_dump(mode="json", exclude={"last_login_at", "created_at"})
+
+
+async def list_users(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    scope: str | None,
+    role: Role | None,
+    region: str | None,
+    active: bool | None,
+    q: str | None,
+) -> UserPage:
+    rows, total = await repository.list_users(
+        session, page, scope=scope, role=role, region=region, active=active, query=q
+    )
+    return UserPage(
+        items=[_read(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+async def get_user(session: AsyncSession, username: str, *, scope: str | None) -> UserRead:
+    row = await repository.get_user(session, username, scope=scope)
+    if row is None:
+        raise UserNotFound()
+    return _read(row)
+
+
+async def create_user(
+    session: AsyncSession, data: UserCreate, *, scope: str | None, actor: Actor
+) -> UserRead:
+    """Create an account whose scope lies inside the creating admin's scope."""
+    problems: list[dict[str, str]] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append({"field": field, "message": message})
+
+    for message in password_problems(data.password, data.username):
+        problem("password", message)
     region_id: int | None = None
     agency_id: int | None = None
-    if role == Role.OPERATOR:
-        if not spec.agency_code:
-            problems.append("an operator needs --agency")
+    scope_code: str | None = None
+    if data.role == Role.OPERATOR:
+        agency = await repository.find_agency(session, data.agency) if data.agency else None
+        if not data.agency:
+            problem("agency", "an operator belongs to one agency")
+        elif agency is None or not in_subtree(scope, agency.region_code):
+            problem("agency", f"unknown agency {data.agency!r}")
         else:
-            agency = await session.scalar(select(Agency).where(Agency.code == spec.agency_code))
-            if agency is None:
-                problems.append(f"unknown agency {spec.agency_code!r}")
-            else:
-                agency_id, region_id = agency.id, agency.region_id
-    elif role is not None:
-        if spec.agency_code:
-            problems.append("only operators belong to an agency")
-        if spec.region_code:
-            region_id = await session.scalar(
-                select(Region.id).where(Region.code == spec.region_code)
-            )
-            if region_id is None:
-                problems.append(f"unknown region {spec.region_code!r}")
-        elif role != Role.ADMIN:
-            problems.append(f"a {role.value} needs --region (the scope)")
+            agency_id, region_id, scope_code = agency.id, agency.region_id, agency.region_code
+        if data.region and data.region != scope_code:
+            problem("region", "an operator's region is its agency's region")
+    else:
+        if data.agency:
+            problem("agency", "only operators belong to an agency")
+        if data.region:
+            region_id = await repository.find_region_id(session, data.region)
+            if region_id is None or not in_subtree(scope, data.region):
+                problem("region", f"unknown region {data.region!r}")
+            scope_code = data.region
+        elif data.role != Role.ADMIN:
+            problem("region", f"a {data.role.value} needs a region (its scope)")
+        elif scope is not None:
+            problem("region", "a provincial administrator cannot create national accounts")
     if problems:
-        raise InvalidInput("The user cannot be created", details=problems)
-    if await session.scalar(select(User.id).where(User.username == spec.username)):
-        raise Conflict(f"User {spec.username!r} already exists", code="user_exists")
+        raise InvalidInput(
+            "Pengguna tidak dapat dibuat (the user cannot be created)", details=problems
+        )
+    if await repository.username_taken(session, data.username):
+        raise Conflict(f"Pengguna {data.username!r} sudah ada (user exists)", code="user_exists")
 
-    assert role is not None
     user = User(
-        username=spec.username,
-        full_name=spec.full_name,
-        role=role,
+        username=data.username,
+        full_name=data.full_name,
+        email=data.email,
+        role=data.role,
         region_id=region_id,
         agency_id=agency_id,
-        password_hash=hash_password(spec.password),
+        password_hash=hash_password(data.password),
+        password_changed_at=utcnow(),
     )
     session.add(user)
     await session.flush()
+    created = await get_user(session, data.username, scope=None)
     record(
         session,
+        actor,
         "user.create",
-        actor_label=actor_label,
         entity_type="user",
-        entity_id=spec.username,
-        region_code=spec.region_code,
-        after={
-            "username": spec.username,
-            "role": role.value,
-            "region": spec.region_code,
-            "agency": spec.agency_code,
-        },
+        entity_id=data.username,
+        region_code=scope_code,
+        after=_snapshot(created),
     )
-    return user
+    return created
+
+
+async def update_user(
+    session: AsyncSession, username: str, data: UserUpdate, *, scope: str | None, actor: Actor
+) -> UserRead:
+    row = await repository.get_user(session, username, scope=scope)
+    if row is None:
+        raise UserNotFound()
+    user: User = row.User
+    before = _read(row)
+    if data.password is not None:
+        problems = password_problems(data.password, username)
+        if problems:
+            raise InvalidInput(
+                "Kata sandi ditolak (password refused)",
+                details=[{"field": "password", "message": m} for m in problems],
+            )
+    if actor.user_id == user.id and data.is_active is False:
+        raise Conflict("Anda tidak dapat menonaktifkan akun sendiri (cannot disable yourself)")
+    now = utcnow()
+    if data.full_name is not None:
+        user.full_name = data.full_name
+    if "email" in data.model_fields_set:
+        user.email = data.email
+    if data.is_active is not None:
+        user.is_active = data.is_active
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+        user.password_changed_at = now
+    # A disabled account or a new password ends every session of the account at once.
+    if data.is_active is False or data.password is not None:
+        await revoke_user_sessions(session, user.id, now)
+    user.updated_at = now
+    await session.flush()
+    after = _read(row)
+    old, new = changes(_snapshot(before), _snapshot(after))
+    if data.password is not None:
+        old["password"], new["password"] = "(unchanged)", "(changed)"
+    record(
+        session,
+        actor,
+        "user.update",
+        entity_type="user",
+        entity_id=username,
+        region_code=row.region_code,
+        before=old,
+        after=new,
+    )
+    return after

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from siaga.core.errors import AppError
+
+
+class NotAuthenticated(AppError):
+    status_code = 401
+    code = "not_authenticated"
+    message = "Autentikasi diperlukan (authentication required)"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="siaga"'})
+
+
+class InvalidCredentials(AppError):
+    # One message for unknown user, wrong password and disabled account: a login
+    # must not reveal which accounts exist.
+    status_code = 401
+    code = "invalid_credentials"
+    message = "Nama pengguna atau kata sandi salah (wrong username or password)"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+    message = "Anda tidak berwenang melakukan ini (not allowed)"
+
+
+class CsrfFailed(AppError):
+    status_code = 403
+    code = "csrf_failed"
+    message = "Header X-CSRF-Token tidak ada atau tidak cocok (missing or wrong CSRF token)"
+
+
+class RateLimited(AppError):
+    status_code = 429
+    code = "rate_limited"
+    message = "Terlalu banyak percobaan masuk; coba lagi nanti (too many login attempts)"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            details=[{"retry_after_seconds": retry_after}],
+            headers={"Retry-After": str(retry_after)},
+        )

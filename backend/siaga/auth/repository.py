@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from siaga.models import Agency, ApiKey, AuthSession, LoginAttempt, Region, User
+
+_AgencyRegion = aliased(Region)
+
+
+def _user_with_scope() -> Any:
+    """User plus the codes that define their scope, in one query."""
+    return (
+        select(
+            User,
+            Region.code.label("region_code"),
+            Agency.code.label("agency_code"),
+            Agency.agency_type_id.label("agency_type_id"),
+            _AgencyRegion.code.label("agency_region_code"),
+        )
+        .outerjoin(Region, User.region_id == Region.id)
+        .outerjoin(Agency, User.agency_id == Agency.id)
+        .outerjoin(_AgencyRegion, Agency.region_id == _AgencyRegion.id)
+    )
+
+
+async def get_user_by_username(session: AsyncSession, username: str) -> Any:
+    return (await session.execute(_user_with_scope().where(User.username == username))).first()
+
+
+async def get_session_with_user(session: AsyncSession, token_hash: str) -> Any:
+    stmt = (
+        _user_with_scope()
+        .add_columns(AuthSession)
+        .join(AuthSession, AuthSession.user_id == User.id)
+    )
+    return (await session.execute(stmt.where(AuthSession.token_hash == token_hash))).first()
+
+
+async def count_failures(
+    session: AsyncSession, *, since: datetime, username: str | None = None, addr: str | None = None
+) -> tuple[int, datetime | None]:
+    """Failed logins since `since` for an account or an address, and the oldest of them."""
+    stmt = select(func.count(), func.min(LoginAttempt.created_at)).where(
+        LoginAttempt.created_at >= since, LoginAttempt.succeeded.is_(False)
+    )
+    if username is not None:
+        stmt = stmt.where(LoginAttempt.username == username)
+    if addr is not None:
+        stmt = stmt.where(LoginAttempt.client_addr == addr)
+    count, oldest = (await session.execute(stmt)).one()
+    return int(count), oldest
+
+
+async def revoke_user_sessions(session: AsyncSession, user_id: int, now: datetime) -> None:
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def get_api_key_by_prefix(session: AsyncSession, prefix: str) -> Any:
+    stmt = (
+        select(ApiKey, Region.code.label("region_code"))
+        .outerjoin(Region, ApiKey.region_id == Region.id)
+        .where(ApiKey.prefix == prefix)
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def scope_names(
+    session: AsyncSession, region_code: str | None, agency_code: str | None
+) -> tuple[str | None, str | None]:
+    """Display names for a principal's region and agency."""
+    region_name = (
+        await session.scalar(select(Region.name).where(Region.code == region_code))
+        if region_code
+        else None
+    )
+    agency_name = (
+        await session.scalar(select(Agency.name).where(Agency.code == agency_code))
+        if agency_code
+        else None
+    )
+    return region_name, agency_name

@@ -1,0 +1,276 @@
+"""Logins, sessions and API-key authentication."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from siaga.audit.service import Actor, record, record_separately
+from siaga.auth import repository
+from siaga.auth.exceptions import InvalidCredentials, NotAuthenticated, RateLimited
+from siaga.auth.schemas import MeRead
+from siaga.core.database import session_scope
+from siaga.core.security import (
+    API_KEY_CAPABILITIES,
+    ROLE_CAPABILITIES,
+    Principal,
+    constant_time_equal,
+    dummy_password_hash,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from siaga.core.settings import Settings
+from siaga.core.types import utcnow
+from siaga.models import AuthSession, LoginAttempt, Role, User
+
+# Session and API-key "last used" stamps are refreshed at most this often, so that
+# reads do not turn into a write on every request.
+TOUCH_INTERVAL = timedelta(seconds=60)
+API_KEY_PREFIX = "sgk_"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str
+    csrf_token: str
+    expires_at: datetime
+    principal: Principal
+    user: User
+
+
+def user_principal(
+    row: Any, *, session_id: int | None = None, via_cookie: bool = False
+) -> Principal:
+    user: User = row.User
+    # An operator's scope is its agency's Pemda; everyone else's is their region (or nation).
+    region_code = row.agency_region_code if user.role == Role.OPERATOR else row.region_code
+    return Principal(
+        kind="user",
+        id=user.id,
+        label=user.username,
+        capabilities=ROLE_CAPABILITIES[user.role],
+        region_code=region_code,
+        role=user.role,
+        agency_id=user.agency_id,
+        agency_code=row.agency_code,
+        agency_type_id=row.agency_type_id,
+        session_id=session_id,
+        via_cookie=via_cookie,
+    )
+
+
+def csrf_token_for(settings: Settings, token: str) -> str:
+    """The CSRF token is derived from the session token: nothing extra to store."""
+    return token_digest(settings.secret_key, token, purpose="csrf")
+
+
+async def _check_rate_limit(
+    session: AsyncSession, settings: Settings, username: str, addr: str
+) -> None:
+    now = utcnow()
+    window = timedelta(minutes=settings.login_window_minutes)
+    since = now - window
+    for count, oldest, limit in (
+        (
+            *await repository.count_failures(session, since=since, username=username),
+            settings.login_max_failures_per_account,
+        ),
+        (
+            *await repository.count_failures(session, since=since, addr=addr),
+            settings.login_max_failures_per_address,
+        ),
+    ):
+        if count >= limit and oldest is not None:
+            retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
+            raise RateLimited(retry_after)
+
+
+async def login(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    client_addr: str,
+    user_agent: str | None,
+    request_id: str | None,
+) -> LoginResult:
+    username = username.strip().lower()
+    actor = Actor(label=username, client_addr=client_addr, request_id=request_id)
+    try:
+        await _check_rate_limit(session, settings, username, client_addr)
+    except RateLimited:
+        await record_separately(
+            sessionmaker,
+            actor,
+            "auth.login",
+            entity_type="user",
+            entity_id=username,
+            outcome="rate_limited",
+        )
+        raise
+
+    row = await repository.get_user_by_username(session, username)
+    user: User | None = row.User if row else None
+    # Verify even for unknown users so the response time does not reveal existence.
+    ok = verify_password(password, user.password_hash if user else dummy_password_hash())
+    if user is None or not ok or not user.is_active:
+        # Written in its own transaction: the error below rolls back this request's.
+        async with session_scope(sessionmaker) as side:
+            side.add(LoginAttempt(username=username, client_addr=client_addr, succeeded=False))
+            record(
+                side,
+                actor,
+                "auth.login",
+                entity_type="user",
+                entity_id=username,
+                outcome="failure",
+                after={"reason": "disabled" if user and ok else "invalid_credentials"},
+            )
+        raise InvalidCredentials()
+
+    now = utcnow()
+    token = new_token()
+    auth_session = AuthSession(
+        user_id=user.id,
+        token_hash=token_digest(settings.secret_key, token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_max_hours),
+        client_addr=client_addr,
+        user_agent=(user_agent or "")[:300] or None,
+    )
+    session.add(auth_session)
+    session.add(LoginAttempt(username=username, client_addr=client_addr, succeeded=True))
+    user.last_login_at = now
+    await session.flush()
+    principal = user_principal(row, session_id=auth_session.id)
+    record(
+        session,
+        Actor(username, user.id, None, client_addr, request_id),
+        "auth.login",
+        entity_type="user",
+        entity_id=username,
+        region_code=principal.region_code,
+    )
+    return LoginResult(
+        token=token,
+        csrf_token=csrf_token_for(settings, token),
+        expires_at=auth_session.expires_at,
+        principal=principal,
+        user=user,
+    )
+
+
+async def logout(session: AsyncSession, principal: Principal, actor: Actor) -> None:
+    if principal.session_id is not None:
+        auth_session = await session.get(AuthSession, principal.session_id)
+        if auth_session is not None and auth_session.revoked_at is None:
+            auth_session.revoked_at = utcnow()
+    record(
+        session,
+        actor,
+        "auth.logout",
+        entity_type="user",
+        entity_id=principal.label,
+        region_code=principal.region_code,
+    )
+
+
+async def authenticate_token(
+    session: AsyncSession,
+    settings: Settings,
+    token: str,
+    *,
+    via_cookie: bool,
+    client_addr: str | None = None,
+) -> Principal:
+    if token.startswith(API_KEY_PREFIX):
+        if via_cookie:
+            raise NotAuthenticated()
+        return await authenticate_api_key(session, settings, token, client_addr)
+    row = await repository.get_session_with_user(session, token_digest(settings.secret_key, token))
+    if row is None:
+        raise NotAuthenticated("Sesi tidak valid atau telah berakhir (invalid or expired session)")
+    auth_session: AuthSession = row.AuthSession
+    now = utcnow()
+    if (
+        auth_session.revoked_at is not None
+        or auth_session.expires_at <= now
+        or auth_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes) <= now
+        or not row.User.is_active
+    ):
+        raise NotAuthenticated("Sesi tidak valid atau telah berakhir (invalid or expired session)")
+    if now - auth_session.last_seen_at >= TOUCH_INTERVAL:
+        auth_session.last_seen_at = now
+    return user_principal(row, session_id=auth_session.id, via_cookie=via_cookie)
+
+
+def split_api_key(key: str) -> str | None:
+    """The public prefix of a key shaped `sgk_<prefix>_<secret>`, or None if malformed."""
+    # The secret part is URL-safe base64 and may itself contain "_".
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] + "_" != API_KEY_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1]
+
+
+async def authenticate_api_key(
+    session: AsyncSession, settings: Settings, key: str, client_addr: str | None = None
+) -> Principal:
+    prefix = split_api_key(key)
+    row = await repository.get_api_key_by_prefix(session, prefix) if prefix else None
+    invalid = NotAuthenticated("Kunci API tidak valid (invalid API key)")
+    if row is None:
+        raise invalid
+    api_key = row.ApiKey
+    now = utcnow()
+    if (
+        not constant_time_equal(api_key.key_hash, token_digest(settings.secret_key, key, "api_key"))
+        or api_key.revoked_at is not None
+        or (api_key.expires_at is not None and api_key.expires_at <= now)
+    ):
+        raise invalid
+    if api_key.last_used_at is None or now - api_key.last_used_at >= TOUCH_INTERVAL:
+        api_key.last_used_at = now
+        api_key.last_used_addr = client_addr
+    scopes = frozenset(api_key.scopes)
+    return Principal(
+        kind="api_key",
+        id=api_key.id,
+        label=f"apikey:{api_key.prefix}",
+        capabilities=frozenset(
+            capability
+            for scope, capability in API_KEY_CAPABILITIES.items()
+            if scope.value in scopes
+        ),
+        region_code=row.region_code,
+        scopes=scopes,
+    )
+
+
+async def describe(session: AsyncSession, principal: Principal) -> MeRead:
+    region_name, agency_name = await repository.scope_names(
+        session, principal.region_code, principal.agency_code
+    )
+    full_name = ""
+    if principal.kind == "user":
+        user = await session.get(User, principal.id)
+        full_name = user.full_name if user else ""
+    return MeRead(
+        kind=principal.kind,
+        username=principal.label,
+        full_name=full_name,
+        role=principal.role,
+        region_code=principal.region_code,
+        region_name=region_name,
+        agency_code=principal.agency_code,
+        agency_name=agency_name,
+        capabilities=sorted(principal.capabilities),
+    )

@@ -1,0 +1,290 @@
+"""Queries for answers, always filtered by the caller's scope in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from siaga.core.pagination import PageParams
+from siaga.core.security import Principal
+from siaga.models import (
+    Agency,
+    AgencyType,
+    Dimension,
+    EvidenceFile,
+    Indicator,
+    Period,
+    Region,
+    RegionLevel,
+    Review,
+    Role,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+    User,
+)
+from siaga.regions.repository import subtree_filter
+
+
+def applies_to_region() -> ColumnElement[bool]:
+    """The indicator applies to the region's level (scoring.md: otherwise left out)."""
+    return or_(
+        and_(Region.level == RegionLevel.PROVINCE, Indicator.applies_province),
+        and_(Region.level == RegionLevel.REGENCY, Indicator.applies_regency),
+        and_(Region.level == RegionLevel.CITY, Indicator.applies_city),
+    )
+
+
+def scope_conditions(principal: Principal) -> list[ColumnElement[bool]]:
+    """What the caller may see, on Region and Indicator: its subtree; for an operator,
+    its own Pemda and only the indicators its agency type answers."""
+    conditions: list[ColumnElement[bool]] = []
+    if principal.role == Role.OPERATOR:
+        conditions.append(Region.code == principal.region_code)
+        conditions.append(Indicator.agency_type_id == principal.agency_type_id)
+    elif principal.region_code is not None:
+        conditions.append(subtree_filter(principal.region_code))
+    return conditions
+
+
+async def get_context(
+    session: AsyncSession,
+    principal: Principal,
+    period_code: str,
+    region_code: str,
+    indicator_code: str,
+) -> Any:
+    """Period, region and indicator of one answer, if the caller may see that answer."""
+    stmt = (
+        select(Period, Region, Indicator)
+        .join(Indicator, Indicator.framework_id == Period.framework_id)
+        .join(Region, Region.code == region_code)
+        .where(
+            Period.code == period_code,
+            Indicator.code == indicator_code,
+            applies_to_region(),
+            *scope_conditions(principal),
+        )
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def get_submission(
+    session: AsyncSession, period_id: int, region_id: int, indicator_id: int, *, lock: bool
+) -> Submission | None:
+    stmt = select(Submission).where(
+        Submission.period_id == period_id,
+        Submission.region_id == region_id,
+        Submission.indicator_id == indicator_id,
+    )
+    if lock:
+        # Serialises concurrent changes of one answer on PostgreSQL; SQLite has a
+        # single writer anyway.
+        stmt = stmt.with_for_update()
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def find_agency(session: AsyncSession, region_id: int, agency_type_id: int) -> Agency | None:
+    stmt = select(Agency).where(
+        Agency.region_id == region_id, Agency.agency_type_id == agency_type_id
+    )
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def evidence_rows(session: AsyncSession, submission_id: int) -> list[Any]:
+    stmt = (
+        select(EvidenceFile, User.username)
+        .outerjoin(User, EvidenceFile.uploaded_by_id == User.id)
+        .where(EvidenceFile.submission_id == submission_id)
+        .order_by(EvidenceFile.created_at, EvidenceFile.id)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def evidence_hashes(session: AsyncSession, submission_id: int) -> list[str]:
+    stmt = (
+        select(EvidenceFile.blob_sha256)
+        .where(EvidenceFile.submission_id == submission_id)
+        .order_by(EvidenceFile.blob_sha256)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def last_review(session: AsyncSession, submission_id: int) -> Any:
+    stmt = (
+        select(Review, User.username)
+        .outerjoin(User, Review.reviewer_id == User.id)
+        .where(Review.submission_id == submission_id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def history(session: AsyncSession, submission_id: int) -> list[Any]:
+    stmt = (
+        select(SubmissionVersion, User.username)
+        .outerjoin(User, SubmissionVersion.actor_user_id == User.id)
+        .where(SubmissionVersion.submission_id == submission_id)
+        .order_by(SubmissionVersion.version)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+def _evidence_count() -> Any:
+    return (
+        select(func.count(EvidenceFile.id))
+        .where(EvidenceFile.submission_id == Submission.id)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
+
+
+def _list_select() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            Period.code.label("period"),
+            Region.code.label("region"),
+            Region.name.label("region_name"),
+            Indicator.code.label("indicator"),
+            Indicator.name.label("indicator_name"),
+            Indicator.answer_type,
+            Agency.code.label("agency"),
+            Submission.id,
+            Submission.value,
+            Submission.status,
+            Submission.version,
+            Submission.is_late,
+            Submission.updated_at,
+            Submission.submitted_at,
+            _evidence_count().label("evidence_count"),
+        )
+        .select_from(Submission)
+        .join(Period, Submission.period_id == Period.id)
+        .join(Region, Submission.region_id == Region.id)
+        .join(Indicator, Submission.indicator_id == Indicator.id)
+        .outerjoin(Agency, Submission.agency_id == Agency.id)
+    )
+
+
+async def list_submissions(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    period: str | None,
+    region: str | None,
+    indicator: str | None,
+    agency: str | None,
+    statuses: list[SubmissionStatus],
+    late: bool | None,
+    oldest_first: bool,
+) -> tuple[list[dict[str, Any]], int]:
+    stmt = _list_select().where(*scope_conditions(principal))
+    if period is not None:
+        stmt = stmt.where(Period.code == period)
+    if region is not None:
+        stmt = stmt.where(subtree_filter(region))
+    if indicator is not None:
+        stmt = stmt.where(Indicator.code == indicator)
+    if agency is not None:
+        stmt = stmt.where(Agency.code == agency)
+    if statuses:
+        stmt = stmt.where(Submission.status.in_(statuses))
+    if late is not None:
+        stmt = stmt.where(Submission.is_late.is_(late))
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    order = (
+        (Submission.submitted_at.asc(), Submission.id.asc())
+        if oldest_first
+        else (Period.code, Region.code, Indicator.code)
+    )
+    rows = await session.execute(stmt.order_by(*order).limit(page.limit).offset(page.offset))
+    return [row._asdict() for row in rows], total or 0
+
+
+async def list_tasks(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    period: Period,
+    region: str | None,
+    status: str | None,
+) -> tuple[list[dict[str, Any]], int]:
+    """Every (Pemda, indicator) pair the period asks for in scope, with its answer if any."""
+    review_reason = (
+        select(Review.reason)
+        .where(Review.submission_id == Submission.id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Region.code.label("region"),
+            Region.name.label("region_name"),
+            Indicator.code.label("indicator"),
+            Indicator.name.label("indicator_name"),
+            Dimension.code.label("dimension"),
+            Indicator.answer_type,
+            Indicator.target,
+            Indicator.guidance,
+            Indicator.evidence_required,
+            Indicator.evidence_guidance,
+            Agency.code.label("agency"),
+            Submission.id,
+            Submission.status,
+            Submission.value,
+            Submission.version,
+            Submission.is_late,
+            _evidence_count().label("evidence_count"),
+            review_reason.label("last_reason"),
+        )
+        .select_from(Region)
+        .join(Indicator, Indicator.framework_id == period.framework_id)
+        .join(Dimension, Indicator.dimension_id == Dimension.id)
+        .outerjoin(
+            Agency,
+            and_(Agency.region_id == Region.id, Agency.agency_type_id == Indicator.agency_type_id),
+        )
+        .outerjoin(
+            Submission,
+            and_(
+                Submission.period_id == period.id,
+                Submission.region_id == Region.id,
+                Submission.indicator_id == Indicator.id,
+            ),
+        )
+        .where(applies_to_region(), *scope_conditions(principal))
+    )
+    if region is not None:
+        stmt = stmt.where(Region.code == region)
+    if status == "not_started":
+        stmt = stmt.where(Submission.id.is_(None))
+    elif status is not None:
+        stmt = stmt.where(Submission.status == status)
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = await session.execute(
+        stmt.order_by(Region.code, Dimension.position, Indicator.position)
+        .limit(page.limit)
+        .offset(page.offset)
+    )
+    return [row._asdict() for row in rows], total or 0
+
+
+async def previous_period(session: AsyncSession, period: Period) -> Period | None:
+    stmt = (
+        select(Period)
+        .where(Period.start_date < period.start_date, Period.framework_id == period.framework_id)
+        .order_by(Period.start_date.desc())
+        .limit(1)
+    )
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def agency_type_code(session: AsyncSession, agency_type_id: int) -> str | None:
+    return await session.scalar(select(AgencyType.code).where(AgencyType.id == agency_type_id))

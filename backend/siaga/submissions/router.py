@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Path, Query, Response
+
+from siaga.auth.dependencies import (
+    Answerer,
+    AppSettings,
+    CurrentActor,
+    Reader,
+    Reviewer,
+)
+from siaga.core.deps import DbSession
+from siaga.core.errors import responses
+from siaga.core.pagination import Pagination
+from siaga.core.params import RegionCodeQuery
+from siaga.models import SubmissionStatus
+from siaga.submissions import service
+from siaga.submissions.schemas import (
+    BulkVerifyRequest,
+    BulkVerifyResult,
+    CopyPreviousRequest,
+    CopyPreviousResult,
+    HistoryRead,
+    ReasonBody,
+    SubmissionPage,
+    SubmissionRead,
+    SubmissionWrite,
+    TaskPage,
+)
+from siaga.submissions.service import Keys
+
+router = APIRouter(tags=["submissions"])
+
+PeriodPath = Annotated[str, Path(max_length=20, description="Period code, e.g. `2023-Q4`")]
+RegionPath = Annotated[str, Path(max_length=20, description="Region code, e.g. `64.72`")]
+IndicatorPath = Annotated[str, Path(max_length=40, description="Indicator code, e.g. `K1.01`")]
+IfMatch = Annotated[
+    str | None,
+    Header(max_length=200, description="The answer's ETag; required to change an answer"),
+]
+CodeQuery = Annotated[str | None, Query(max_length=40)]
+ANSWER = "/submissions/{period}/{region}/{indicator}"
+
+
+def _keys(period: str, region: str, indicator: str) -> Keys:
+    return Keys(period=period, region=region, indicator=indicator)
+
+
+def _with_etag(response: Response, answer: SubmissionRead) -> SubmissionRead:
+    response.headers["ETag"] = answer.etag
+    response.headers["Cache-Control"] = "no-cache"
+    return answer
+
+
+@router.get(
+    "/submissions", name="list", response_model=SubmissionPage, responses=responses(401, 403)
+)
+async def list_submissions(
+    session: DbSession,
+    principal: Reader,
+    page: Pagination,
+    period: CodeQuery = None,
+    region: RegionCodeQuery = None,
+    indicator: CodeQuery = None,
+    agency: Annotated[str | None, Query(max_length=80)] = None,
+    status: Annotated[list[SubmissionStatus] | None, Query()] = None,
+    late: bool | None = None,
+    order: Literal["code", "oldest"] = "code",
+) -> SubmissionPage:
+    """Answers in the caller's scope; `order=oldest&status=submitted` is the review queue."""
+    return await service.list_answers(
+        session,
+        principal,
+        page,
+        period=period,
+        region=region,
+        indicator=indicator,
+        agency=agency,
+        statuses=status or [],
+        late=late,
+        oldest_first=order == "oldest",
+    )
+
+
+@router.get("/tasks", name="tasks", response_model=TaskPage, responses=responses(401, 403, 404))
+async def list_tasks(
+    session: DbSession,
+    principal: Reader,
+    page: Pagination,
+    period: Annotated[str, Query(max_length=20)],
+    region: RegionCodeQuery = None,
+    status: Literal["not_started", "draft", "submitted", "verified", "returned"] | None = None,
+) -> TaskPage:
+    """What each Pemda in scope has to answer in a period, and where each answer stands."""
+    return await service.list_tasks(
+        session, principal, page, period_code=period, region=region, status=status
+    )
+
+
+@router.get(ANSWER, name="get", response_model=SubmissionRead, responses=responses(401, 403, 404))
+async def get_submission(
+    session: DbSession,
+    principal: Reader,
+    response: Response,
+    period: PeriodPath,
+    region: RegionPath,
+    indicator: IndicatorPath,
+) -> SubmissionRead:
+    """One answer with its evidence and last review; the ETag header guards changes."""
+    answer = await service.get_answer(session, principal, _keys(period, region, indicator))
+    return _with_etag(response, answer)
+
+
+@router.put(
+    ANSWER,
+    name="put",
+    response_model=SubmissionRead,
+    responses={
+        201: {"model": SubmissionRead, "description": "Created"},
+        **responses(401, 403, 404, 409, 412, 428),
+    },
+)
+async def put_submission(
+    session: DbSession,
+    principal: Answerer,
+    actor: CurrentActor,
+    response: Response,
+    period: PeriodPath,
+    region: RegionPath,
+    indicator: IndicatorPath,
+    data: SubmissionWrite,
+    if_match: IfMatch = None,
+) -> SubmissionRead:
+    """Create the draft answer (201), or change a draft or returned one (If-Match required)."""
+    answer, created = await service.put_answer(
+        session, principal, actor, _keys(period, region, indicator), data, if_match
+    )
+    if created:
+        response.status_code = 201
+    return _with_etag(response, answer)
+
+
+_TRANSITION_RESPONSES = responses(401, 403, 404, 409, 412, 428)
+
+
+@router.post(
+    ANSWER + "/submit",
+    name="submit",
+    response_model=SubmissionRead,
+    responses=_TRANSITION_RESPONSES,
+)
+async def submit_submission(
+    session: DbSession,
+    principal: Answerer,
+    actor: CurrentActor,
+    settings: AppSettings,
+    response: Response,
+    period: PeriodPath,
+    region: RegionPath,
+    indicator: IndicatorPath,
+    if_match: IfMatch = None,
+) -> SubmissionRead:
+    """Send a draft or returned answer for verification."""
+    answer = await service.transition(
+        session,
+        principal,
+        actor,
+        _keys(period, region, indicator),
+        "submit",
+        if_match,
+        timezone=settings.timezone,
+    )
+    return _with_etag(response, answer)
+
+
+@router.post(
+    ANSWER + "/verify",
+    name="verify",
+    response_model=SubmissionRead,
+    responses=_TRANSITION_RESPONSES,
+)
+async def verify_submission(
+    session: DbSession,
+    principal: Reviewer,
+    actor: CurrentActor,
+    response: Response,
+    period: PeriodPath,
+    region: RegionPath,
+    indicator: IndicatorPath,
+    if_match: IfMatch = None,
+) -> SubmissionRead:
+    """Accept a submitted answer; it is then locked until a verifier reopens it."""
+    answer = await service.transition(
+        session, principal, actor, _keys(period, region, indicator), "verify", if_match
+    )
+    return _with_etag(response, answer)
+
+
+@router.post(
+    ANSWER + "/return",
+    name="return",
+    response_model=SubmissionRead,
+    responses=_TRANSITION_RESPONSES,
+)
+async def return_submission(
+    session: DbSession,
+    principal: Reviewer,
+    actor: CurrentActor,
+    response: Response,
+    period: PeriodPath,
+    region: RegionPath,
+    indicator: IndicatorPath,
+    body: ReasonBody,
+    if_match: IfMatch = None,
+) -> SubmissionRead:
+    """Send a submitted answer back to the agency with the reason to fix it."""
+    answer = await service.transition(
+        session,
+        principal,
+        actor,
+        _keys(period, region, indicator),
+        "return",
+        if_match,
+        reason=body.reason,
+    )
+    return _with_etag(response, answer)
+
+
+@router.post(
+    ANSWER + "/reopen",
+    name="reopen",
+    response_model=SubmissionRead,
+    responses=_TRANSITION_RESPONSES,
+)
+async def reopen_submission(
+    session: DbSession,
+    principal: Reviewer,
+    actor: CurrentActor,
+    response: Response,
+    period: PeriodPath,
+    region: RegionPath,
+    indicator: IndicatorPath,
+    body: ReasonBody,
+    if_match: IfMatch = None,
+) -> SubmissionRead:
+    """Unlock a verified answer (it becomes returned), with the reason."""
+    answer = await service.transition(
+        session,
+        principal,
+        actor,
+        _keys(period, region, indicator),
+        "reopen",
+        if_match,
+        reason=body.reason,
+    )
+    return _with_etag(response, answer)
+
+
+@router.get(
+    ANSWER + "/history",
+    name="history",
+    response_model=HistoryRead,
+    responses=responses(401, 403, 404),
+)
+async def submission_history(
+    session: DbSession,
+    principal: Reader,
+    period: PeriodPath,
+    region: RegionPath,
+    indicator: IndicatorPath,
+) -> HistoryRead:
+    """Every version of the answer: who changed what, when, and why."""
+    return await service.history(session, principal, _keys(period, region, indicator))
+
+
+@router.post(
+    "/submissions/verify-bulk",
+    name="verify_bulk",
+    response_model=BulkVerifyResult,
+    responses=responses(401, 403),
+)
+async def verify_bulk(
+    session: DbSession,
+    principal: Reviewer,
+    actor: CurrentActor,
+    settings: AppSettings,
+    body: BulkVerifyRequest,
+) -> BulkVerifyResult:
+    """Verify many submitted answers at once; each item reports its own outcome."""
+    return await service.bulk_verify(session, principal, actor, body.items, settings.timezone)
+
+
+@router.post(
+    "/submissions/copy-previous",
+    name="copy_previous",
+    response_model=CopyPreviousResult,
+    responses=responses(401, 403, 404, 409),
+)
+async def copy_previous(
+    session: DbSession, principal: Answerer, actor: CurrentActor, body: CopyPreviousRequest
+) -> CopyPreviousResult:
+    """Start this period's drafts from last period's verified answers (evidence referenced)."""
+    return await service.copy_previous(
+        session, principal, actor, period_code=body.period, region_code=body.region
+    )

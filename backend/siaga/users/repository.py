@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from siaga.core.pagination import PageParams
+from siaga.models import Agency, Region, Role, User
+
+_AgencyRegion = aliased(Region)
+
+
+def _scope_code() -> Any:
+    """The region code that bounds a user's scope: the agency's Pemda for operators."""
+    return func.coalesce(_AgencyRegion.code, Region.code)
+
+
+def _select_users() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            User,
+            _scope_code().label("region_code"),
+            Agency.code.label("agency_code"),
+        )
+        .outerjoin(Region, User.region_id == Region.id)
+        .outerjoin(Agency, User.agency_id == Agency.id)
+        .outerjoin(_AgencyRegion, Agency.region_id == _AgencyRegion.id)
+    )
+
+
+def _in_scope(stmt: Select[*tuple[Any, ...]], scope: str | None) -> Select[*tuple[Any, ...]]:
+    if scope is None:
+        return stmt
+    code = _scope_code()
+    # National accounts (no region) are outside every provincial scope.
+    return stmt.where(or_(code == scope, code.startswith(scope + ".", autoescape=True)))
+
+
+async def list_users(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    scope: str | None,
+    role: Role | None,
+    region: str | None,
+    active: bool | None,
+    query: str | None,
+) -> tuple[list[Any], int]:
+    stmt = _in_scope(_select_users(), scope)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if region is not None:
+        stmt = stmt.where(_scope_code() == region)
+    if active is not None:
+        stmt = stmt.where(User.is_active.is_(active))
+    if query:
+        stmt = stmt.where(
+            or_(
+                User.username.contains(query.lower(), autoescape=True),
+                func.lower(User.full_name).contains(query.lower(), autoescape=True),
+            )
+        )
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = await session.execute(stmt.order_by(User.username).limit(page.limit).offset(page.offset))
+    return list(rows.all()), total or 0
+
+
+async def get_user(session: AsyncSession, username: str, *, scope: str | None) -> Any:
+    stmt = _in_scope(_select_users(), scope).where(User.username == username)
+    return (await session.execute(stmt)).first()
+
+
+async def username_taken(session: AsyncSession, username: str) -> bool:
+    return (await session.scalar(select(User.id).where(User.username == username))) is not None
+
+
+async def find_agency(session: AsyncSession, code: str) -> Any:
+    stmt = (
+        select(Agency.id, Agency.region_id, Region.code.label("region_code"))
+        .join(Region, Agency.region_id == Region.id)
+        .where(Agency.code == code)
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def find_region_id(session: AsyncSession, code: str) -> int | None:
+    return await session.scalar(select(Region.id).where(Region.code == code))

@@ -1,0 +1,417 @@
+"""Who may call what: every route of the application, against a table kept here.
+
+The test walks the application's own route table. Each route is called as anonymous,
+as each role inside and outside its scope, and as API keys with and without the needed
+scope; each answer must match the table. A route missing from the table fails the test,
+so nobody can add an endpoint without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from siaga.main import create_app
+from siaga.models import (
+    Indicator,
+    PeriodState,
+    Region,
+    RegionLevel,
+    Role,
+    Submission,
+    SubmissionStatus,
+)
+from tests.fixtures.auth import bearer, create_api_key, create_session_token
+from tests.fixtures.factories import (
+    create_agency,
+    create_agency_type,
+    create_framework,
+    create_period,
+    create_region,
+    create_user,
+)
+
+CALLERS = [
+    "anonymous",
+    "admin_national",
+    "admin_64",
+    "verifier_64",
+    "operator_64",
+    "viewer_64",
+    "key_read_64",
+    "key_import_64",
+    "key_write_64",
+]
+
+
+@dataclass
+class World:
+    """Province 64 (the callers' scope) and province 63 (outside it)."""
+
+    headers: dict[str, dict[str, str]]
+    inside: dict[str, str]
+    outside: dict[str, str]
+    counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def unique(self, prefix: str) -> str:
+        return f"{prefix}{next(self.counter)}"
+
+
+async def _build_world(session: AsyncSession, app: FastAPI) -> World:
+    settings = app.state.settings
+    kesbangpol = await create_agency_type(session, code="kesbangpol", name="Kesbangpol")
+    framework = await create_framework(session, code="PEMILU2024", agency_type=kesbangpol)
+    period = await create_period(
+        session, framework=framework, code="2023-Q4", state=PeriodState.OPEN
+    )
+    await create_period(session, framework=framework, code="2024-Q1")
+    regions: dict[str, Region] = {}
+    for province in ("64", "63"):
+        regions[province] = await create_region(session, code=province)
+        regions[f"{province}.71"] = await create_region(
+            session, code=f"{province}.71", parent=regions[province], level=RegionLevel.CITY
+        )
+    agency64 = await create_agency(session, region=regions["64.71"], agency_type=kesbangpol)
+    agency63 = await create_agency(session, region=regions["63.71"], agency_type=kesbangpol)
+
+    users = {
+        "admin_national": await create_user(session, role=Role.ADMIN),
+        "admin_64": await create_user(session, role=Role.ADMIN, region=regions["64"]),
+        "verifier_64": await create_user(session, role=Role.VERIFIER, region=regions["64"]),
+        "operator_64": await create_user(
+            session, role=Role.OPERATOR, region=regions["64.71"], agency=agency64
+        ),
+        "viewer_64": await create_user(session, role=Role.VIEWER, region=regions["64"]),
+    }
+    viewer63 = await create_user(session, role=Role.VIEWER, region=regions["63"])
+    indicator = (
+        await session.scalars(select(Indicator).where(Indicator.framework_id == framework.id))
+    ).first()
+    assert indicator is not None
+    for city in ("64.71", "63.71"):
+        session.add(
+            Submission(
+                period_id=period.id,
+                region_id=regions[city].id,
+                indicator_id=indicator.id,
+                value=2,
+                status=SubmissionStatus.DRAFT,
+            )
+        )
+    await session.flush()
+    headers = {"anonymous": {}}
+    for name, user in users.items():
+        headers[name] = bearer(await create_session_token(session, user, settings))
+    headers["key_read_64"] = bearer(
+        await create_api_key(session, settings, scopes=["read"], region=regions["64"])
+    )
+    headers["key_write_64"] = bearer(
+        await create_api_key(session, settings, scopes=["write"], region=regions["64"])
+    )
+    headers["key_import_64"] = bearer(
+        await create_api_key(session, settings, scopes=["import"], region=regions["64"])
+    )
+    return World(
+        headers=headers,
+        inside={
+            "region": "64.71",
+            "agency": agency64.code,
+            "username": users["viewer_64"].username,
+            "answer": f"2023-Q4/64.71/{indicator.code}",
+        },
+        outside={
+            "region": "63.71",
+            "agency": agency63.code,
+            "username": viewer63.username,
+            "answer": f"2023-Q4/63.71/{indicator.code}",
+        },
+    )
+
+
+async def _fresh_key(session: AsyncSession, app: FastAPI, region_code: str) -> str:
+    region = (await session.scalars(select(Region).where(Region.code == region_code))).one()
+    key = await create_api_key(session, app.state.settings, scopes=["read"], region=region)
+    return key.split("_")[1]
+
+
+# Expected status per caller. `inside` targets objects in province 64; `outside` (where
+# given) targets the same kind of object in province 63 and lists only the callers whose
+# answer differs there.
+Expect = dict[str, int]
+# Authorized: whatever the business rules then answer (200, 201, 409 for a state that
+# does not allow the change...), but not 401, 403 or 404 and never a server error.
+OK = -1
+PUBLIC: Expect = dict.fromkeys(CALLERS, 200)
+READ: Expect = {
+    **dict.fromkeys(CALLERS, 200),
+    "anonymous": 401,
+    "key_import_64": 403,
+    "key_write_64": 403,
+}
+ADMIN_ONLY = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_national": 200,
+    "admin_64": 200,
+}
+SIGNED_IN = {**dict.fromkeys(CALLERS, 200), "anonymous": 401}
+# Changing answers: administrators and the responsible operator (and write keys).
+ANSWERING = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_national": OK,
+    "admin_64": OK,
+    "operator_64": OK,
+    "key_write_64": OK,
+}
+REVIEWING = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_national": OK,
+    "admin_64": OK,
+    "verifier_64": OK,
+}
+# An answer in another province: invisible to everyone scoped to province 64.
+HIDDEN_OUTSIDE = {"admin_64": 404, "verifier_64": 404, "operator_64": 404, "viewer_64": 404,
+                  "key_read_64": 404}  # fmt: skip
+ANSWER_WRITE_OUTSIDE = {"admin_64": 404, "operator_64": 404, "key_write_64": 404}
+REVIEW_OUTSIDE = {"admin_64": 404, "verifier_64": 404}
+
+
+@dataclass
+class Case:
+    expect: Expect
+    path: Callable[[World, str], str] = lambda world, where: ""
+    body: Callable[[World, str], Any] | None = None
+    outside: Expect | None = None
+    # Objects that the call consumes (a revoked key) are made fresh for each call.
+    fresh_key: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _p(template: str) -> Callable[[World, str], str]:
+    def path(world: World, where: str) -> str:
+        values = world.inside if where == "inside" else world.outside
+        return "/api/v1" + template.format(**values)
+
+    return path
+
+
+MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/api/v1/healthz"): Case(PUBLIC, _p("/healthz")),
+    ("GET", "/api/v1/readyz"): Case(PUBLIC, _p("/readyz")),
+    # Wrong credentials for everyone: the route is public, the answer is the same 401.
+    ("POST", "/api/v1/auth/login"): Case(
+        dict.fromkeys(CALLERS, 401),
+        _p("/auth/login"),
+        body=lambda w, _: {"username": w.unique("nobody"), "password": "wrong-password-1"},
+    ),
+    ("POST", "/api/v1/auth/logout"): Case(
+        {**SIGNED_IN, **dict.fromkeys([c for c in CALLERS if c != "anonymous"], 204)},
+        _p("/auth/logout"),
+    ),
+    ("GET", "/api/v1/auth/me"): Case(SIGNED_IN, _p("/auth/me")),
+    ("GET", "/api/v1/regions"): Case(READ, _p("/regions")),
+    ("GET", "/api/v1/regions/{code}"): Case(READ, _p("/regions/{region}"), outside=READ),
+    ("GET", "/api/v1/agencies"): Case(READ, _p("/agencies")),
+    ("GET", "/api/v1/agencies/{code}"): Case(READ, _p("/agencies/{agency}"), outside=READ),
+    ("GET", "/api/v1/agency-types"): Case(READ, _p("/agency-types")),
+    ("GET", "/api/v1/frameworks"): Case(READ, _p("/frameworks")),
+    ("GET", "/api/v1/frameworks/{code}"): Case(READ, _p("/frameworks/PEMILU2024")),
+    ("GET", "/api/v1/periods"): Case(READ, _p("/periods")),
+    ("GET", "/api/v1/periods/{code}"): Case(READ, _p("/periods/2023-Q4")),
+    ("GET", "/api/v1/users"): Case(ADMIN_ONLY, _p("/users")),
+    ("POST", "/api/v1/users"): Case(
+        {**ADMIN_ONLY, "admin_national": 201, "admin_64": 201},
+        _p("/users"),
+        body=lambda w, where: {
+            "username": w.unique("baru."),
+            "role": "viewer",
+            "region": "64" if where == "inside" else "63",
+            "password": "kata-sandi-yang-panjang-7",
+        },
+        # Creating in another province is refused like an unknown region: no leak.
+        outside={"admin_64": 422},
+    ),
+    ("GET", "/api/v1/users/{username}"): Case(
+        ADMIN_ONLY, _p("/users/{username}"), outside={"admin_64": 404}
+    ),
+    ("PATCH", "/api/v1/users/{username}"): Case(
+        ADMIN_ONLY,
+        _p("/users/{username}"),
+        body=lambda w, _: {"full_name": w.unique("Nama ")},
+        outside={"admin_64": 404},
+    ),
+    ("GET", "/api/v1/api-keys"): Case(ADMIN_ONLY, _p("/api-keys")),
+    ("POST", "/api/v1/api-keys"): Case(
+        {**ADMIN_ONLY, "admin_national": 201, "admin_64": 201},
+        _p("/api-keys"),
+        body=lambda w, where: {
+            "name": w.unique("Sistem "),
+            "region": "64" if where == "inside" else "63",
+            "scopes": ["read"],
+        },
+        outside={"admin_64": 422},
+    ),
+    ("GET", "/api/v1/api-keys/{prefix}"): Case(
+        ADMIN_ONLY, _p("/api-keys/{key}"), outside={"admin_64": 404}, fresh_key=True
+    ),
+    ("DELETE", "/api/v1/api-keys/{prefix}"): Case(
+        ADMIN_ONLY, _p("/api-keys/{key}"), outside={"admin_64": 404}, fresh_key=True
+    ),
+    ("GET", "/api/v1/audit"): Case(ADMIN_ONLY, _p("/audit")),
+    ("POST", "/api/v1/periods/{code}/open"): Case(
+        {**ADMIN_ONLY, "admin_national": OK, "admin_64": 403}, _p("/periods/2024-Q1/open")
+    ),
+    ("POST", "/api/v1/periods/{code}/close"): Case(
+        {**ADMIN_ONLY, "admin_national": OK, "admin_64": 403}, _p("/periods/2024-Q1/close")
+    ),
+    ("GET", "/api/v1/submissions"): Case(READ, _p("/submissions")),
+    ("GET", "/api/v1/tasks"): Case(READ, _p("/tasks?period=2023-Q4")),
+    ("GET", "/api/v1/submissions/{period}/{region}/{indicator}"): Case(
+        READ, _p("/submissions/{answer}"), outside=HIDDEN_OUTSIDE
+    ),
+    ("GET", "/api/v1/submissions/{period}/{region}/{indicator}/history"): Case(
+        READ, _p("/submissions/{answer}/history"), outside=HIDDEN_OUTSIDE
+    ),
+    ("PUT", "/api/v1/submissions/{period}/{region}/{indicator}"): Case(
+        ANSWERING,
+        _p("/submissions/{answer}"),
+        body=lambda w, _: {"value": 3, "narrative": w.unique("ubah ")},
+        outside=ANSWER_WRITE_OUTSIDE,
+        headers={"If-Match": "*"},
+    ),
+    ("POST", "/api/v1/submissions/{period}/{region}/{indicator}/submit"): Case(
+        ANSWERING,
+        _p("/submissions/{answer}/submit"),
+        outside=ANSWER_WRITE_OUTSIDE,
+        headers={"If-Match": "*"},
+    ),
+    ("POST", "/api/v1/submissions/{period}/{region}/{indicator}/verify"): Case(
+        REVIEWING,
+        _p("/submissions/{answer}/verify"),
+        outside=REVIEW_OUTSIDE,
+        headers={"If-Match": "*"},
+    ),
+    ("POST", "/api/v1/submissions/{period}/{region}/{indicator}/return"): Case(
+        REVIEWING,
+        _p("/submissions/{answer}/return"),
+        body=lambda w, _: {"reason": "Bukti belum lengkap"},
+        outside=REVIEW_OUTSIDE,
+        headers={"If-Match": "*"},
+    ),
+    ("POST", "/api/v1/submissions/{period}/{region}/{indicator}/reopen"): Case(
+        REVIEWING,
+        _p("/submissions/{answer}/reopen"),
+        body=lambda w, _: {"reason": "Perlu diperiksa ulang"},
+        outside=REVIEW_OUTSIDE,
+        headers={"If-Match": "*"},
+    ),
+    ("POST", "/api/v1/submissions/verify-bulk"): Case(
+        REVIEWING,
+        _p("/submissions/verify-bulk"),
+        body=lambda w, where: {
+            "items": [{"period": "2023-Q4", "region": "64.71", "indicator": "D1.01", "etag": "*"}]
+        },
+    ),
+    ("POST", "/api/v1/submissions/copy-previous"): Case(
+        ANSWERING,
+        _p("/submissions/copy-previous"),
+        body=lambda w, where: {"period": "2023-Q4", "region": w.inside["region"]},
+    ),
+}
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    # The OpenAPI document is generated from the route table and is public API, unlike
+    # FastAPI's internal router structures; every API route is in it (none is hidden:
+    # tests/test_openapi.py checks the SPA fallback is the only route outside /api).
+    spec = create_app().openapi()
+    return {
+        (method.upper(), path)
+        for path, operations in spec["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_route_has_an_entry() -> None:
+    routes = _api_routes()
+    missing = sorted(routes - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - routes)
+    assert not missing, f"routes without an authorization entry: {missing}"
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+
+
+def test_every_protected_route_documents_401() -> None:
+    spec = create_app().openapi()
+    for (method, path), case in MATRIX.items():
+        if case.expect["anonymous"] == 401 and path != "/api/v1/auth/login":
+            documented = spec["paths"][path][method.lower()]["responses"]
+            assert "401" in documented, f"{method} {path} does not document 401"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(MATRIX), ids=[f"{m} {p}" for m, p in sorted(MATRIX)]
+)
+async def test_matrix(
+    method: str, path: str, app: FastAPI, session: AsyncSession, anon_client: httpx.AsyncClient
+) -> None:
+    world = await _build_world(session, app)
+    case = MATRIX[(method, path)]
+    failures = []
+    for where in ("inside", "outside") if case.outside is not None else ("inside",):
+        expected = case.expect if where == "inside" else {**case.expect, **(case.outside or {})}
+        for caller in CALLERS:
+            if case.fresh_key:
+                key_region = "64" if where == "inside" else "63"
+                world.inside["key"] = world.outside["key"] = await _fresh_key(
+                    session, app, key_region
+                )
+            url = case.path(world, where)
+            kwargs: dict[str, Any] = {"headers": {**world.headers[caller], **case.headers}}
+            if case.body is not None:
+                kwargs["json"] = case.body(world, where)
+            response = await anon_client.request(method, url, **kwargs)
+            status = response.status_code
+            allowed = status not in (401, 403, 404) and status < 500
+            if status != expected[caller] and not (expected[caller] == OK and allowed):
+                failures.append(
+                    f"{caller} {where}: expected {expected[caller]}, "
+                    f"got {response.status_code} {response.text[:200]}"
+                )
+            if response.status_code >= 400:
+                assert set(response.json()) == {"error"}, response.text
+            if caller != "anonymous" and method == "POST" and path.endswith("/logout"):
+                # The caller's session has ended; give it a new one for later routes.
+                world = await _build_world_refresh(session, app, world, caller)
+    assert not failures, "\n".join(failures)
+
+
+async def _build_world_refresh(
+    session: AsyncSession, app: FastAPI, world: World, caller: str
+) -> World:
+    from sqlalchemy import select
+
+    from siaga.models import AuthSession, User
+
+    if caller.startswith("key_"):
+        return world
+    token = world.headers[caller]["Authorization"].removeprefix("Bearer ")
+    from siaga.core.security import token_digest
+
+    digest = token_digest(app.state.settings.secret_key, token)
+    user_id = await session.scalar(
+        select(AuthSession.user_id).where(AuthSession.token_hash == digest)
+    )
+    user = await session.get(User, user_id)
+    assert user is not None
+    world.headers[caller] = bearer(await create_session_token(session, user, app.state.settings))
+    return world
