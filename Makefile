@@ -2,6 +2,8 @@
 # Each step is a file target, so a second `make run` skips what is already done.
 
 PYTHON ?= python3
+# Browser tests use Debian's chromium; npm must never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -12,7 +14,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/nul
 
 .DEFAULT_GOAL := help
 .PHONY: help run test setup frontend migrate seed lint typecheck test-backend test-frontend \
-	openapi fuzz clean
+	test-e2e chromium openapi fuzz clean
 
 help:
 	@echo "make run   - set everything up and serve API + SPA on http://$(HOST):$(PORT)"
@@ -59,8 +61,17 @@ test-backend: $(BIN)/siaga
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm run check:api && npm run typecheck && npm test
 
+# Browser tests drive Debian's chromium (no browser download); as root we install it.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "End-to-end tests need chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test-e2e: setup frontend chromium
+	cd frontend && npm run e2e
+
 # The backend suite runs last so its summary line closes the output CI reads.
-test: setup lint typecheck test-frontend test-backend
+test: setup lint typecheck test-frontend test-e2e test-backend
 
 fuzz: $(BIN)/siaga
 	$(BIN)/pytest -m fuzz

@@ -24,9 +24,12 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    // e2e/ holds the Playwright browser tests (npm run e2e).
+    include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["./src/test/setup.ts"],
     css: false,
     restoreMocks: true,
     unstubGlobals: true,
+    testTimeout: 15_000,
   },
 });

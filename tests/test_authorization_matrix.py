@@ -8,9 +8,12 @@ so nobody can add an endpoint without deciding who may use it.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,8 +22,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.core.storage import LocalStorage, key_for_sha256
 from siaga.main import create_app
 from siaga.models import (
+    EvidenceBlob,
+    EvidenceFile,
     Indicator,
     PeriodState,
     Region,
@@ -96,17 +102,19 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
         await session.scalars(select(Indicator).where(Indicator.framework_id == framework.id))
     ).first()
     assert indicator is not None
+    answers = {}
     for city in ("64.71", "63.71"):
-        session.add(
-            Submission(
-                period_id=period.id,
-                region_id=regions[city].id,
-                indicator_id=indicator.id,
-                value=2,
-                status=SubmissionStatus.DRAFT,
-            )
+        answers[city] = Submission(
+            period_id=period.id,
+            region_id=regions[city].id,
+            indicator_id=indicator.id,
+            value=2,
+            status=SubmissionStatus.DRAFT,
         )
+        session.add(answers[city])
     await session.flush()
+    world_answers.clear()
+    world_answers.update({city: answer.id for city, answer in answers.items()})
     headers = {"anonymous": {}}
     for name, user in users.items():
         headers[name] = bearer(await create_session_token(session, user, settings))
@@ -134,6 +142,34 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "answer": f"2023-Q4/63.71/{indicator.code}",
         },
     )
+
+
+# Answer ids of the current world, by city, for evidence made fresh for each call.
+world_answers: dict[str, int] = {}
+
+
+async def _fresh_evidence(session: AsyncSession, app: FastAPI, region_code: str) -> str:
+    """An evidence file on the world's answer in `region_code`, with its content stored."""
+    content = b"%PDF-1.4\n" + uuid.uuid4().bytes + b"\n%%EOF\n"
+    sha = hashlib.sha256(content).hexdigest()
+    key = key_for_sha256(sha)
+    app.state.evidence_storage.put_bytes(key, content)
+    session.add(
+        EvidenceBlob(sha256=sha, storage_key=key, size=len(content), content_type="application/pdf")
+    )
+    evidence_id = str(uuid.uuid4())
+    session.add(
+        EvidenceFile(
+            id=evidence_id,
+            submission_id=world_answers[region_code],
+            blob_sha256=sha,
+            original_name="bukti.pdf",
+            content_type="application/pdf",
+            size=len(content),
+        )
+    )
+    await session.flush()
+    return evidence_id
 
 
 async def _fresh_key(session: AsyncSession, app: FastAPI, region_code: str) -> str:
@@ -194,6 +230,7 @@ class Case:
     outside: Expect | None = None
     # Objects that the call consumes (a revoked key) are made fresh for each call.
     fresh_key: bool = False
+    fresh_evidence: bool = False
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -322,6 +359,16 @@ MATRIX: dict[tuple[str, str], Case] = {
             "items": [{"period": "2023-Q4", "region": "64.71", "indicator": "D1.01", "etag": "*"}]
         },
     ),
+    # Allowed callers get 422 here (the body is not multipart): past authorization.
+    ("POST", "/api/v1/submissions/{period}/{region}/{indicator}/evidence"): Case(
+        ANSWERING, _p("/submissions/{answer}/evidence"), outside=ANSWER_WRITE_OUTSIDE
+    ),
+    ("GET", "/api/v1/evidence/{evidence_id}"): Case(
+        READ, _p("/evidence/{evidence}"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
+    ),
+    ("DELETE", "/api/v1/evidence/{evidence_id}"): Case(
+        ANSWERING, _p("/evidence/{evidence}"), outside=ANSWER_WRITE_OUTSIDE, fresh_evidence=True
+    ),
     ("POST", "/api/v1/submissions/copy-previous"): Case(
         ANSWERING,
         _p("/submissions/copy-previous"),
@@ -362,6 +409,22 @@ def test_every_protected_route_documents_401() -> None:
     ("method", "path"), sorted(MATRIX), ids=[f"{m} {p}" for m, p in sorted(MATRIX)]
 )
 async def test_matrix(
+    method: str,
+    path: str,
+    app: FastAPI,
+    session: AsyncSession,
+    anon_client: httpx.AsyncClient,
+    tmp_path: Path,
+) -> None:
+    app.state.evidence_storage = LocalStorage(tmp_path / "evidence")
+    try:
+        await _check_route(method, path, app, session, anon_client)
+    finally:
+        # The app is shared by the whole run; the next test builds its own storage.
+        del app.state.evidence_storage
+
+
+async def _check_route(
     method: str, path: str, app: FastAPI, session: AsyncSession, anon_client: httpx.AsyncClient
 ) -> None:
     world = await _build_world(session, app)
@@ -374,6 +437,11 @@ async def test_matrix(
                 key_region = "64" if where == "inside" else "63"
                 world.inside["key"] = world.outside["key"] = await _fresh_key(
                     session, app, key_region
+                )
+            if case.fresh_evidence:
+                city = "64.71" if where == "inside" else "63.71"
+                world.inside["evidence"] = world.outside["evidence"] = await _fresh_evidence(
+                    session, app, city
                 )
             url = case.path(world, where)
             kwargs: dict[str, Any] = {"headers": {**world.headers[caller], **case.headers}}

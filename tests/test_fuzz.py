@@ -97,7 +97,7 @@ def _fuzz_app() -> tuple[FastAPI, str]:
     url = normalise_database_url(f"sqlite:///{directory / 'siaga.db'}")
     run_in_thread(upgrade, url)
     token: str = run_in_thread(lambda: asyncio.run(_populate(url)))
-    app = build_app(url)
+    app = build_app(url, storage_dir=directory / "evidence")
     # Schemathesis drives the app from its own event loop thread; without a pool no
     # connection outlives the request that opened it.
     app.state.engine = create_async_engine(url, poolclass=NullPool)

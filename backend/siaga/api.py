@@ -8,6 +8,7 @@ from siaga.agencies.router import router as agencies_router
 from siaga.apikeys.router import router as api_keys_router
 from siaga.audit.router import router as audit_router
 from siaga.auth.router import router as auth_router
+from siaga.evidence.router import router as evidence_router
 from siaga.frameworks.router import router as frameworks_router
 from siaga.health.router import router as health_router
 from siaga.periods.router import router as periods_router
@@ -26,6 +27,7 @@ for _router in (
     frameworks_router,
     periods_router,
     submissions_router,
+    evidence_router,
     users_router,
     api_keys_router,
     audit_router,

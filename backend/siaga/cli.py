@@ -69,7 +69,7 @@ def seed_demo(
     ] = False,
 ) -> None:
     """Load the Kalimantan Timur demo: framework, periods, agencies, users and answers."""
-    from siaga.core.storage import LocalStorage
+    from siaga.core.storage import get_storage
     from siaga.seed import demo
 
     settings = get_settings()
@@ -77,9 +77,7 @@ def seed_demo(
     async def work(session: AsyncSession) -> demo.SeedSummary | None:
         if if_empty and await demo.has_regions(session):
             return None
-        return await demo.seed_demo(
-            session, LocalStorage(settings.storage_dir), settings.demo_password
-        )
+        return await demo.seed_demo(session, get_storage(settings), settings.demo_password)
 
     summary = _run_in_session(work)
     if summary is None:
@@ -170,6 +168,9 @@ def users_list(
     from siaga.models import Role
     from siaga.users.service import list_users
 
+    if role is not None and role not in {r.value for r in Role}:
+        _fail(ValueError(f"role must be one of {', '.join(r.value for r in Role)}"))
+
     page = _run_in_session(
         lambda s: list_users(
             s,
@@ -196,6 +197,8 @@ def users_list(
 
 
 def _update_user(username: str, **changes: Any) -> None:
+    from pydantic import ValidationError
+
     from siaga.audit.service import Actor
     from siaga.core.errors import AppError
     from siaga.users.schemas import UserUpdate
@@ -207,7 +210,7 @@ def _update_user(username: str, **changes: Any) -> None:
                 s, username, UserUpdate(**changes), scope=None, actor=Actor(CLI_ACTOR_LABEL)
             )
         )
-    except AppError as exc:
+    except (AppError, ValidationError) as exc:
         _fail(exc)
 
 
@@ -306,6 +309,32 @@ def apikeys_revoke(prefix: str) -> None:
     except AppError as exc:
         _fail(exc)
     console.print(f"API key {prefix} revoked.")
+
+
+evidence_app = typer.Typer(help="Maintain the evidence store.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("gc")
+def evidence_gc(
+    older_than_hours: Annotated[
+        int, typer.Option(help="Only objects older than this (uploads in flight are younger)")
+    ] = 24,
+) -> None:
+    """Delete stored evidence objects that no database row references (crash leftovers)."""
+    from datetime import timedelta
+
+    from siaga.core.storage import get_storage
+    from siaga.evidence.service import collect_garbage
+
+    storage = get_storage(get_settings())
+    report = _run_in_session(
+        lambda s: collect_garbage(s, storage, timedelta(hours=older_than_hours))
+    )
+    console.print(
+        f"Deleted {report.objects_deleted} unreferenced objects and "
+        f"{report.staging_files_deleted} stale staging files."
+    )
 
 
 @app.command()

@@ -1,12 +1,14 @@
 import { lazy, Suspense } from "react";
 import { Route, Routes } from "react-router";
+import { RequireAuth, RequireCapability } from "./auth/RequireAuth";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/QueryState";
 import { HomePage } from "./pages/HomePage";
+import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 
-// Pages other than the home page load on first visit, keeping the initial
-// bundle small for slow regional connections.
+// Pages other than the home and login pages load on first visit, keeping the
+// initial bundle small for slow regional connections.
 const RegionsPage = lazy(() => import("./pages/regions/RegionsPage").then((m) => ({ default: m.RegionsPage })));
 const RegionDetailPage = lazy(() =>
   import("./pages/regions/RegionDetailPage").then((m) => ({ default: m.RegionDetailPage })),
@@ -18,19 +20,46 @@ const FrameworkDetailPage = lazy(() =>
   import("./pages/frameworks/FrameworkDetailPage").then((m) => ({ default: m.FrameworkDetailPage })),
 );
 const PeriodsPage = lazy(() => import("./pages/PeriodsPage").then((m) => ({ default: m.PeriodsPage })));
+const UsersPage = lazy(() => import("./pages/admin/UsersPage").then((m) => ({ default: m.UsersPage })));
+const ApiKeysPage = lazy(() => import("./pages/admin/ApiKeysPage").then((m) => ({ default: m.ApiKeysPage })));
+const TasksPage = lazy(() => import("./pages/answers/TasksPage").then((m) => ({ default: m.TasksPage })));
+const AnswerPage = lazy(() => import("./pages/answers/AnswerPage").then((m) => ({ default: m.AnswerPage })));
+const ReviewQueuePage = lazy(() =>
+  import("./pages/review/ReviewQueuePage").then((m) => ({ default: m.ReviewQueuePage })),
+);
+const ReviewDetailPage = lazy(() =>
+  import("./pages/review/ReviewDetailPage").then((m) => ({ default: m.ReviewDetailPage })),
+);
+const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
 
 export function AppRoutes() {
   return (
     <Suspense fallback={<Loading />}>
       <Routes>
         <Route element={<Layout />}>
-          <Route index element={<HomePage />} />
-          <Route path="wilayah" element={<RegionsPage />} />
-          <Route path="wilayah/:code" element={<RegionDetailPage />} />
-          <Route path="kerangka" element={<FrameworksPage />} />
-          <Route path="kerangka/:code" element={<FrameworkDetailPage />} />
-          <Route path="periode" element={<PeriodsPage />} />
-          <Route path="*" element={<NotFoundPage />} />
+          <Route path="masuk" element={<LoginPage />} />
+          <Route element={<RequireAuth />}>
+            <Route index element={<HomePage />} />
+            <Route path="wilayah" element={<RegionsPage />} />
+            <Route path="wilayah/:code" element={<RegionDetailPage />} />
+            <Route path="kerangka" element={<FrameworksPage />} />
+            <Route path="kerangka/:code" element={<FrameworkDetailPage />} />
+            <Route path="periode" element={<PeriodsPage />} />
+            <Route element={<RequireCapability capability="answer" />}>
+              <Route path="tugas" element={<TasksPage />} />
+              <Route path="tugas/:period/:region/:indicator" element={<AnswerPage />} />
+            </Route>
+            <Route element={<RequireCapability capability="review" />}>
+              <Route path="verifikasi" element={<ReviewQueuePage />} />
+              <Route path="verifikasi/:period/:region/:indicator" element={<ReviewDetailPage />} />
+            </Route>
+            <Route path="admin" element={<RequireCapability capability="admin" />}>
+              <Route path="pengguna" element={<UsersPage />} />
+              <Route path="kunci-api" element={<ApiKeysPage />} />
+              <Route path="audit" element={<AuditPage />} />
+            </Route>
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
         </Route>
       </Routes>
     </Suspense>

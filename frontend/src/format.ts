@@ -20,3 +20,10 @@ export function formatDate(iso: string, lng: string): string {
     timeZone: "UTC",
   }).format(date);
 }
+
+/** Formats an instant (ISO date-time) in the browser's time zone. */
+export function formatDateTime(iso: string, lng: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(intlLocale(lng), { dateStyle: "medium", timeStyle: "short" }).format(date);
+}

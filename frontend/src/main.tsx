@@ -5,6 +5,7 @@ import { BrowserRouter } from "react-router";
 import "./i18n";
 import "./styles.css";
 import { AppRoutes } from "./App";
+import { AuthProvider } from "./auth/AuthProvider";
 import { createQueryClient } from "./queryClient";
 
 const queryClient = createQueryClient();
@@ -12,9 +13,11 @@ const queryClient = createQueryClient();
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <AppRoutes />
-      </BrowserRouter>
+      <AuthProvider>
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
+      </AuthProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

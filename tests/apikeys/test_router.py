@@ -274,13 +274,15 @@ class TestListApiKeys:
         assert [k["prefix"] for k in active] == [_prefix(live)]
         assert [k["prefix"] for k in revoked] == [_prefix(dead)]
 
-    async def test_pages(self, client: httpx.AsyncClient, session: AsyncSession, app: FastAPI) -> None:
+    async def test_pages(
+        self, client: httpx.AsyncClient, session: AsyncSession, app: FastAPI
+    ) -> None:
         for _ in range(3):
             await create_api_key(session, app.state.settings, scopes=["read"])
         assert_page(await client.get(KEYS, params={"limit": 2}), total=3, limit=2)
-        assert len(
-            assert_page(await client.get(KEYS, params={"offset": 2}), total=3, offset=2)
-        ) == 1
+        assert (
+            len(assert_page(await client.get(KEYS, params={"offset": 2}), total=3, offset=2)) == 1
+        )
 
     async def test_provincial_admin_sees_only_its_subtree(
         self,

@@ -139,7 +139,10 @@ class TestListAuditEvents:
             ({"entity_id": "rudi"}, ["user.update"]),
             ({"outcome": "denied"}, ["authz.denied"]),
             ({"actor": "budi", "outcome": "success"}, ["user.create", "auth.login"]),
-            ({"since": "2024-01-10T13:00:00+00:00"}, ["authz.denied", "api_key.create", "user.update", "user.create"]),
+            (
+                {"since": "2024-01-10T13:00:00+00:00"},
+                ["authz.denied", "api_key.create", "user.update", "user.create"],
+            ),
             ({"until": "2024-01-10T13:00:00+00:00"}, ["auth.login"]),
             # 20:00 in Jakarta is 13:00 UTC.
             (
@@ -305,12 +308,8 @@ class TestRefusalsAreAudited:
         async with committed.session() as session:
             admin = await create_login_user(session, username="pemeriksa", role=Role.ADMIN)
             viewer = await create_user(session, username="coba.coba", role=Role.VIEWER)
-            viewer_token = await create_session_token(
-                session, viewer, committed.app.state.settings
-            )
-            admin_token = await create_session_token(
-                session, admin, committed.app.state.settings
-            )
+            viewer_token = await create_session_token(session, viewer, committed.app.state.settings)
+            admin_token = await create_session_token(session, admin, committed.app.state.settings)
         async with committed.client() as client:
             await client.get(AUDIT, headers=bearer(viewer_token))
             await login(client, "pemeriksa", "Bukan-Sandinya-123")

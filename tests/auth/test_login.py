@@ -288,7 +288,14 @@ class TestLoginFailures:
                 "10.1.1.1",
                 "req-siapa.ini",
             ),
-            ("sudah.mati", "failure", "sudah.mati", {"reason": "disabled"}, "10.1.1.1", "req-sudah.mati"),
+            (
+                "sudah.mati",
+                "failure",
+                "sudah.mati",
+                {"reason": "disabled"},
+                "10.1.1.1",
+                "req-sudah.mati",
+            ),
         ]
         assert all(e.actor_user_id is None for e in events)
 
@@ -341,9 +348,7 @@ class TestLoginRateLimit:
                 answers.append(response.json()["error"]["code"])
         assert answers[0] == answers[1]
 
-    async def test_failures_older_than_the_window_do_not_count(
-        self, committed: Committed
-    ) -> None:
+    async def test_failures_older_than_the_window_do_not_count(self, committed: Committed) -> None:
         settings = committed.app.state.settings
         async with committed.session() as session:
             await create_login_user(session, username="lama.gagal", role=Role.ADMIN)
@@ -387,10 +392,11 @@ class TestLoginRateLimit:
             events = await audit_events(session, action="auth.login", outcome="rate_limited")
             # A refused attempt is not counted as another failure.
             failures = (
-                await session.scalars(select(LoginAttempt).where(LoginAttempt.username == "dikunci"))
+                await session.scalars(
+                    select(LoginAttempt).where(LoginAttempt.username == "dikunci")
+                )
             ).all()
         assert [(e.actor_label, e.entity_id, e.client_addr, e.request_id) for e in events] == [
             ("dikunci", "dikunci", "10.4.4.4", "req-limited")
         ]
         assert len(failures) == limit
-

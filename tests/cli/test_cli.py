@@ -202,7 +202,9 @@ class TestUsersCreate:
 
     def test_refuses_a_duplicate_username(self, database_file: Path) -> None:
         seed_user("sudah.ada", role=Role.ADMIN)
-        result = siaga("users", "create", "sudah.ada", "--role", "admin", "--password", NEW_PASSWORD)
+        result = siaga(
+            "users", "create", "sudah.ada", "--role", "admin", "--password", NEW_PASSWORD
+        )
         assert result.exit_code == 1
         assert "user exists" in result.stderr
 
@@ -315,3 +317,18 @@ class TestApikeys:
         result = siaga("apikeys", "revoke", "abcdef012345")
         assert result.exit_code == 1
         assert "not found" in result.stderr
+
+
+class TestBadArgumentsFailCleanly:
+    """Bad input ends with a message and exit code 1 or 2, never a traceback."""
+
+    def test_users_list_with_an_unknown_role(self, database_file: Path) -> None:
+        result = siaga("users", "list", "--role", "raja")
+        assert result.exit_code in (1, 2)
+        assert not isinstance(result.exception, ValueError)
+
+    def test_set_password_longer_than_the_schema_allows(self, database_file: Path) -> None:
+        seed_user("sandi.kepanjangan", role=Role.ADMIN)
+        result = siaga("users", "set-password", "sandi.kepanjangan", "--password", "k" * 200)
+        assert result.exit_code == 1
+        assert result.exception is None or isinstance(result.exception, SystemExit)

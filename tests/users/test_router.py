@@ -239,9 +239,7 @@ class TestCreateUser:
         regions = await _provinces(session)
         await create_agency(session, region=regions["63"], code="63.kesbangpol")
         admin = await create_user(session, role=Role.ADMIN, region=regions["64"])
-        response = await anon_client.post(
-            USERS, json=_new(**fields), headers=await login_as(admin)
-        )
+        response = await anon_client.post(USERS, json=_new(**fields), headers=await login_as(admin))
         assert_error(response, 422, "invalid_input")
         assert await session.scalar(select(User).where(User.username == "pengguna.baru")) is None
 

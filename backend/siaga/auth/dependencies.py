@@ -69,6 +69,7 @@ async def _principal(
                 actor_of(principal, request),
                 "authz.csrf_failed",
                 outcome="denied",
+                region_code=principal.region_code,
                 entity_type="route",
                 entity_id=f"{request.method} {request.url.path}"[:120],
             )
@@ -106,6 +107,7 @@ def require(capability: Capability) -> Callable[..., Awaitable[Principal]]:
                 actor_of(principal, request),
                 "authz.denied",
                 outcome="denied",
+                region_code=principal.region_code,
                 entity_type="route",
                 entity_id=f"{request.method} {request.url.path}"[:120],
                 after={"needs": capability.value},

@@ -23,8 +23,8 @@ from botocore.exceptions import ClientError
 from siaga.core.settings import Settings
 
 if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
     from botocore.response import StreamingBody
+    from mypy_boto3_s3 import S3Client
 
 CHUNK_SIZE = 64 * 1024
 STAGING_DIR_NAME = ".staging"

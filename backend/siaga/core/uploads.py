@@ -132,7 +132,12 @@ def detect_type(path: Path) -> FileType | None:
 
 
 # Bidirectional overrides and isolates can make `gpj.exe` display as `exe.jpg`.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Invisible format characters are dropped too, except the joiners some scripts need.
+_KEPT_FORMAT = frozenset("\u200c\u200d")
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 # Refused in file names on Windows; a user downloading there would get a mangled name.
 _WINDOWS_RESERVED = frozenset('<>:"|?*')
 
@@ -149,10 +154,13 @@ def sanitize_filename(raw: str, file_type: FileType) -> str:
     name = unicodedata.normalize("NFC", raw)
     # Browsers send a bare name, but old ones sent the whole path, either way round.
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    # Tabs and newlines become spaces before other control characters are dropped.
+    name = " ".join(name.split())
     name = "".join(
         "_" if ch in _WINDOWS_RESERVED else ch
         for ch in name
-        if ch not in _BIDI_CONTROLS and unicodedata.category(ch) not in {"Cc", "Cs", "Co", "Cn"}
+        if ch not in _BIDI_CONTROLS
+        and (ch in _KEPT_FORMAT or unicodedata.category(ch) not in _DROPPED_CATEGORIES)
     )
     name = " ".join(name.split())
     # Leading dots hide a file on Unix; trailing dots and spaces vanish on Windows.
@@ -177,8 +185,9 @@ def content_disposition(name: str, file_type: FileType, *, inline: bool = False)
     clients (plain ASCII) and new ones (RFC 6266 `filename*`, UTF-8)."""
     kind = "inline" if inline and file_type.previewable else "attachment"
     stem, ext = _split_extension(name)
-    fallback = _ascii_fallback(stem) + _ascii_fallback(ext)[: len(ext)] if ext else ""
-    fallback = fallback or _ascii_fallback(name)
+    if not (ext.isascii() and ext[1:].isalnum()):
+        stem, ext = name, ""
+    fallback = _ascii_fallback(stem) + ext
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
@@ -306,7 +315,6 @@ async def receive_file(
     On any failure the staging file is removed; on success the caller owns it.
     """
     check_declared_length(headers, limit)
-    parser = None
     receiver = _Receiver(limit=limit)
     parser = MultipartParser(
         _boundary(headers),

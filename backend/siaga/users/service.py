@@ -199,6 +199,8 @@ async def update_user(
     old, new = changes(_snapshot(before), _snapshot(after))
     if data.password is not None:
         old["password"], new["password"] = "(unchanged)", "(changed)"
+    if not new:
+        return after  # nothing changed: nothing to audit
     record(
         session,
         actor,

@@ -11,6 +11,30 @@ export type FrameworkRead = Schemas["FrameworkRead"];
 export type PeriodRead = Schemas["PeriodRead"];
 export type PeriodState = Schemas["PeriodState"];
 export type AnswerType = Schemas["AnswerType"];
+export type MeRead = Schemas["MeRead"];
+export type Role = Schemas["Role"];
+export type Capability = Schemas["Capability"];
+export type UserRead = Schemas["UserRead"];
+export type UserCreate = Schemas["UserCreate"];
+export type UserUpdate = Schemas["UserUpdate"];
+export type ApiKeyRead = Schemas["ApiKeyRead"];
+export type ApiKeyCreate = Schemas["ApiKeyCreate"];
+export type ApiKeyCreated = Schemas["ApiKeyCreated"];
+export type ApiKeyScope = Schemas["ApiKeyScope"];
+export type AuditEventRead = Schemas["AuditEventRead"];
+export type TaskRead = Schemas["TaskRead"];
+export type SubmissionStatus = Schemas["SubmissionStatus"];
+export type TaskStatus = SubmissionStatus | "not_started";
+export type SubmissionRead = Schemas["SubmissionRead"];
+export type SubmissionSummary = Schemas["SubmissionSummary"];
+export type SubmissionWrite = Schemas["SubmissionWrite"];
+export type EvidenceRead = Schemas["EvidenceRead"];
+export type EvidenceUploadRead = Schemas["EvidenceUploadRead"];
+export type HistoryEntry = Schemas["HistoryEntry"];
+export type BulkVerifyResult = Schemas["BulkVerifyResult"];
+export type CopyPreviousResult = Schemas["CopyPreviousResult"];
+export type LevelRubricRead = Schemas["LevelRubricRead"];
+export type IndicatorRead = Schemas["IndicatorRead"];
 
 // The spec's paths already start with /api/v1 (see openapi.json), so the client
 // talks to the page's own origin. Request needs an absolute URL outside browsers
@@ -24,6 +48,67 @@ export const api = createClient<paths>({
   baseUrl: resolveBaseUrl(),
   // Looked up per call, not captured at import, so tests can stub fetch.
   fetch: (request: Request) => globalThis.fetch(request),
+});
+
+export const CSRF_COOKIE = "siaga_csrf";
+export const CSRF_HEADER = "X-CSRF-Token";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Value of a cookie readable by scripts (the session cookie itself is HttpOnly). */
+export function readCookie(name: string): string | undefined {
+  if (typeof document === "undefined") return undefined;
+  for (const part of document.cookie.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+// The session lives in an HttpOnly cookie sent by the browser (same origin);
+// requests that change data must echo the readable CSRF cookie in a header.
+api.use({
+  onRequest({ request }) {
+    if (SAFE_METHODS.has(request.method.toUpperCase())) return undefined;
+    const token = readCookie(CSRF_COOKIE);
+    if (token) request.headers.set(CSRF_HEADER, token);
+    return request;
+  },
+});
+
+type UnauthorizedHandler = () => void;
+let unauthorizedHandler: UnauthorizedHandler | null = null;
+
+/**
+ * Called whenever an API call answers 401 (no session, or it expired), except
+ * the login call itself, whose 401 means wrong credentials. Returns an undo.
+ */
+export function setUnauthorizedHandler(handler: UnauthorizedHandler): () => void {
+  unauthorizedHandler = handler;
+  return () => {
+    if (unauthorizedHandler === handler) unauthorizedHandler = null;
+  };
+}
+
+/** Reports a 401 from a request made outside this client (an upload by XMLHttpRequest). */
+export function notifyUnauthorized(): void {
+  unauthorizedHandler?.();
+}
+
+const NO_SESSION_PATHS = new Set(["/api/v1/auth/login", "/api/v1/auth/logout"]);
+
+api.use({
+  onResponse({ response, schemaPath }) {
+    if (response.status === 401 && !NO_SESSION_PATHS.has(schemaPath)) unauthorizedHandler?.();
+    return undefined;
+  },
 });
 
 /** An API failure carrying the contract's error code and message. */

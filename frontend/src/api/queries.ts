@@ -61,6 +61,7 @@ export function useFramework(code: string) {
   return useQuery({
     queryKey: queryKeys.framework(code),
     queryFn: ({ signal }) => unwrap(api.GET("/api/v1/frameworks/{code}", { params: { path: { code } }, signal })),
+    enabled: code !== "",
   });
 }
 

@@ -1,14 +1,23 @@
-import { useEffect, useRef } from "react";
+import { Suspense, useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
+import type { Capability } from "../api/client";
+import { hasCapability, useMe } from "../auth/session";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { Loading } from "./QueryState";
+import { UserMenu } from "./UserMenu";
 
-const NAV = [
+const NAV: readonly { to: string; key: string; end: boolean; capability?: Capability }[] = [
   { to: "/", key: "nav.home", end: true },
+  { to: "/tugas", key: "nav.tasks", end: false, capability: "answer" },
+  { to: "/verifikasi", key: "nav.review", end: false, capability: "review" },
   { to: "/wilayah", key: "nav.regions", end: false },
   { to: "/kerangka", key: "nav.frameworks", end: false },
   { to: "/periode", key: "nav.periods", end: false },
-] as const;
+  { to: "/admin/pengguna", key: "nav.users", end: false, capability: "admin" },
+  { to: "/admin/kunci-api", key: "nav.apiKeys", end: false, capability: "admin" },
+  { to: "/admin/audit", key: "nav.audit", end: false, capability: "admin" },
+];
 
 // After an in-app navigation, move focus to the main region so keyboard and
 // screen-reader users start at the new page, as after a full page load.
@@ -27,6 +36,10 @@ function useFocusMainOnNavigate() {
 export function Layout() {
   const { t } = useTranslation();
   useFocusMainOnNavigate();
+  // Only what is cached: RequireAuth fetches the session for guarded pages,
+  // and the login page has none to show.
+  const { data: me } = useMe({ fetch: false });
+  const nav = me ? NAV.filter((item) => !item.capability || hasCapability(me, item.capability)) : [];
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -38,22 +51,29 @@ export function Layout() {
             <span className="brand-name">{t("app.name")}</span>
             <span className="brand-subtitle">{t("app.subtitle")}</span>
           </Link>
-          <LanguageSwitch />
+          <div className="header-tools">
+            {me ? <UserMenu me={me} /> : null}
+            <LanguageSwitch />
+          </div>
         </div>
-        <nav className="site-nav" aria-label={t("nav.label")}>
-          <ul className="container nav-list">
-            {NAV.map((item) => (
-              <li key={item.to}>
-                <NavLink to={item.to} end={item.end}>
-                  {t(item.key)}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {nav.length > 0 ? (
+          <nav className="site-nav" aria-label={t("nav.label")}>
+            <ul className="container nav-list">
+              {nav.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.end}>
+                    {t(item.key)}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
       </header>
       <main id="main" className="container main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </main>
       <footer className="site-footer">
         <div className="container">

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import type { AnswerType, PeriodState, RegionLevel } from "../api/client";
+import type { AnswerType, PeriodState, RegionLevel, Role } from "../api/client";
 
 // Unknown values (a newer API than this client) are shown as sent.
 export function levelLabel(t: TFunction, level: RegionLevel | string): string {
@@ -12,4 +12,8 @@ export function periodStateLabel(t: TFunction, state: PeriodState | string): str
 
 export function answerTypeLabel(t: TFunction, type: AnswerType | string): string {
   return t(`answerType.${type}`, { defaultValue: type });
+}
+
+export function roleLabel(t: TFunction, role: Role | string): string {
+  return t(`role.${role}`, { defaultValue: role });
 }

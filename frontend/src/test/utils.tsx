@@ -3,19 +3,58 @@ import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { MemoryRouter, useLocation } from "react-router";
 import { vi } from "vitest";
+import type { MeRead } from "../api/client";
+import { AuthProvider } from "../auth/AuthProvider";
+import { meQueryKey } from "../auth/session";
 
-export function renderWithProviders(ui: ReactElement, { route = "/" }: { route?: string } = {}) {
+export const adminMe: MeRead = {
+  kind: "user",
+  username: "admin",
+  full_name: "Administrator Siaga",
+  role: "admin",
+  region_code: null,
+  region_name: null,
+  agency_code: null,
+  agency_name: null,
+  capabilities: ["read", "answer", "review", "import", "admin"],
+};
+
+export const viewerMe: MeRead = {
+  kind: "user",
+  username: "pemantau.64",
+  full_name: "Pemantau Kalimantan Timur",
+  role: "viewer",
+  region_code: "64",
+  region_name: "Kalimantan Timur",
+  agency_code: null,
+  agency_name: null,
+  capabilities: ["read"],
+};
+
+/**
+ * Renders inside the app's providers. `session` is the signed-in account put
+ * in the cache up front (default: a national admin); "fetch" leaves it to
+ * GET /auth/me, so tests can answer that call themselves.
+ */
+export function renderWithProviders(
+  ui: ReactElement,
+  { route = "/", session = adminMe }: { route?: string; session?: MeRead | "fetch" } = {},
+) {
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false, gcTime: Infinity } },
   });
-  return render(
+  if (session !== "fetch") queryClient.setQueryData(meQueryKey, session);
+  const result = render(
     <QueryClientProvider client={queryClient}>
-      <MemoryRouter initialEntries={[route]}>
-        {ui}
-        <LocationProbe />
-      </MemoryRouter>
+      <AuthProvider>
+        <MemoryRouter initialEntries={[route]}>
+          {ui}
+          <LocationProbe />
+        </MemoryRouter>
+      </AuthProvider>
     </QueryClientProvider>,
   );
+  return { ...result, queryClient };
 }
 
 /** Renders the current path and query so tests can assert on URL state. */
@@ -35,9 +74,11 @@ type Handler = (url: URL, request: Request) => Response | Promise<Response>;
 
 /**
  * Replaces global fetch with a router over "METHOD /path" keys (path without
- * /api/v1); unmatched requests fail the test loudly with a 599.
+ * /api/v1); unmatched requests fail the test loudly with a 599. GET /auth/me
+ * answers with a national admin unless a test routes it itself.
  */
 export function mockApi(routes: Record<string, Handler>) {
+  routes = { "GET /auth/me": () => json(adminMe), ...routes };
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);

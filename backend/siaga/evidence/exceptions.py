@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from siaga.core.errors import Conflict, NotFound
+
+
+class EvidenceNotFound(NotFound):
+    code = "evidence_not_found"
+    message = "Berkas bukti tidak ditemukan (evidence not found)"
+
+
+class EvidenceContentMissing(NotFound):
+    code = "evidence_content_missing"
+    message = (
+        "Isi berkas bukti tidak ada di penyimpanan; hubungi administrator "
+        "(the stored file is missing)"
+    )
+
+
+class DuplicateEvidence(Conflict):
+    code = "duplicate_evidence"
+    message = (
+        "Berkas yang sama sudah dilampirkan pada jawaban ini "
+        "(this file is already attached to the answer)"
+    )
+
+
+class TooManyFiles(Conflict):
+    code = "too_many_files"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"Satu jawaban paling banyak memuat {limit} berkas bukti "
+            f"(an answer holds at most {limit} evidence files)",
+            details=[{"limit": limit}],
+        )

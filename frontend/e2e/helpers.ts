@@ -1,0 +1,31 @@
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "siaga-demo-2024";
+export const OPERATOR = "operator.64.72.kesbangpol";
+export const VERIFIER = "verifikator.64";
+export const VIEWER = "pemantau.64";
+
+/** Signs in through the login page (Indonesian UI) and waits for the header. */
+export async function login(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto("/masuk");
+  await page.getByLabel("Nama pengguna").fill(username);
+  await page.getByLabel("Kata sandi").fill(password);
+  await page.getByRole("button", { name: "Masuk", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Keluar" })).toBeVisible();
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Keluar" }).click();
+  await expect(page).toHaveURL(/\/masuk$/);
+}
+
+/** Whether the running API has the evidence endpoints (they came after the answer workflow). */
+export async function hasEvidenceApi(page: Page): Promise<boolean> {
+  const response = await page.request.get("/api/v1/openapi.json");
+  if (!response.ok()) return false;
+  const spec = (await response.json()) as { paths?: Record<string, unknown> };
+  return Boolean(spec.paths?.["/api/v1/submissions/{period}/{region}/{indicator}/evidence"]);
+}
+
+/** A minimal PDF the API's content sniffing accepts. */
+export const MINIMAL_PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "latin1");

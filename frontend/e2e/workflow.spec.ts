@@ -1,0 +1,151 @@
+import { expect, test, type Page } from "@playwright/test";
+import { MINIMAL_PDF, OPERATOR, VERIFIER, hasEvidenceApi, login, logout } from "./helpers";
+
+interface Task {
+  period: string;
+  region: string;
+  indicator: string;
+  indicator_name: string;
+  answer_type: "level" | "yes_no" | "percent" | "count";
+  evidence_required: boolean;
+  status: string;
+  target: number | null;
+}
+
+const PERIOD = "2024-Q1";
+const REGION = "64.72";
+const RETURN_REASON = "Notulen rapat belum dilampirkan; lengkapi lalu kirim ulang.";
+
+/** Fills the value control for the answer type; `variant` picks a different valid value. */
+async function fillValue(page: Page, type: Task["answer_type"], variant: 0 | 1): Promise<void> {
+  switch (type) {
+    case "level":
+      await page.getByRole("radio", { name: new RegExp(`^${variant ? 3 : 2} — `) }).check();
+      break;
+    case "yes_no":
+      await page.getByRole("radio", { name: variant ? "Ya" : "Tidak", exact: true }).check();
+      break;
+    case "percent":
+      await page.getByLabel("Persentase (0–100)").fill(variant ? "80" : "55.5");
+      break;
+    case "count":
+      await page.getByLabel("Jumlah", { exact: true }).fill(variant ? "4" : "2");
+      break;
+  }
+}
+
+test("answer, evidence, submit, return, resubmit, verify, history", async ({ page }) => {
+  test.slow();
+
+  // 1. The operator picks a task not started yet, preferably one requiring evidence.
+  await login(page, OPERATOR);
+  const evidenceApi = await hasEvidenceApi(page);
+  const response = await page.request.get(`/api/v1/tasks?period=${PERIOD}&status=not_started&limit=500`);
+  expect(response.ok()).toBe(true);
+  const tasks = ((await response.json()) as { items: Task[] }).items.filter((t) => t.region === REGION);
+  expect(tasks.length).toBeGreaterThan(0);
+  const task = tasks.find((t) => t.evidence_required) ?? tasks[0]!;
+  test.info().annotations.push({ type: "task", description: `${task.indicator} (${task.answer_type})` });
+
+  // 2. Answer it in the workspace.
+  await page.getByRole("link", { name: "Tugas" }).click();
+  await page.getByLabel("Periode").selectOption(PERIOD);
+  const row = page.locator(`tr[data-indicator="${task.indicator}"]`);
+  await expect(row).toContainText("Belum diisi");
+  await row.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name: task.indicator_name })).toBeVisible();
+  await fillValue(page, task.answer_type, 0);
+  await page.getByLabel("Uraian").fill("Rapat koordinasi dilaksanakan bersama KPU dan Bawaslu.");
+  await page.getByRole("button", { name: "Simpan draf" }).click();
+  await expect(page.getByText("Draf tersimpan (versi 1).")).toBeVisible();
+
+  // 3. Attach a PDF (when the API has the evidence endpoints).
+  if (evidenceApi) {
+    await page.getByLabel("Pilih berkas").setInputFiles({
+      name: "notulen-rapat.pdf",
+      mimeType: "application/pdf",
+      buffer: MINIMAL_PDF,
+    });
+    await expect(page.getByText("notulen-rapat.pdf terunggah.")).toBeVisible();
+    await expect(page.getByRole("link", { name: "notulen-rapat.pdf" })).toBeVisible();
+  } else {
+    console.warn("e2e: the API has no evidence endpoints yet; skipping the upload steps");
+  }
+
+  // 4. Submit, confirming.
+  await page.getByRole("button", { name: "Kirim untuk verifikasi" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Ya, kirim" }).click();
+  await expect(page.getByText("Jawaban dikirim untuk verifikasi.")).toBeVisible();
+  await expect(page.locator(".answer-meta")).toContainText("Dikirim");
+  await logout(page);
+
+  // 5. The verifier finds it in the queue and returns it with a reason.
+  await login(page, VERIFIER);
+  await page.getByRole("link", { name: "Verifikasi", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Verifikasi" })).toBeVisible();
+  await page.getByLabel("Periode").selectOption(PERIOD);
+  await page.getByLabel("Indikator").fill(task.indicator);
+  await page.getByLabel("Wilayah").fill(REGION);
+  await page.getByRole("button", { name: "Terapkan" }).click();
+  await expect(page).toHaveURL(new RegExp(`indicator=${task.indicator.replace(".", "\\.")}`));
+  const queued = page.locator(`tr[data-key="${PERIOD}/${REGION}/${task.indicator}"]`);
+  await expect(queued).toHaveCount(1);
+  await queued.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name: task.indicator_name })).toBeVisible();
+  if (evidenceApi) {
+    const preview = page.frameLocator(".evidence-preview iframe");
+    await expect(page.locator(".evidence-preview iframe")).toHaveAttribute("src", /\/api\/v1\/evidence\/.+\?inline=true$/);
+    // The inline PDF is served and rendered in the frame (no download prompt).
+    await expect(preview.locator("body")).toBeAttached();
+  }
+  await page.getByRole("button", { name: "Kembalikan", exact: true }).click();
+  await page.getByLabel("Alasan pengembalian").fill("ok");
+  await page.getByRole("button", { name: "Kembalikan jawaban" }).click();
+  await expect(page.getByText("Tulis alasan minimal 3 karakter.")).toBeVisible();
+  await page.getByLabel("Alasan pengembalian").fill(RETURN_REASON);
+  await page.getByRole("button", { name: "Kembalikan jawaban" }).click();
+  await expect(page.getByText("Jawaban dikembalikan ke perangkat daerah.")).toBeVisible();
+  await logout(page);
+
+  // 6. The operator sees the reason, changes the value and resubmits.
+  await login(page, OPERATOR);
+  await page.goto(`/tugas?period=${PERIOD}&status=returned`);
+  const returnedRow = page.locator(`tr[data-indicator="${task.indicator}"]`);
+  await expect(returnedRow).toContainText(RETURN_REASON);
+  await returnedRow.getByRole("link").click();
+  const reason = page.locator(".returned-reason");
+  await expect(reason).toContainText(RETURN_REASON);
+  await expect(reason).toContainText(VERIFIER);
+  await fillValue(page, task.answer_type, 1);
+  await page.getByRole("button", { name: "Kirim untuk verifikasi" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Ya, kirim" }).click();
+  await expect(page.getByText("Jawaban dikirim untuk verifikasi.")).toBeVisible();
+  await logout(page);
+
+  // 7. The verifier verifies it.
+  await login(page, VERIFIER);
+  await page.goto(`/verifikasi/${PERIOD}/${REGION}/${task.indicator}`);
+  await page.getByRole("button", { name: "Verifikasi", exact: true }).click();
+  await expect(page.getByText("Jawaban diverifikasi.")).toBeVisible();
+  await expect(page.locator(".answer-meta")).toContainText("Terverifikasi");
+  await expect(page.getByRole("button", { name: "Buka kembali" })).toBeVisible();
+
+  // 8. The history lists every step with its actor (shown newest first).
+  const expected: [string, string][] = [
+    ["created", OPERATOR],
+    ...(evidenceApi ? [["evidence_added", OPERATOR] as [string, string]] : []),
+    ["submitted", OPERATOR],
+    ["returned", VERIFIER],
+    ["updated", OPERATOR],
+    ["submitted", OPERATOR],
+    ["verified", VERIFIER],
+  ];
+  const items = page.locator(".history-item");
+  await expect(items).toHaveCount(expected.length);
+  const actual = await items.evaluateAll((nodes) =>
+    nodes.map((n) => [n.getAttribute("data-action") ?? "", n.querySelector(".history-actor")?.textContent ?? ""]),
+  );
+  expect(actual.reverse()).toEqual(expected);
+  await expect(items.first()).toContainText("Diverifikasi");
+  await expect(page.locator('.history-item[data-action="returned"]')).toContainText(RETURN_REASON);
+});

@@ -1,0 +1,223 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState, type DragEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError, type EvidenceRead, type SubmissionRead } from "../../api/client";
+import { formatDateTime } from "../../format";
+import { actionErrorMessage, formatBytes } from "./common";
+import { answerKeys, useDeleteEvidence, type AnswerKey } from "./queries";
+import { ACCEPTED_TYPES, UPLOAD_ABORTED, uploadEvidence, type UploadHandle } from "./upload";
+
+const PREVIEWABLE = new Set(["application/pdf", "image/jpeg", "image/png"]);
+
+export function inlineUrl(evidence: EvidenceRead): string {
+  return `${evidence.url}${evidence.url.includes("?") ? "&" : "?"}inline=true`;
+}
+
+/** The answer's files with download links; optionally delete buttons and previews. */
+export function EvidenceList({
+  answerKey,
+  evidence,
+  canDelete = false,
+  preview = false,
+}: {
+  answerKey: AnswerKey;
+  evidence: readonly EvidenceRead[];
+  canDelete?: boolean;
+  preview?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const remove = useDeleteEvidence(answerKey);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(preview ? (evidence.find((e) => PREVIEWABLE.has(e.content_type))?.id ?? null) : null);
+
+  if (evidence.length === 0) return <p className="muted">{t("evidence.none")}</p>;
+  const current = evidence.find((e) => e.id === shown);
+  return (
+    <>
+      {remove.isError ? (
+        <div className="status status-error" role="alert">
+          <p>{actionErrorMessage(t, remove.error)}</p>
+        </div>
+      ) : null}
+      <ul className="evidence-list">
+        {evidence.map((item) => (
+          <li key={item.id} className="evidence-item">
+            <div>
+              <a href={item.url} download={item.name}>
+                {item.name}
+              </a>
+              <span className="muted small">
+                {" "}
+                · {formatBytes(item.size, i18n.language)} · {item.uploaded_by ?? t("common.none")} ·{" "}
+                {formatDateTime(item.uploaded_at, i18n.language)}
+              </span>
+              <div className="muted small mono evidence-hash" title={t("evidence.sha256")}>
+                SHA-256 {item.sha256.slice(0, 16)}…
+              </div>
+            </div>
+            <div className="row-actions">
+              {preview && PREVIEWABLE.has(item.content_type) ? (
+                <button
+                  type="button"
+                  className="button button-small"
+                  aria-pressed={shown === item.id}
+                  aria-label={`${t("evidence.preview")} ${item.name}`}
+                  onClick={() => setShown(shown === item.id ? null : item.id)}
+                >
+                  {t("evidence.preview")}
+                </button>
+              ) : null}
+              {canDelete ? (
+                confirming === item.id ? (
+                  <>
+                    <button
+                      type="button"
+                      className="button button-small button-danger"
+                      disabled={remove.isPending}
+                      aria-label={`${t("evidence.confirmDelete")} ${item.name}`}
+                      onClick={() => remove.mutate(item.id, { onSettled: () => setConfirming(null) })}
+                    >
+                      {t("evidence.confirmDelete")}
+                    </button>
+                    <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                      {t("common.cancel")}
+                    </button>
+                  </>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    aria-label={`${t("evidence.delete")} ${item.name}`}
+                    onClick={() => {
+                      remove.reset();
+                      setConfirming(item.id);
+                    }}
+                  >
+                    {t("evidence.delete")}
+                  </button>
+                )
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {current ? (
+        <figure className="evidence-preview">
+          {current.content_type === "application/pdf" ? (
+            <iframe src={inlineUrl(current)} title={t("evidence.previewOf", { name: current.name })} />
+          ) : (
+            <img src={inlineUrl(current)} alt={t("evidence.previewOf", { name: current.name })} />
+          )}
+          <figcaption className="muted small">{current.name}</figcaption>
+        </figure>
+      ) : null}
+    </>
+  );
+}
+
+/** Drag-and-drop area and file picker; uploads one file at a time with a progress bar. */
+export function EvidenceUpload({ answerKey }: { answerKey: AnswerKey }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const inputId = useId();
+  const hintId = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const handle = useRef<UploadHandle | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [progress, setProgress] = useState<{ name: string; percent: number } | null>(null);
+  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+
+  useEffect(() => () => handle.current?.abort(), []);
+
+  const upload = async (files: readonly File[]) => {
+    setMessage(null);
+    for (const file of files) {
+      setProgress({ name: file.name, percent: 0 });
+      const current = uploadEvidence(answerKey, file, ({ loaded, total }) =>
+        setProgress({ name: file.name, percent: total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0 }),
+      );
+      handle.current = current;
+      try {
+        const result = await current.promise;
+        // Keep the answer's new etag at once; the refetch fills in the rest.
+        queryClient.setQueryData<SubmissionRead | null>(answerKeys.answer(answerKey), (old) =>
+          old ? { ...old, etag: result.answer_etag, evidence: [...old.evidence, result.evidence] } : old,
+        );
+        setMessage({ kind: "ok", text: t("evidence.uploaded", { name: file.name }) });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === UPLOAD_ABORTED) break;
+        setMessage({ kind: "error", text: `${file.name}: ${actionErrorMessage(t, error)}` });
+        break;
+      } finally {
+        handle.current = null;
+        setProgress(null);
+      }
+    }
+    void queryClient.invalidateQueries({ queryKey: answerKeys.answer(answerKey) });
+    void queryClient.invalidateQueries({ queryKey: answerKeys.history(answerKey) });
+    void queryClient.invalidateQueries({ queryKey: ["tasks"] });
+    if (inputRef.current) inputRef.current.value = "";
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (progress) return;
+    const files = Array.from(event.dataTransfer.files);
+    if (files.length > 0) void upload(files);
+  };
+
+  return (
+    <div className="evidence-upload">
+      <div
+        className={`dropzone${dragging ? " dropzone-active" : ""}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        data-testid="dropzone"
+      >
+        <p>{t("evidence.dropHere")}</p>
+        <label htmlFor={inputId} className="button">
+          {t("evidence.choose")}
+        </label>
+        <input
+          ref={inputRef}
+          id={inputId}
+          className="visually-hidden-input"
+          type="file"
+          multiple
+          accept={ACCEPTED_TYPES}
+          disabled={progress !== null}
+          aria-describedby={hintId}
+          aria-label={t("evidence.choose")}
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            if (files.length > 0) void upload(files);
+          }}
+        />
+        <p id={hintId} className="field-hint">
+          {t("evidence.allowed")}
+        </p>
+      </div>
+      {progress ? (
+        <div className="upload-progress" role="status">
+          <label>
+            {t("evidence.uploading", { name: progress.name, percent: progress.percent })}
+            <progress max={100} value={progress.percent} aria-label={t("evidence.progress")} />
+          </label>
+          <button type="button" className="button button-small" onClick={() => handle.current?.abort()}>
+            {t("common.cancel")}
+          </button>
+        </div>
+      ) : null}
+      {message ? (
+        <p className={`status ${message.kind === "ok" ? "status-ok" : "status-error"}`} role={message.kind === "ok" ? "status" : "alert"}>
+          {message.text}
+        </p>
+      ) : null}
+    </div>
+  );
+}

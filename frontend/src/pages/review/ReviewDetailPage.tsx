@@ -1,0 +1,269 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import type { SubmissionRead } from "../../api/client";
+import { useFramework } from "../../api/queries";
+import { usePageTitle } from "../../components/Layout";
+import { ErrorMessage, Loading } from "../../components/QueryState";
+import { formatDateTime } from "../../format";
+import { HistoryList, LateBadge, StatusBadge, actionErrorMessage, findIndicator, formatValue, isStale } from "../answers/common";
+import { EvidenceList } from "../answers/Evidence";
+import { useAnswer, useAnswerKey, useHistory, usePeriod, useReasonTransition, useTransition } from "../answers/queries";
+
+/** /verifikasi/:period/:region/:indicator — review one answer. */
+export function ReviewDetailPage() {
+  const { t, i18n } = useTranslation();
+  const key = useAnswerKey();
+  const period = usePeriod(key.period);
+  const framework = useFramework(period.data?.framework_code ?? "");
+  const answer = useAnswer(key);
+  const history = useHistory(key, Boolean(answer.data));
+  const verify = useTransition(key, "verify");
+  const sendBack = useReasonTransition(key, "return");
+  const reopen = useReasonTransition(key, "reopen");
+  const ids = { reason: useId() };
+  const [mode, setMode] = useState<"return" | "reopen" | null>(null);
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const found = findIndicator(framework.data, key.indicator);
+  usePageTitle(t("review.detailTitle", { indicator: key.indicator }));
+
+  useEffect(() => {
+    if (mode) reasonRef.current?.focus();
+  }, [mode]);
+
+  const back = (
+    <p className="no-print">
+      <Link to="/verifikasi">‹ {t("review.backToQueue")}</Link>
+    </p>
+  );
+  if (answer.isError) {
+    return (
+      <>
+        {back}
+        <ErrorMessage error={answer.error} onRetry={() => void answer.refetch()} />
+      </>
+    );
+  }
+  if (answer.isPending) return <Loading />;
+  if (answer.data === null) {
+    return (
+      <>
+        {back}
+        <p className="status status-empty" role="status">
+          {t("review.notAnswered")}
+        </p>
+      </>
+    );
+  }
+  const data: SubmissionRead = answer.data;
+  const lng = i18n.language;
+  const rubric = framework.data?.level_rubric;
+  const error = verify.error ?? sendBack.error ?? reopen.error;
+  const busy = verify.isPending || sendBack.isPending || reopen.isPending;
+  const resetAll = () => {
+    verify.reset();
+    sendBack.reset();
+    reopen.reset();
+    setNotice(null);
+  };
+
+  const onVerify = () => {
+    resetAll();
+    verify.mutate(data.etag, { onSuccess: () => setNotice(t("review.verified")) });
+  };
+
+  const onReason = (event: FormEvent) => {
+    event.preventDefault();
+    const text = reason.trim();
+    if (text.length < 3) {
+      setReasonError(t("review.reasonTooShort"));
+      reasonRef.current?.focus();
+      return;
+    }
+    resetAll();
+    const mutation = mode === "reopen" ? reopen : sendBack;
+    mutation.mutate(
+      { etag: data.etag, reason: text },
+      {
+        onSuccess: () => {
+          setNotice(t(mode === "reopen" ? "review.reopened" : "review.returned"));
+          setMode(null);
+          setReason("");
+        },
+      },
+    );
+  };
+
+  return (
+    <article aria-labelledby="review-detail-title">
+      {back}
+      <p className="muted">
+        <span className="mono">{data.indicator}</span> · {period.data?.name ?? data.period} · {data.region_name}{" "}
+        <span className="mono">{data.region}</span>
+        {data.agency ? <> · <span className="mono">{data.agency}</span></> : null}
+      </p>
+      <h1 id="review-detail-title">{data.indicator_name}</h1>
+      <p className="answer-meta">
+        <StatusBadge status={data.status} /> {data.is_late ? <LateBadge /> : null}{" "}
+        <span className="muted">
+          {t("history.version", { version: data.version })}
+          {data.submitted_at ? ` · ${t("review.submittedAt")}: ${formatDateTime(data.submitted_at, lng)}` : ""}
+        </span>
+      </p>
+
+      {error ? (
+        <div className="status status-error" role="alert">
+          <p>{actionErrorMessage(t, error)}</p>
+          {isStale(error) ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                resetAll();
+                void answer.refetch();
+              }}
+            >
+              {t("answer.reload")}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {notice ? (
+        <p className="status status-ok" role="status">
+          {notice} <Link to="/verifikasi">{t("review.backToQueue")}</Link>
+        </p>
+      ) : null}
+
+      <div className="two-col review-cols">
+        <section aria-labelledby="review-answer-title">
+          <h2 id="review-answer-title">{t("review.answer")}</h2>
+          <dl className="details">
+            <div>
+              <dt>{t("answer.value")}</dt>
+              <dd className="review-value">
+                {formatValue(t, lng, data.answer_type, data.value, { rubric, target: data.target })}
+              </dd>
+            </div>
+            <div>
+              <dt>{t("answer.narrative")}</dt>
+              <dd className="pre-wrap">{data.narrative || t("common.none")}</dd>
+            </div>
+            {found ? (
+              <div>
+                <dt>{t("answer.guidance")}</dt>
+                <dd>{found.indicator.guidance || t("common.none")}</dd>
+              </div>
+            ) : null}
+            {data.last_review ? (
+              <div>
+                <dt>{t("review.lastReview")}</dt>
+                <dd>
+                  {t(`history.actions.${data.last_review.decision}`)} · {data.last_review.reviewer ?? t("common.none")} ·{" "}
+                  {formatDateTime(data.last_review.at, lng)}
+                  {data.last_review.reason ? <div>“{data.last_review.reason}”</div> : null}
+                </dd>
+              </div>
+            ) : null}
+          </dl>
+
+          <div className="review-actions no-print">
+            {data.status === "submitted" ? (
+              <>
+                <button type="button" className="button button-primary" disabled={busy} onClick={onVerify}>
+                  {t("review.verify")}
+                </button>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  aria-expanded={mode === "return"}
+                  onClick={() => {
+                    setMode(mode === "return" ? null : "return");
+                    setReasonError(null);
+                  }}
+                >
+                  {t("review.return")}
+                </button>
+              </>
+            ) : data.status === "verified" ? (
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                aria-expanded={mode === "reopen"}
+                onClick={() => {
+                  setMode(mode === "reopen" ? null : "reopen");
+                  setReasonError(null);
+                }}
+              >
+                {t("review.reopen")}
+              </button>
+            ) : (
+              <p className="muted">{t("review.nothingToDo")}</p>
+            )}
+          </div>
+          {mode ? (
+            <form className="panel reason-form" onSubmit={onReason} noValidate>
+              <div className="field">
+                <label htmlFor={ids.reason}>{mode === "reopen" ? t("review.reopenReason") : t("review.returnReason")}</label>
+                <textarea
+                  id={ids.reason}
+                  ref={reasonRef}
+                  rows={4}
+                  required
+                  minLength={3}
+                  maxLength={2000}
+                  value={reason}
+                  onChange={(e) => {
+                    setReason(e.target.value);
+                    setReasonError(null);
+                  }}
+                  aria-invalid={reasonError ? true : undefined}
+                  aria-describedby={reasonError ? `${ids.reason}-error` : `${ids.reason}-hint`}
+                />
+                <p id={`${ids.reason}-hint`} className="field-hint">
+                  {t("review.reasonHint")}
+                </p>
+                {reasonError ? (
+                  <p id={`${ids.reason}-error`} className="field-error" role="alert">
+                    {reasonError}
+                  </p>
+                ) : null}
+              </div>
+              <div className="form-actions">
+                <button type="submit" className="button button-primary" disabled={busy}>
+                  {mode === "reopen" ? t("review.confirmReopen") : t("review.confirmReturn")}
+                </button>
+                <button type="button" className="button" onClick={() => setMode(null)}>
+                  {t("common.cancel")}
+                </button>
+              </div>
+            </form>
+          ) : null}
+        </section>
+
+        <section aria-labelledby="review-evidence-title">
+          <h2 id="review-evidence-title">{t("evidence.title")}</h2>
+          {data.evidence_required && data.evidence.length === 0 ? (
+            <p className="status status-warn">{t("review.evidenceMissing")}</p>
+          ) : null}
+          <EvidenceList answerKey={key} evidence={data.evidence} preview />
+        </section>
+      </div>
+
+      <section aria-labelledby="review-history-title">
+        <h2 id="review-history-title">{t("history.title")}</h2>
+        {history.isPending ? (
+          <Loading />
+        ) : history.isError ? (
+          <ErrorMessage error={history.error} onRetry={() => void history.refetch()} />
+        ) : (
+          <HistoryList items={history.data.items} type={data.answer_type} rubric={rubric} target={data.target} />
+        )}
+      </section>
+    </article>
+  );
+}

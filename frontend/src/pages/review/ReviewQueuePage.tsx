@@ -1,0 +1,248 @@
+import { useEffect, useId, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
+import type { BulkVerifyResult, SubmissionSummary } from "../../api/client";
+import { PAGE_SIZE } from "../../api/queries";
+import { usePageTitle } from "../../components/Layout";
+import { Pager } from "../../components/Pager";
+import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
+import { formatDateTime, formatNumber } from "../../format";
+import { toParams } from "../admin/filters";
+import { LateBadge, actionErrorMessage, formatValue } from "../answers/common";
+import { useOpenPeriods, useQueue, useVerifyBulk, type QueueParams } from "../answers/queries";
+
+const rowKey = (row: { period: string; region: string; indicator: string }) =>
+  `${row.period}/${row.region}/${row.indicator}`;
+
+export function reviewPath(row: { period: string; region: string; indicator: string }): string {
+  const enc = encodeURIComponent;
+  return `/verifikasi/${enc(row.period)}/${enc(row.region)}/${enc(row.indicator)}`;
+}
+
+export function parseQueueFilters(params: URLSearchParams): QueueParams {
+  const text = (name: string) => params.get(name)?.trim() || undefined;
+  const offset = Number(params.get("offset"));
+  const region = text("region");
+  return {
+    period: text("period"),
+    region: region && /^\d{2}(\.\d{2,4}){0,3}$/.test(region) ? region : undefined,
+    indicator: text("indicator"),
+    offset: Number.isInteger(offset) && offset > 0 ? offset : 0,
+  };
+}
+
+/** /verifikasi — submitted answers waiting for review, oldest first. */
+export function ReviewQueuePage() {
+  const { t, i18n } = useTranslation();
+  usePageTitle(t("review.title"));
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filters = parseQueueFilters(searchParams);
+  const queue = useQueue(filters);
+  const periods = useOpenPeriods();
+  const bulk = useVerifyBulk();
+  const ids = { period: useId(), region: useId(), indicator: useId() };
+  const [region, setRegion] = useState(filters.region ?? "");
+  const [indicator, setIndicator] = useState(filters.indicator ?? "");
+  useEffect(() => setRegion(filters.region ?? ""), [filters.region]);
+  useEffect(() => setIndicator(filters.indicator ?? ""), [filters.indicator]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [result, setResult] = useState<BulkVerifyResult | null>(null);
+
+  const rows = useMemo(() => queue.data?.items ?? [], [queue.data]);
+  // Forget selections of rows that left the page (verified, filtered out).
+  useEffect(() => {
+    setSelected((old) => {
+      const present = new Set(rows.map(rowKey));
+      const next = new Set([...old].filter((k) => present.has(k)));
+      return next.size === old.size ? old : next;
+    });
+  }, [rows]);
+
+  const apply = (patch: Partial<QueueParams>) => {
+    const next = { ...filters, offset: 0, ...patch };
+    setSearchParams(toParams({ period: next.period, region: next.region, indicator: next.indicator, offset: next.offset }));
+    setResult(null);
+  };
+  const hasFilters = Boolean(filters.period || filters.region || filters.indicator);
+
+  const toggle = (row: SubmissionSummary) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      const k = rowKey(row);
+      if (next.has(k)) next.delete(k);
+      else next.add(k);
+      return next;
+    });
+  const allSelected = rows.length > 0 && rows.every((r) => selected.has(rowKey(r)));
+
+  const verifySelected = () => {
+    const items = rows
+      .filter((r) => selected.has(rowKey(r)))
+      .map((r) => ({ period: r.period, region: r.region, indicator: r.indicator, etag: r.etag }));
+    if (items.length === 0) return;
+    setResult(null);
+    bulk.mutate(items, {
+      onSuccess: (data) => {
+        setResult(data);
+        setSelected(new Set());
+      },
+    });
+  };
+
+  const failures = result?.items.filter((i) => i.code !== "verified") ?? [];
+
+  return (
+    <section aria-labelledby="review-title">
+      <h1 id="review-title">{t("review.title")}</h1>
+      <p className="lead">{t("review.intro")}</p>
+
+      <form
+        className="filters no-print"
+        role="search"
+        aria-label={t("review.filters")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply({ region: region.trim() || undefined, indicator: indicator.trim() || undefined });
+        }}
+      >
+        <div className="field">
+          <label htmlFor={ids.period}>{t("tasks.period")}</label>
+          <select id={ids.period} value={filters.period ?? ""} onChange={(e) => apply({ period: e.target.value || undefined })}>
+            <option value="">{t("review.allPeriods")}</option>
+            {(periods.data?.items ?? []).map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name} ({p.code})
+              </option>
+            ))}
+            {filters.period && !periods.data?.items.some((p) => p.code === filters.period) ? (
+              <option value={filters.period}>{filters.period}</option>
+            ) : null}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.region}>{t("tasks.region")}</label>
+          <input id={ids.region} type="text" placeholder="64.72" value={region} onChange={(e) => setRegion(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.indicator}>{t("tasks.indicator")}</label>
+          <input id={ids.indicator} type="text" placeholder="K1.01" value={indicator} onChange={(e) => setIndicator(e.target.value)} />
+        </div>
+        <div className="field field-actions">
+          <button type="submit" className="button button-primary">
+            {t("regions.apply")}
+          </button>
+          {hasFilters ? (
+            <button type="button" className="button" onClick={() => setSearchParams(new URLSearchParams())}>
+              {t("regions.reset")}
+            </button>
+          ) : null}
+        </div>
+      </form>
+
+      {result ? (
+        <div className={`status ${result.failed > 0 ? "status-warn" : "status-ok"}`} role="status">
+          <p>
+            {t("review.bulkResult", {
+              verified: formatNumber(result.verified, i18n.language),
+              failed: formatNumber(result.failed, i18n.language),
+            })}
+          </p>
+          {failures.length > 0 ? (
+            <ul>
+              {failures.map((f) => (
+                <li key={rowKey(f)}>
+                  <span className="mono">{rowKey(f)}</span>: {t(`answerErrors.${f.code}`, { defaultValue: f.code })}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {bulk.isError ? (
+        <div className="status status-error" role="alert">
+          <p>{actionErrorMessage(t, bulk.error)}</p>
+        </div>
+      ) : null}
+
+      {queue.isPending ? (
+        <Loading />
+      ) : queue.isError ? (
+        <ErrorMessage error={queue.error} onRetry={() => void queue.refetch()} />
+      ) : rows.length === 0 ? (
+        <Empty>{hasFilters ? t("review.emptyFiltered") : t("review.empty")}</Empty>
+      ) : (
+        <>
+          <div className="toolbar no-print">
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={selected.size === 0 || bulk.isPending}
+              aria-busy={bulk.isPending}
+              onClick={verifySelected}
+            >
+              {t("review.verifySelected", { count: selected.size })}
+            </button>
+          </div>
+          <div className="table-wrap" aria-busy={queue.isFetching}>
+            <table>
+              <caption className="visually-hidden">{t("review.caption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      checked={allSelected}
+                      aria-label={t("review.selectAll")}
+                      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map(rowKey)))}
+                    />
+                  </th>
+                  <th scope="col">{t("tasks.indicator")}</th>
+                  <th scope="col">{t("tasks.region")}</th>
+                  <th scope="col">{t("tasks.value")}</th>
+                  <th scope="col">{t("tasks.evidence")}</th>
+                  <th scope="col">{t("review.submittedAt")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={rowKey(row)} data-key={rowKey(row)}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        checked={selected.has(rowKey(row))}
+                        onChange={() => toggle(row)}
+                        aria-label={t("review.select", { indicator: row.indicator, region: row.region_name })}
+                      />
+                    </td>
+                    <td>
+                      <Link to={reviewPath(row)}>
+                        <span className="mono">{row.indicator}</span> {row.indicator_name}
+                      </Link>
+                      <div className="muted small mono">{row.period}</div>
+                    </td>
+                    <td>
+                      {row.region_name} <span className="mono muted">{row.region}</span>
+                      {row.agency ? <div className="muted small mono">{row.agency}</div> : null}
+                    </td>
+                    <td>{formatValue(t, i18n.language, row.answer_type, row.value)}</td>
+                    <td>{formatNumber(row.evidence_count, i18n.language)}</td>
+                    <td>
+                      {row.submitted_at ? formatDateTime(row.submitted_at, i18n.language) : t("common.none")}{" "}
+                      {row.is_late ? <LateBadge /> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            total={queue.data.total}
+            limit={queue.data.limit || PAGE_SIZE}
+            offset={queue.data.offset}
+            onChange={(offset) => apply({ offset })}
+          />
+        </>
+      )}
+    </section>
+  );
+}
