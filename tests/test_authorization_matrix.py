@@ -258,6 +258,28 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/auth/me"): Case(SIGNED_IN, _p("/auth/me")),
     ("GET", "/api/v1/regions"): Case(READ, _p("/regions")),
     ("GET", "/api/v1/regions/{code}"): Case(READ, _p("/regions/{region}"), outside=READ),
+    ("GET", "/api/v1/regions/boundaries"): Case(READ, _p("/regions/boundaries?parent=64")),
+    ("POST", "/api/v1/regions/boundaries"): Case(
+        ADMIN_ONLY,
+        _p("/regions/boundaries"),
+        body=lambda w, where: {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "code": w.inside["region"] if where == "inside" else w.outside["region"]
+                    },
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [[[117, 0], [117.1, 0], [117.1, 0.1], [117, 0]]],
+                    },
+                }
+            ],
+        },
+        # Loading outlines of another province is refused like an unknown region: no leak.
+        outside={"admin_64": 422},
+    ),
     ("GET", "/api/v1/agencies"): Case(READ, _p("/agencies")),
     ("GET", "/api/v1/agencies/{code}"): Case(READ, _p("/agencies/{agency}"), outside=READ),
     ("GET", "/api/v1/agency-types"): Case(READ, _p("/agency-types")),
@@ -368,6 +390,15 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/v1/evidence/{evidence_id}"): Case(
         ANSWERING, _p("/evidence/{evidence}"), outside=ANSWER_WRITE_OUTSIDE, fresh_evidence=True
+    ),
+    ("GET", "/api/v1/scores"): Case(
+        READ, _p("/scores?period=2023-Q4&region={region}"), outside=HIDDEN_OUTSIDE
+    ),
+    ("GET", "/api/v1/scores/{region}/{period}"): Case(
+        READ, _p("/scores/{region}/2023-Q4"), outside=HIDDEN_OUTSIDE
+    ),
+    ("GET", "/api/v1/scores/{region}/trend"): Case(
+        READ, _p("/scores/{region}/trend"), outside=HIDDEN_OUTSIDE
     ),
     ("POST", "/api/v1/submissions/copy-previous"): Case(
         ANSWERING,

@@ -13,6 +13,7 @@ from siaga.frameworks.router import router as frameworks_router
 from siaga.health.router import router as health_router
 from siaga.periods.router import router as periods_router
 from siaga.regions.router import router as regions_router
+from siaga.scoring.router import router as scores_router
 from siaga.submissions.router import router as submissions_router
 from siaga.users.router import router as users_router
 
@@ -27,6 +28,7 @@ for _router in (
     frameworks_router,
     periods_router,
     submissions_router,
+    scores_router,
     evidence_router,
     users_router,
     api_keys_router,

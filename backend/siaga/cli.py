@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -100,6 +101,43 @@ def seed_demo(
         "(for example operator.64.72.kesbangpol)"
     )
     console.print(f"Demo password (SIAGA_DEMO_PASSWORD): [bold]{settings.demo_password}[/bold]")
+
+
+@seed_app.command("bench")
+def seed_bench(
+    regions: Annotated[
+        Path | None,
+        typer.Option(
+            "--regions",
+            help="CSV of real regions (code,name,level,parent_code); generated when omitted",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed of the answers [default: fixed]")
+    ] = None,
+) -> None:
+    """Load the national benchmark data: 38 provinces, 514 regencies/cities, ~60,000 answers."""
+    import time
+
+    from siaga.seed import bench
+
+    rows = bench.read_regions_csv(regions) if regions is not None else None
+    started = time.perf_counter()
+    chosen = bench.BENCH_SEED if seed is None else seed
+    summary = _run_in_session(lambda s: bench.seed_bench(s, regions=rows, seed=chosen))
+    table = Table(title="Data benchmark Siaga", show_header=False)
+    for label, value in (
+        ("Wilayah (regions)", summary.regions),
+        ("Perangkat daerah (agencies)", summary.agencies),
+        ("Indikator (indicators)", summary.indicators),
+        ("Periode (periods)", summary.periods),
+        ("Jawaban baru (answers created)", summary.submissions_created),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+    console.print(f"Done in {time.perf_counter() - started:.1f} s.")
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -335,6 +373,64 @@ def evidence_gc(
         f"Deleted {report.objects_deleted} unreferenced objects and "
         f"{report.staging_files_deleted} stale staging files."
     )
+
+
+regions_app = typer.Typer(help="Manage regions and their map outlines.", no_args_is_help=True)
+app.add_typer(regions_app, name="regions")
+
+
+@regions_app.command("import-boundaries")
+def regions_import_boundaries(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="GeoJSON FeatureCollection; the region code in properties.code",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    tolerance: Annotated[
+        float | None,
+        typer.Option(
+            "--tolerance",
+            min=0,
+            max=1,
+            help="Douglas-Peucker tolerance in degrees (0 keeps every point) "
+            "[default: 0.001 above 20,000 points, else none]",
+        ),
+    ] = None,
+) -> None:
+    """Load region outlines for the map, all or nothing; reloading replaces them."""
+    from siaga.audit.service import Actor
+    from siaga.core.errors import AppError
+    from siaga.regions.boundaries import import_boundaries
+
+    raw = file.read_bytes()
+    try:
+        result = _run_in_session(
+            lambda s: import_boundaries(
+                s,
+                raw,
+                scope=None,
+                actor=Actor(CLI_ACTOR_LABEL),
+                tolerance=tolerance,
+                source=file.name[:300],
+            )
+        )
+    except AppError as exc:
+        _fail(exc)
+    table = Table(title="Batas wilayah (region boundaries)", show_header=False)
+    for label, value in (
+        ("Fitur (features)", result.features),
+        ("Baru (created)", result.created),
+        ("Diperbarui (updated)", result.updated),
+        ("Tetap (unchanged)", result.unchanged),
+        ("Titik diterima (points received)", result.points_received),
+        ("Titik disimpan (points stored)", result.points_stored),
+        ("Toleransi (tolerance, deg)", "-" if result.tolerance is None else result.tolerance),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
 
 
 @app.command()

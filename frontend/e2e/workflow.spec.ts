@@ -49,6 +49,8 @@ test("answer, evidence, submit, return, resubmit, verify, history", async ({ pag
 
   // 2. Answer it in the workspace.
   await page.getByRole("link", { name: "Tugas" }).click();
+  // Signing in lands on the dashboard, which has a period selector of its own.
+  await expect(page).toHaveURL(/\/tugas$/);
   await page.getByLabel("Periode").selectOption(PERIOD);
   const row = page.locator(`tr[data-indicator="${task.indicator}"]`);
   await expect(row).toContainText("Belum diisi");

@@ -122,7 +122,7 @@ describe("app routes", () => {
       "GET /frameworks": () => json(page([{ ...framework, dimensions: undefined }])),
       "GET /periods": () => json(page(periods)),
     });
-    renderWithProviders(<AppRoutes />, { route: "/" });
+    renderWithProviders(<AppRoutes />, { route: "/tentang" });
 
     expect(await screen.findByText("552")).toBeInTheDocument();
     expect(await screen.findByText("Dukungan Pemerintah Daerah pada Pemilu 2024")).toBeInTheDocument();

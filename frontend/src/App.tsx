@@ -1,13 +1,18 @@
 import { lazy, Suspense } from "react";
-import { Route, Routes } from "react-router";
+import { Navigate, Route, Routes } from "react-router";
 import { RequireAuth, RequireCapability } from "./auth/RequireAuth";
+import { hasCapability, useMe } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/QueryState";
 import { HomePage } from "./pages/HomePage";
+// The dashboard is the home page of signed-in readers: in the entry chunk, so
+// it renders without a lazy-chunk round trip (and React's Suspense reveal
+// delay). ECharts stays out of it (pages/dashboard/echartsMap.ts, lazy).
+import { DashboardPage } from "./pages/dashboard/DashboardPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 
-// Pages other than the home and login pages load on first visit, keeping the
+// Pages other than the home, dashboard and login pages load on first visit, keeping the
 // initial bundle small for slow regional connections.
 const RegionsPage = lazy(() => import("./pages/regions/RegionsPage").then((m) => ({ default: m.RegionsPage })));
 const RegionDetailPage = lazy(() =>
@@ -30,7 +35,16 @@ const ReviewQueuePage = lazy(() =>
 const ReviewDetailPage = lazy(() =>
   import("./pages/review/ReviewDetailPage").then((m) => ({ default: m.ReviewDetailPage })),
 );
+const AnswerViewPage = lazy(() =>
+  import("./pages/dashboard/AnswerViewPage").then((m) => ({ default: m.AnswerViewPage })),
+);
 const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
+
+/** The dashboard is the home of everyone who may read scores; the intro stays at /tentang. */
+function Home() {
+  const { data: me } = useMe();
+  return hasCapability(me, "read") ? <Navigate to="/dasbor" replace /> : <HomePage />;
+}
 
 export function AppRoutes() {
   return (
@@ -39,9 +53,12 @@ export function AppRoutes() {
         <Route element={<Layout />}>
           <Route path="masuk" element={<LoginPage />} />
           <Route element={<RequireAuth />}>
-            <Route index element={<HomePage />} />
+            <Route index element={<Home />} />
+            <Route path="tentang" element={<HomePage />} />
+            <Route path="dasbor" element={<DashboardPage />} />
             <Route path="wilayah" element={<RegionsPage />} />
             <Route path="wilayah/:code" element={<RegionDetailPage />} />
+            <Route path="wilayah/:code/jawaban/:period/:indicator" element={<AnswerViewPage />} />
             <Route path="kerangka" element={<FrameworksPage />} />
             <Route path="kerangka/:code" element={<FrameworkDetailPage />} />
             <Route path="periode" element={<PeriodsPage />} />

@@ -82,6 +82,8 @@ class Submission(Base):
     __table_args__ = (
         UniqueConstraint("period_id", "region_id", "indicator_id"),
         Index("ix_submissions_period_status", "period_id", "status"),
+        # Score ETags read the latest change per period from this index alone.
+        Index("ix_submissions_period_updated", "period_id", "updated_at"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from siaga.core.pagination import PageParams
-from siaga.models import Agency, Region, RegionLevel
+from siaga.models import Agency, Region, RegionBoundary, RegionLevel
 
 _Parent = aliased(Region)
+T = TypeVar("T")
 
 
 def subtree_filter(code: str) -> ColumnElement[bool]:
@@ -72,3 +75,84 @@ async def count_children_and_agencies(session: AsyncSession, region_id: int) -> 
     agencies = select(func.count()).where(Agency.region_id == region_id).scalar_subquery()
     row = (await session.execute(select(children, agencies))).one()
     return int(row[0]), int(row[1])
+
+
+# Bound parameters per statement stay well under SQLite's limit (32,766) and PostgreSQL's.
+_CHUNK = 500
+
+
+def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+async def region_ids_by_code(session: AsyncSession, codes: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(codes):
+        rows = await session.execute(select(Region.code, Region.id).where(Region.code.in_(chunk)))
+        found.update({code: region_id for code, region_id in rows})
+    return found
+
+
+async def boundaries_by_region(
+    session: AsyncSession, region_ids: Sequence[int]
+) -> dict[int, tuple[dict[str, Any], str | None]]:
+    """Stored geometry and source per region, to tell changed outlines from unchanged."""
+    found: dict[int, tuple[dict[str, Any], str | None]] = {}
+    for chunk in _chunks(region_ids):
+        rows = await session.execute(
+            select(RegionBoundary.region_id, RegionBoundary.geometry, RegionBoundary.source).where(
+                RegionBoundary.region_id.in_(chunk)
+            )
+        )
+        found.update({rid: (geometry, source) for rid, geometry, source in rows})
+    return found
+
+
+async def insert_boundaries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(RegionBoundary), rows)
+
+
+async def update_boundaries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    # A list of dicts keyed by primary key: SQLAlchemy's bulk UPDATE, one executemany.
+    if rows:
+        await session.execute(update(RegionBoundary), rows)
+
+
+def _boundaries_where(
+    stmt: Select[*tuple[Any, ...]], parent_code: str | None, level: RegionLevel | None
+) -> Select[*tuple[Any, ...]]:
+    stmt = stmt.join(Region, Region.id == RegionBoundary.region_id)
+    if parent_code is not None:
+        stmt = stmt.join(_Parent, Region.parent_id == _Parent.id).where(_Parent.code == parent_code)
+    if level is not None:
+        stmt = stmt.where(Region.level == level)
+    return stmt
+
+
+async def boundaries_signature(
+    session: AsyncSession, *, parent_code: str | None, level: RegionLevel | None
+) -> tuple[int, datetime | None]:
+    """Count and latest change of the boundaries a query returns: one cheap aggregate."""
+    stmt = _boundaries_where(
+        select(func.count(), func.max(RegionBoundary.updated_at)).select_from(RegionBoundary),
+        parent_code,
+        level,
+    )
+    count, latest = (await session.execute(stmt)).one()
+    return int(count), latest
+
+
+async def list_boundaries(
+    session: AsyncSession, *, parent_code: str | None, level: RegionLevel | None
+) -> list[tuple[str, str, RegionLevel, dict[str, Any]]]:
+    stmt = _boundaries_where(
+        select(Region.code, Region.name, Region.level, RegionBoundary.geometry).select_from(
+            RegionBoundary
+        ),
+        parent_code,
+        level,
+    )
+    rows = await session.execute(stmt.order_by(Region.code))
+    return [(code, name, lvl, geometry) for code, name, lvl, geometry in rows]

@@ -8,12 +8,13 @@ import { Loading } from "./QueryState";
 import { UserMenu } from "./UserMenu";
 
 const NAV: readonly { to: string; key: string; end: boolean; capability?: Capability }[] = [
-  { to: "/", key: "nav.home", end: true },
+  { to: "/dasbor", key: "nav.dashboard", end: false, capability: "read" },
   { to: "/tugas", key: "nav.tasks", end: false, capability: "answer" },
   { to: "/verifikasi", key: "nav.review", end: false, capability: "review" },
   { to: "/wilayah", key: "nav.regions", end: false },
   { to: "/kerangka", key: "nav.frameworks", end: false },
   { to: "/periode", key: "nav.periods", end: false },
+  { to: "/tentang", key: "nav.about", end: true },
   { to: "/admin/pengguna", key: "nav.users", end: false, capability: "admin" },
   { to: "/admin/kunci-api", key: "nav.apiKeys", end: false, capability: "admin" },
   { to: "/admin/audit", key: "nav.audit", end: false, capability: "admin" },

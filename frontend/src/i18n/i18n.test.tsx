@@ -34,7 +34,7 @@ describe("i18n", () => {
     expect(document.documentElement.lang).toBe("en");
 
     await user.click(screen.getByRole("button", { name: "Bahasa Indonesia" }));
-    expect(screen.getByRole("link", { name: "Beranda" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Dasbor" })).toBeInTheDocument();
     expect(localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe("id");
     expect(document.documentElement.lang).toBe("id");
   });

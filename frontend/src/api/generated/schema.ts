@@ -124,6 +124,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/boundaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Boundaries
+         * @description Region outlines as a GeoJSON FeatureCollection for the map, with an ETag.
+         */
+        get: operations["regions-boundaries"];
+        put?: never;
+        /**
+         * Boundaries Import
+         * @description Load region outlines from a GeoJSON FeatureCollection, all or nothing.
+         */
+        post: operations["regions-boundaries_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{code}": {
         parameters: {
             query?: never;
@@ -528,6 +552,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Table
+         * @description Every Pemda in the region's subtree with readiness, category and rank, plus a summary.
+         */
+        get: operations["scores-table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scores/{region}/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trend
+         * @description Readiness and dimension scores of one Pemda in every period that has started.
+         */
+        get: operations["scores-trend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scores/{region}/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain
+         * @description Why a Pemda scores what it scores: dimensions, indicators, answers, agency progress.
+         */
+        get: operations["scores-explain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/submissions/{period}/{region}/{indicator}/evidence": {
         parameters: {
             query?: never;
@@ -702,6 +786,29 @@ export interface components {
             limit: number;
             /** Offset */
             offset: number;
+        };
+        /** AgencyProgress */
+        AgencyProgress: {
+            /** Agency */
+            agency: string;
+            /** Name */
+            name: string;
+            /** Applicable */
+            applicable: number;
+            /** Answered */
+            answered: number;
+            /** Verified */
+            verified: number;
+            /** Returned */
+            returned: number;
+            /** Not Started */
+            not_started: number;
+            /** Completeness */
+            completeness: number;
+            /** Verification Rate */
+            verification_rate: number | null;
+            /** Timeliness */
+            timeliness: number | null;
         };
         /** AgencyRead */
         AgencyRead: {
@@ -893,6 +1000,84 @@ export interface components {
             /** Request Id */
             request_id: string | null;
         };
+        /**
+         * BoundaryCollectionRead
+         * @description A GeoJSON FeatureCollection (RFC 7946) of region outlines, for the choropleth map.
+         */
+        BoundaryCollectionRead: {
+            /**
+             * Type
+             * @default FeatureCollection
+             * @constant
+             */
+            type: "FeatureCollection";
+            /** Features */
+            features: components["schemas"]["BoundaryFeature"][];
+        };
+        /** BoundaryFeature */
+        BoundaryFeature: {
+            /**
+             * Type
+             * @default Feature
+             * @constant
+             */
+            type: "Feature";
+            properties: components["schemas"]["BoundaryProperties"];
+            geometry: components["schemas"]["BoundaryGeometry"];
+        };
+        /** BoundaryGeometry */
+        BoundaryGeometry: {
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "Polygon" | "MultiPolygon";
+            /**
+             * Coordinates
+             * @description RFC 7946 rings of [longitude, latitude] positions in WGS84 degrees
+             */
+            coordinates: unknown[];
+        };
+        /** BoundaryImportRead */
+        BoundaryImportRead: {
+            /**
+             * Features
+             * @description Features in the file, one per region
+             */
+            features: number;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Points Received */
+            points_received: number;
+            /**
+             * Points Stored
+             * @description After simplification and rounding to 5 decimals
+             */
+            points_stored: number;
+            /**
+             * Tolerance
+             * @description Douglas-Peucker tolerance applied, in degrees; null when not simplified
+             */
+            tolerance: number | null;
+        };
+        /** BoundaryProperties */
+        BoundaryProperties: {
+            /**
+             * Code
+             * @example 64.72
+             */
+            code: string;
+            /**
+             * Name
+             * @example Kota Samarinda
+             */
+            name: string;
+            level: components["schemas"]["RegionLevel"];
+        };
         /** BulkVerifyItem */
         BulkVerifyItem: {
             /** Period */
@@ -930,6 +1115,19 @@ export interface components {
          * @enum {string}
          */
         Capability: "read" | "answer" | "review" | "import" | "admin";
+        /** CategoryCount */
+        CategoryCount: {
+            /** Category */
+            category: string;
+            /** Label */
+            label: string;
+            /** Label En */
+            label_en: string;
+            /** Min Score */
+            min_score: number;
+            /** Count */
+            count: number;
+        };
         /** CopyPreviousRequest */
         CopyPreviousRequest: {
             /** Period */
@@ -948,6 +1146,19 @@ export interface components {
             created: number;
             /** Skipped */
             skipped: number;
+        };
+        /** DimensionExplanation */
+        DimensionExplanation: {
+            /** Dimension */
+            dimension: string;
+            /** Name */
+            name: string;
+            /** Weight */
+            weight: number;
+            /** Score */
+            score: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorExplanation"][];
         };
         /** DimensionRead */
         DimensionRead: {
@@ -1110,6 +1321,37 @@ export interface components {
             /** Items */
             items: components["schemas"]["HistoryEntry"][];
         };
+        /** IndicatorExplanation */
+        IndicatorExplanation: {
+            /** Indicator */
+            indicator: string;
+            /** Name */
+            name: string;
+            answer_type: components["schemas"]["AnswerType"];
+            /** Target */
+            target: number | null;
+            /** Weight */
+            weight: number;
+            /** Agency */
+            agency: string | null;
+            status: components["schemas"]["SubmissionStatus"] | null;
+            /** Value */
+            value: number | null;
+            /** Is Late */
+            is_late: boolean;
+            /**
+             * Score
+             * @description s, 0-100; 0 when the answer does not count in the view
+             */
+            score: number;
+            /**
+             * Counts
+             * @description Whether the answer counts in this view
+             */
+            counts: boolean;
+            /** Evidence Count */
+            evidence_count: number;
+        };
         /** IndicatorRead */
         IndicatorRead: {
             /**
@@ -1196,6 +1438,61 @@ export interface components {
             agency_name: string | null;
             /** Capabilities */
             capabilities: components["schemas"]["Capability"][];
+        };
+        /**
+         * PemdaScore
+         * @description One Pemda's readiness in a period: scoring.md, unrounded.
+         */
+        PemdaScore: {
+            /** Region */
+            region: string;
+            /** Name */
+            name: string;
+            level: components["schemas"]["RegionLevel"];
+            /** Parent */
+            parent: string | null;
+            /**
+             * Readiness
+             * @description R, 0-100
+             */
+            readiness: number;
+            /** Category */
+            category: string | null;
+            /**
+             * Dimensions
+             * @description D per dimension code
+             */
+            dimensions: {
+                [key: string]: number;
+            };
+            /** Completeness */
+            completeness: number;
+            /** Verification Rate */
+            verification_rate: number | null;
+            /** Timeliness */
+            timeliness: number | null;
+            /** Applicable */
+            applicable: number;
+            /** Answered */
+            answered: number;
+            /** Verified */
+            verified: number;
+            /** Submitted */
+            submitted: number;
+            /** Draft */
+            draft: number;
+            /** Returned */
+            returned: number;
+            /**
+             * Rank
+             * @description Rank among Pemda of the same level in the table
+             */
+            rank: number;
+            /**
+             * Previous Readiness
+             * @description R in the previous period, for the change since then
+             */
+            previous_readiness?: number | null;
         };
         /** PeriodPage */
         PeriodPage: {
@@ -1353,6 +1650,46 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "verifier" | "operator" | "viewer";
+        /** ScoreExplanation */
+        ScoreExplanation: {
+            /** Period */
+            period: string;
+            /**
+             * View
+             * @enum {string}
+             */
+            view: "official" | "provisional";
+            score: components["schemas"]["PemdaScore"];
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionExplanation"][];
+            /** Agencies */
+            agencies: components["schemas"]["AgencyProgress"][];
+        };
+        /** ScoreTable */
+        ScoreTable: {
+            /** Period */
+            period: string;
+            /**
+             * View
+             * @enum {string}
+             */
+            view: "official" | "provisional";
+            summary: components["schemas"]["SubtreeSummary"];
+            /** Items */
+            items: components["schemas"]["PemdaScore"][];
+        };
+        /** ScoreTrend */
+        ScoreTrend: {
+            /** Region */
+            region: string;
+            /**
+             * View
+             * @enum {string}
+             */
+            view: "official" | "provisional";
+            /** Items */
+            items: components["schemas"]["TrendPoint"][];
+        };
         /** SubmissionPage */
         SubmissionPage: {
             /** Items */
@@ -1472,6 +1809,24 @@ export interface components {
              */
             narrative: string;
         };
+        /**
+         * SubtreeSummary
+         * @description The subtree's score: the unweighted mean of R over its Pemda, root included.
+         */
+        SubtreeSummary: {
+            /** Region */
+            region: string | null;
+            /** Count */
+            count: number;
+            /** Mean */
+            mean: number | null;
+            /** Min */
+            min: number | null;
+            /** Max */
+            max: number | null;
+            /** Categories */
+            categories: components["schemas"]["CategoryCount"][];
+        };
         /** TaskPage */
         TaskPage: {
             /** Items */
@@ -1544,6 +1899,21 @@ export interface components {
             label_en: string;
             /** Min Score */
             min_score: number;
+        };
+        /** TrendPoint */
+        TrendPoint: {
+            /** Period */
+            period: string;
+            /** Readiness */
+            readiness: number;
+            /** Category */
+            category: string | null;
+            /** Completeness */
+            completeness: number;
+            /** Dimensions */
+            dimensions: {
+                [key: string]: number;
+            };
         };
         /** UserCreate */
         UserCreate: {
@@ -1860,6 +2230,147 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "regions-boundaries": {
+        parameters: {
+            query?: {
+                level?: components["schemas"]["RegionLevel"] | null;
+                /** @description Kemendagri region code */
+                parent?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoundaryCollectionRead"];
+                };
+            };
+            /** @description Not modified since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "regions-boundaries_import": {
+        parameters: {
+            query?: {
+                /** @description Douglas-Peucker tolerance in degrees; 0 keeps every point. Default: 0.001 when the file has more than 20000 points, otherwise none */
+                tolerance?: number | null;
+                /** @description Where the outlines come from, stored */
+                source?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A GeoJSON FeatureCollection (RFC 7946), [longitude, latitude] in WGS84 degrees, one Feature per region with the region code in `properties.code` */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "FeatureCollection";
+                    features: {
+                        /** @enum {string} */
+                        type: "Feature";
+                        properties: {
+                            /** @example 64.72 */
+                            code: string;
+                        };
+                        geometry: {
+                            /** @enum {string} */
+                            type: "Polygon" | "MultiPolygon";
+                            /** @description Polygon: rings; MultiPolygon: polygons of rings */
+                            coordinates: number[][][] | number[][][][];
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoundaryImportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3287,6 +3798,212 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "scores-table": {
+        parameters: {
+            query: {
+                period: string;
+                /** @description Kemendagri region code */
+                region?: string | null;
+                /** @description official: verified answers only */
+                view?: "official" | "provisional";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreTable"];
+                };
+            };
+            /** @description Not modified since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "scores-trend": {
+        parameters: {
+            query?: {
+                /** @description official: verified answers only */
+                view?: "official" | "provisional";
+            };
+            header?: never;
+            path: {
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreTrend"];
+                };
+            };
+            /** @description Not modified since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "scores-explain": {
+        parameters: {
+            query?: {
+                /** @description official: verified answers only */
+                view?: "official" | "provisional";
+            };
+            header?: never;
+            path: {
+                region: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScoreExplanation"];
+                };
+            };
+            /** @description Not modified since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

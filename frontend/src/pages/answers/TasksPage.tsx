@@ -29,7 +29,7 @@ export function TasksPage() {
   const ids = { period: useId(), status: useId(), region: useId() };
 
   const openPeriods = periods.data?.items ?? [];
-  const period = searchParams.get("period") || openPeriods[0]?.code || "";
+  const period = searchParams.get("period") || openPeriods[openPeriods.length - 1]?.code || "";
   const statusParam = searchParams.get("status");
   const status = (TASK_STATUSES as readonly string[]).includes(statusParam ?? "")
     ? (statusParam as TaskStatus)

@@ -323,7 +323,7 @@ describe("evidence upload", () => {
 });
 
 describe("tasks page", () => {
-  it("groups tasks by dimension, defaults to the first open period and copies the previous period", async () => {
+  it("groups tasks by dimension, defaults to the latest open period and copies the previous period", async () => {
     const fetchMock = mockApi({
       "GET /periods": () => json(page([period])),
       "GET /frameworks/PEMILU2024": () => json(framework),

@@ -7,6 +7,7 @@ import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
+import { RegionReadiness } from "../dashboard/RegionReadiness";
 
 export function RegionDetailPage() {
   const { code = "" } = useParams();
@@ -68,6 +69,7 @@ export function RegionDetailPage() {
               <dd>{formatNumber(region.data.agencies_count, i18n.language)}</dd>
             </div>
           </dl>
+          <RegionReadiness key={`readiness-${region.data.code}`} code={region.data.code} />
           {region.data.children_count > 0 ? <ChildRegions key={`children-${region.data.code}`} code={region.data.code} /> : null}
           <Agencies key={`agencies-${region.data.code}`} code={region.data.code} />
         </>

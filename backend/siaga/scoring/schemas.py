@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from siaga.models import AnswerType, RegionLevel, SubmissionStatus
+
+View = Literal["official", "provisional"]
+
+
+class PemdaScore(BaseModel):
+    """One Pemda's readiness in a period: scoring.md, unrounded."""
+
+    region: str
+    name: str
+    level: RegionLevel
+    parent: str | None
+    readiness: float = Field(description="R, 0-100")
+    category: str | None
+    dimensions: dict[str, float] = Field(description="D per dimension code")
+    completeness: float
+    verification_rate: float | None
+    timeliness: float | None
+    applicable: int
+    answered: int
+    verified: int
+    submitted: int
+    draft: int
+    returned: int
+    rank: int = Field(description="Rank among Pemda of the same level in the table")
+    previous_readiness: float | None = Field(
+        default=None, description="R in the previous period, for the change since then"
+    )
+
+
+class CategoryCount(BaseModel):
+    category: str
+    label: str
+    label_en: str
+    min_score: float
+    count: int
+
+
+class SubtreeSummary(BaseModel):
+    """The subtree's score: the unweighted mean of R over its Pemda, root included."""
+
+    region: str | None
+    count: int
+    mean: float | None
+    min: float | None
+    max: float | None
+    categories: list[CategoryCount]
+
+
+class ScoreTable(BaseModel):
+    period: str
+    view: View
+    summary: SubtreeSummary
+    items: list[PemdaScore]
+
+
+class IndicatorExplanation(BaseModel):
+    indicator: str
+    name: str
+    answer_type: AnswerType
+    target: float | None
+    weight: float
+    agency: str | None
+    status: SubmissionStatus | None
+    value: float | None
+    is_late: bool
+    score: float = Field(description="s, 0-100; 0 when the answer does not count in the view")
+    counts: bool = Field(description="Whether the answer counts in this view")
+    evidence_count: int
+
+
+class DimensionExplanation(BaseModel):
+    dimension: str
+    name: str
+    weight: float
+    score: float
+    indicators: list[IndicatorExplanation]
+
+
+class AgencyProgress(BaseModel):
+    agency: str
+    name: str
+    applicable: int
+    answered: int
+    verified: int
+    returned: int
+    not_started: int
+    completeness: float
+    verification_rate: float | None
+    timeliness: float | None
+
+
+class ScoreExplanation(BaseModel):
+    period: str
+    view: View
+    score: PemdaScore
+    dimensions: list[DimensionExplanation]
+    agencies: list[AgencyProgress]
+
+
+class TrendPoint(BaseModel):
+    period: str
+    readiness: float
+    category: str | None
+    completeness: float
+    dimensions: dict[str, float]
+
+
+class ScoreTrend(BaseModel):
+    region: str
+    view: View
+    items: list[TrendPoint]
