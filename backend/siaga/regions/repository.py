@@ -66,10 +66,6 @@ async def get_region_row(session: AsyncSession, code: str) -> dict[str, Any] | N
     return dict(row) if row else None
 
 
-async def get_region_id(session: AsyncSession, code: str) -> int | None:
-    return await session.scalar(select(Region.id).where(Region.code == code))
-
-
 async def count_children_and_agencies(session: AsyncSession, region_id: int) -> tuple[int, int]:
     children = select(func.count()).where(Region.parent_id == region_id).scalar_subquery()
     agencies = select(func.count()).where(Agency.region_id == region_id).scalar_subquery()

@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.audit.service import SYSTEM, record
 from siaga.models import (
     AnswerType,
-    AuditEvent,
     Indicator,
     Period,
     Region,
@@ -192,14 +192,13 @@ async def seed_bench(
         type_codes=type_codes,
     )
     if created:
-        session.add(
-            AuditEvent(
-                actor_label="system",
-                action="seed.bench",
-                entity_type="dataset",
-                entity_id="bench",
-                after={"submissions_created": created, "seed": seed},
-            )
+        record(
+            session,
+            SYSTEM,
+            "seed.bench",
+            entity_type="dataset",
+            entity_id="bench",
+            after={"submissions_created": created, "seed": seed},
         )
     await session.flush()
     return BenchSummary(

@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.audit.service import SYSTEM, record
 from siaga.core.security import hash_password
 from siaga.core.storage import Storage, key_for_sha256
 from siaga.models import (
     Agency,
     AnswerType,
-    AuditEvent,
     EvidenceBlob,
     EvidenceFile,
     Indicator,
@@ -248,18 +248,17 @@ async def seed_demo(session: AsyncSession, storage: Storage, password: str) -> S
     )
     summary.submissions_created, summary.evidence_files = created, evidence
     if summary.users_created or created:
-        session.add(
-            AuditEvent(
-                actor_label="system",
-                action="seed.demo",
-                entity_type="dataset",
-                entity_id="demo",
-                after={
-                    "users_created": summary.users_created,
-                    "submissions_created": created,
-                    "evidence_files": evidence,
-                },
-            )
+        record(
+            session,
+            SYSTEM,
+            "seed.demo",
+            entity_type="dataset",
+            entity_id="demo",
+            after={
+                "users_created": summary.users_created,
+                "submissions_created": created,
+                "evidence_files": evidence,
+            },
         )
     await session.flush()
     return summary

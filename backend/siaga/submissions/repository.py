@@ -11,7 +11,6 @@ from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
 from siaga.models import (
     Agency,
-    AgencyType,
     Dimension,
     EvidenceFile,
     Indicator,
@@ -284,7 +283,3 @@ async def previous_period(session: AsyncSession, period: Period) -> Period | Non
         .limit(1)
     )
     return (await session.scalars(stmt)).one_or_none()
-
-
-async def agency_type_code(session: AsyncSession, agency_type_id: int) -> str | None:
-    return await session.scalar(select(AgencyType.code).where(AgencyType.id == agency_type_id))

@@ -20,6 +20,7 @@ from siaga.core.pagination import PageParams
 from siaga.core.security import Capability, Principal
 from siaga.core.types import utcnow
 from siaga.models import (
+    Agency,
     AnswerType,
     EvidenceFile,
     Indicator,
@@ -250,12 +251,9 @@ async def read(session: AsyncSession, ctx: AnswerContext) -> SubmissionRead:
         for file, username in await repository.evidence_rows(session, submission.id)
     ]
     review = await repository.last_review(session, submission.id)
-    agency_code = None
-    if submission.agency_id is not None:
-        agency = await repository.find_agency(
-            session, submission.region_id, ctx.indicator.agency_type_id
-        )
-        agency_code = agency.code if agency else None
+    # The responsible office is recorded on the answer when it is created.
+    agency = await session.get(Agency, submission.agency_id) if submission.agency_id else None
+    agency_code = agency.code if agency else None
     return SubmissionRead(
         period=ctx.period.code,
         region=ctx.region.code,
