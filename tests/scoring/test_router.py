@@ -12,12 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.models import (
     EvidenceBlob,
     EvidenceFile,
+    Indicator,
     Period,
     PeriodState,
     Role,
@@ -561,3 +562,94 @@ class TestScoreTrend:
         again = await client.get(trend(), headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 200, "stale 304: the trend now has 2024-Q1"
         assert [p["period"] for p in again.json()["items"]] == ["2023-Q3", "2023-Q4", "2024-Q1"]
+
+
+class TestChangeCounters:
+    """ETags rest on counters kept by database triggers (ScoreRevision): whatever writes
+    the data, through the API or not, the next conditional GET sees the change."""
+
+    async def _unchanged(self, client: httpx.AsyncClient, url: str, etag: str) -> bool:
+        response = await client.get(url, headers={"If-None-Match": etag})
+        return response.status_code == 304
+
+    async def test_a_bulk_core_insert_changes_the_table(
+        self, client: httpx.AsyncClient, session: AsyncSession, scores: Scores
+    ) -> None:
+        url = f"{API}/scores?period=2023-Q4&view=official"
+        etag = (await client.get(url)).headers["ETag"]
+        written = scores.written
+        # As the importer writes answers: Core executemany, no ORM, no application hook.
+        await session.execute(
+            insert(Submission),
+            [
+                {
+                    "period_id": written.period.id,
+                    "region_id": written.regions["63"].id,
+                    "indicator_id": written.indicators[code].id,
+                    "agency_id": written.agencies[("63", "uji_kesbangpol")].id,
+                    "value": 1.0,
+                    "status": SubmissionStatus.VERIFIED,
+                    "version": 1,
+                }
+                for code in ("L.01", "Y.01")
+            ],
+        )
+        assert not await self._unchanged(client, url, etag)
+
+    async def test_deleting_an_answer_changes_the_explanation(
+        self, client: httpx.AsyncClient, session: AsyncSession, scores: Scores
+    ) -> None:
+        etag = (await client.get(explain())).headers["ETag"]
+        written = scores.written
+        await session.execute(
+            delete(Submission).where(
+                Submission.period_id == written.period.id,
+                Submission.region_id == written.regions["64.72"].id,
+                Submission.indicator_id == written.indicators["Y.01"].id,
+            )
+        )
+        assert not await self._unchanged(client, explain(), etag)
+
+    async def test_another_pemdas_answer_leaves_the_explanation_cached(
+        self, client: httpx.AsyncClient, session: AsyncSession, scores: Scores
+    ) -> None:
+        etag = (await client.get(explain())).headers["ETag"]
+        written = scores.written
+        await session.execute(
+            update(Submission)
+            .where(
+                Submission.period_id == written.period.id,
+                Submission.region_id == written.regions["64.11"].id,
+            )
+            .values(version=Submission.version + 1)
+        )
+        assert await self._unchanged(client, explain(), etag)
+        # ...but the table, which shows 64.11, changes.
+        path, params = table()
+        assert (await client.get(path, params=params)).status_code == 200
+
+    async def test_reference_data_changes_every_etag(
+        self, client: httpx.AsyncClient, session: AsyncSession, scores: Scores
+    ) -> None:
+        url = f"{API}/scores?period=2023-Q4&view=official"
+        table_etag = (await client.get(url)).headers["ETag"]
+        explain_etag = (await client.get(explain())).headers["ETag"]
+        trend_etag = (await client.get(trend())).headers["ETag"]
+        # A re-weighted indicator changes every score computed with it.
+        indicator = scores.written.indicators["L.01"]
+        await session.execute(
+            update(Indicator).where(Indicator.id == indicator.id).values(weight=5.0)
+        )
+        assert not await self._unchanged(client, url, table_etag)
+        assert not await self._unchanged(client, explain(), explain_etag)
+        assert not await self._unchanged(client, trend(), trend_etag)
+
+    async def test_304_is_still_404_for_an_unknown_period(
+        self, client: httpx.AsyncClient, scores: Scores
+    ) -> None:
+        path, params = table()
+        etag = (await client.get(path, params=params)).headers["ETag"]
+        response = await client.get(
+            path, params={**params, "period": "1999-Q1"}, headers={"If-None-Match": etag}
+        )
+        assert_error(response, 404, "period_not_found")

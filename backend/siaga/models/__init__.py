@@ -14,6 +14,7 @@ from siaga.models.framework import (
 from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
+from siaga.models.revision import ScoreRevision
 from siaga.models.submission import (
     EvidenceBlob,
     EvidenceFile,
@@ -53,6 +54,7 @@ __all__ = [
     "Review",
     "ReviewDecision",
     "Role",
+    "ScoreRevision",
     "Submission",
     "SubmissionStatus",
     "SubmissionVersion",

@@ -8,14 +8,17 @@ and timeliness are GROUP BYs over that set.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Float,
     Numeric,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -36,9 +39,12 @@ from siaga.models import (
     Indicator,
     Period,
     Region,
+    RegionLevel,
+    ScoreRevision,
     Submission,
     SubmissionStatus,
 )
+from siaga.models.revision import REFERENCE_KEY
 from siaga.submissions.repository import applies_to_region
 
 View = Literal["official", "provisional"]
@@ -74,6 +80,64 @@ def indicator_score(view: View, value: Any = None, status: Any = None) -> Column
     return case((and_(_counts(view, status), value.is_not(None)), raw), else_=0.0)
 
 
+class Shape(NamedTuple):
+    """What makes two score statements different SQL; the rest are bound values.
+
+    Statements are built once per shape and reused (`_statement`): building the CTEs
+    costs more Python time than PostgreSQL takes to run the query for a province.
+    """
+
+    view: View
+    dimension_ids: tuple[int, ...]
+    previous: bool
+    scope: bool
+    region: bool
+    only_region: bool
+
+
+def _bound_region_filters(regions: Any, shape: Shape) -> list[ColumnElement[bool]]:
+    """The caller's scope and the requested region (a subtree, or exactly one Pemda),
+    their codes bound as parameters (see `region_params`)."""
+    conditions = []
+    if shape.scope:
+        conditions.append(
+            or_(
+                regions.code == bindparam("scope_code"),
+                regions.code.like(bindparam("scope_pattern"), escape="/"),
+            )
+        )
+    if shape.region:
+        exact = regions.code == bindparam("region_code")
+        conditions.append(
+            exact
+            if shape.only_region
+            else or_(exact, regions.code.like(bindparam("region_pattern"), escape="/"))
+        )
+    return conditions
+
+
+def _subtree_pattern(code: str) -> str:
+    """LIKE pattern for the descendants of `code`, its wildcards escaped with '/'."""
+    escaped = code.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"{escaped}.%"
+
+
+def region_params(scope_code: str | None, region_code: str | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    if scope_code is not None:
+        params |= {"scope_code": scope_code, "scope_pattern": _subtree_pattern(scope_code)}
+    if region_code is not None:
+        params |= {"region_code": region_code, "region_pattern": _subtree_pattern(region_code)}
+    return params
+
+
+_PERIOD_IDS = "period_ids"
+
+
+def _period_ids() -> BindParameter[Any]:
+    return bindparam(_PERIOD_IDS, expanding=True)
+
+
 def _region_filters(
     regions: Any, scope_code: str | None, region_code: str | None, only_region: bool
 ) -> list[ColumnElement[bool]]:
@@ -97,7 +161,10 @@ def pairs_cte(
     region_code: str | None = None,
     only_region: bool = False,
 ) -> CTE:
-    """(period, Pemda, indicator) rows with s, status and timing of the answer, if any."""
+    """(period, Pemda, indicator) rows with s, status and timing of the answer, if any:
+    the grid of every applicable pair, for reports that need per-indicator aggregates
+    over a subtree (the score tables themselves use `pemda_select`, which reads only the
+    answers)."""
     # The answers of these periods and regions, filtered before the join: otherwise the
     # database hashes every answer of the periods even for one province.
     answer_region = aliased(Region)
@@ -150,6 +217,33 @@ def pairs_cte(
     return stmt.cte("pairs")
 
 
+def _pemda_pairs() -> CTE:
+    """Every indicator that applies to the Pemda bound as `region_id` in the period bound
+    as `period_id`, with its answer's status and timing, if any (one Pemda: a few dozen
+    rows, so the grid is cheap here)."""
+    return (
+        select(
+            Indicator.agency_type_id,
+            Submission.status,
+            Submission.first_submitted_at,
+            Submission.is_late,
+        )
+        .select_from(Period)
+        .join(Indicator, Indicator.framework_id == Period.framework_id)
+        .join(Region, and_(Region.id == bindparam("region_id"), applies_to_region()))
+        .outerjoin(
+            Submission,
+            and_(
+                Submission.period_id == Period.id,
+                Submission.region_id == Region.id,
+                Submission.indicator_id == Indicator.id,
+            ),
+        )
+        .where(Period.id == bindparam("period_id"))
+        .cte("pairs")
+    )
+
+
 def _share(numerator: Any, denominator: Any) -> ColumnElement[float | None]:
     """numerator / denominator as a percentage, NULL when the denominator is 0."""
     return case(
@@ -158,107 +252,192 @@ def _share(numerator: Any, denominator: Any) -> ColumnElement[float | None]:
     )
 
 
-def dimensions_cte(pairs: CTE) -> CTE:
-    """D = sum(w * s) / sum(w) per (period, Pemda, dimension)."""
+def _is(column: Any, *statuses: SubmissionStatus) -> ColumnElement[int]:
+    # FILTER rather than sum(CASE ...): PostgreSQL skips the rows instead of adding zeros.
+    return func.count().filter(column.in_(statuses))
+
+
+_LEVEL_FLAGS = (
+    (RegionLevel.PROVINCE, Indicator.applies_province),
+    (RegionLevel.REGENCY, Indicator.applies_regency),
+    (RegionLevel.CITY, Indicator.applies_city),
+)
+
+
+def _dimension_totals() -> CTE:
+    """Per (period, dimension) and region level: sum of weights and number of the
+    indicators that apply. The denominators of D and of completeness depend only on the
+    level, so they are computed once per level instead of once per Pemda."""
+    columns: list[Any] = []
+    for level, applies in _LEVEL_FLAGS:
+        columns.append(func.sum(case((applies, cast(Indicator.weight, Float)))).label(f"w_{level}"))
+        columns.append(func.sum(case((applies, 1), else_=0)).label(f"n_{level}"))
+    return (
+        select(Period.id.label("period_id"), Indicator.dimension_id, *columns)
+        .join(Indicator, Indicator.framework_id == Period.framework_id)
+        .where(Period.id.in_(_period_ids()))
+        .group_by(Period.id, Indicator.dimension_id)
+        .cte("dimension_totals")
+    )
+
+
+def _answer_sums(shape: Shape) -> CTE:
+    """Per (period, Pemda, dimension): sum(w * s) and the status counts of the answers of
+    applicable indicators. Unanswered indicators add 0 to sum(w * s) and nothing to the
+    counts, so only existing answers are read; no (Pemda x indicator) grid is built."""
+    answered = _is(Submission.status, *_ANSWERED)
     return (
         select(
-            pairs.c.period_id,
-            pairs.c.region_id,
-            pairs.c.dimension_id,
-            (func.sum(pairs.c.weight * pairs.c.s) / func.sum(pairs.c.weight)).label("score"),
+            Submission.period_id,
+            Submission.region_id,
+            Indicator.dimension_id,
+            func.sum(cast(Indicator.weight, Float) * indicator_score(shape.view)).label("ws"),
+            answered.label("answered"),
+            _is(Submission.status, SubmissionStatus.VERIFIED).label("verified"),
+            _is(Submission.status, SubmissionStatus.SUBMITTED).label("submitted"),
+            _is(Submission.status, SubmissionStatus.DRAFT).label("draft"),
+            _is(Submission.status, SubmissionStatus.RETURNED).label("returned"),
+            func.count().filter(Submission.first_submitted_at.is_not(None)).label("ever_submitted"),
+            func.count()
+            .filter(Submission.first_submitted_at.is_not(None), Submission.is_late.is_(False))
+            .label("timely"),
         )
-        .group_by(pairs.c.period_id, pairs.c.region_id, pairs.c.dimension_id)
+        .join(Indicator, Indicator.id == Submission.indicator_id)
+        .join(Period, Period.id == Submission.period_id)
+        .join(Region, Region.id == Submission.region_id)
+        .where(
+            Submission.period_id.in_(_period_ids()),
+            Indicator.framework_id == Period.framework_id,
+            applies_to_region(),
+            *_bound_region_filters(Region, shape),
+        )
+        .group_by(Submission.period_id, Submission.region_id, Indicator.dimension_id)
+        .cte("answer_sums")
+    )
+
+
+def _for_level(totals: CTE, prefix: str) -> ColumnElement[Any]:
+    return case(
+        *(
+            (Region.level == level, totals.c[f"{prefix}_{level}"])
+            for level in (RegionLevel.PROVINCE, RegionLevel.REGENCY)
+        ),
+        else_=totals.c[f"{prefix}_{RegionLevel.CITY}"],
+    )
+
+
+def dimensions_cte(shape: Shape) -> CTE:
+    """One row per (period, Pemda, dimension with an applicable indicator): D and counts.
+
+    D = sum(w * s) / sum(w): the numerator from the answers, the denominator from the
+    level's applicable indicators (scoring.md), so an unanswered indicator counts as 0.
+    """
+    totals = _dimension_totals()
+    sums = _answer_sums(shape)
+    weight_total = _for_level(totals, "w")
+    applicable = _for_level(totals, "n")
+    return (
+        select(
+            totals.c.period_id,
+            Region.id.label("region_id"),
+            totals.c.dimension_id,
+            (func.coalesce(sums.c.ws, 0.0) / weight_total).label("score"),
+            applicable.label("applicable"),
+            *(
+                func.coalesce(sums.c[name], 0).label(name)
+                for name in (
+                    "answered",
+                    "verified",
+                    "submitted",
+                    "draft",
+                    "returned",
+                    "ever_submitted",
+                    "timely",
+                )
+            ),
+        )
+        .select_from(totals)
+        .join(
+            Region,
+            and_(applicable > 0, *_bound_region_filters(Region, shape)),
+        )
+        .outerjoin(
+            sums,
+            and_(
+                sums.c.period_id == totals.c.period_id,
+                sums.c.region_id == Region.id,
+                sums.c.dimension_id == totals.c.dimension_id,
+            ),
+        )
         .cte("dimension_scores")
     )
 
 
-def _is(column: Any, *statuses: SubmissionStatus) -> ColumnElement[int]:
-    return func.sum(case((column.in_(statuses), 1), else_=0))
-
-
-def pemda_select(
-    pairs: CTE,
-    dimension_ids: list[int],
-    *,
-    main_period_ids: list[int],
-    previous_period_id: int | None = None,
-) -> Select[Any]:
-    """One row per (period, Pemda) of `main_period_ids`: R, each D (columns `d_<id>`),
+@lru_cache(maxsize=64)
+def pemda_select(shape: Shape) -> Select[*tuple[Any, ...]]:
+    """One row per (period, Pemda) of the periods bound as `period_ids` (minus the one
+    bound as `previous_period_id`, if the shape has one): R, each D (columns `d_<id>`),
     counts, completeness, verification, timeliness, category, rank within its level, and
-    R of `previous_period_id` when given.
+    R of the previous period, ordered by period and code.
 
     Dimension scores are pivoted into columns (the framework's dimensions are known before
-    the query), so a whole table is one statement and one row per Pemda.
+    the query), so a whole table is one statement and one row per Pemda. Cached per shape:
+    requests only bind values (see `pemda_scores`).
     """
-    dims = dimensions_cte(pairs)
+    dims = dimensions_cte(shape)
     weight = cast(Dimension.weight, Float)
-    if previous_period_id is not None:
+    if shape.previous:
         # The previous period's rows are folded into the current period's group and kept
         # apart by conditional sums: a join of two aggregates misleads the planner into
         # a nested loop over hundreds of Pemda.
-        (main_period,) = main_period_ids
-        is_current = dims.c.period_id != previous_period_id
-        group_period: Any = case((is_current, dims.c.period_id), else_=main_period)
+        is_current = dims.c.period_id != bindparam("previous_period_id")
+        group_period: Any = case((is_current, dims.c.period_id), else_=bindparam("main_period_id"))
     else:
         is_current = literal(True)
         group_period = dims.c.period_id
 
-    def current_only(expr: Any) -> Any:
-        return case((is_current, expr))
+    def current(column: Any) -> Any:
+        return func.sum(case((is_current, column)))
 
-    readiness = (
+    def count(column: Any) -> Any:
+        return func.coalesce(current(column), 0)
+
+    answered = count(dims.c.answered)
+    applicable = count(dims.c.applicable)
+    verified = count(dims.c.verified)
+    scored = (
         select(
             group_period.label("period_id"),
             dims.c.region_id,
-            (func.sum(current_only(weight * dims.c.score)) / func.sum(current_only(weight))).label(
-                "readiness"
-            ),
+            (current(weight * dims.c.score) / current(weight)).label("readiness"),
             (
                 func.sum(case((~is_current, weight * dims.c.score)))
                 / func.sum(case((~is_current, weight)))
             ).label("previous_readiness"),
+            applicable.label("applicable"),
+            answered.label("answered"),
+            verified.label("verified"),
+            count(dims.c.submitted).label("submitted"),
+            count(dims.c.draft).label("draft"),
+            count(dims.c.returned).label("returned"),
+            func.coalesce(_share(answered, applicable), 0.0).label("completeness"),
+            _share(verified, answered).label("verification_rate"),
+            _share(current(dims.c.timely), current(dims.c.ever_submitted)).label("timeliness"),
             *(
-                func.max(current_only(case((dims.c.dimension_id == dim_id, dims.c.score)))).label(
-                    f"d_{dim_id}"
-                )
-                for dim_id in dimension_ids
+                func.max(
+                    case((and_(is_current, dims.c.dimension_id == dim_id), dims.c.score))
+                ).label(f"d_{dim_id}")
+                for dim_id in shape.dimension_ids
             ),
         )
         .join(Dimension, Dimension.id == dims.c.dimension_id)
         .group_by(group_period, dims.c.region_id)
         .cte("readiness")
     )
-    answered = _is(pairs.c.status, *_ANSWERED)
-    verified = _is(pairs.c.status, SubmissionStatus.VERIFIED)
-    ever_submitted = func.sum(case((pairs.c.first_submitted_at.is_not(None), 1), else_=0))
-    timely = func.sum(
-        case(
-            (and_(pairs.c.first_submitted_at.is_not(None), pairs.c.is_late.is_(False)), 1),
-            else_=0,
-        )
-    )
-    counts = (
-        select(
-            pairs.c.period_id,
-            pairs.c.region_id,
-            func.count().label("applicable"),
-            answered.label("answered"),
-            verified.label("verified"),
-            _is(pairs.c.status, SubmissionStatus.SUBMITTED).label("submitted"),
-            _is(pairs.c.status, SubmissionStatus.DRAFT).label("draft"),
-            _is(pairs.c.status, SubmissionStatus.RETURNED).label("returned"),
-            _share(answered, func.count()).label("completeness"),
-            _share(verified, answered).label("verification_rate"),
-            _share(timely, ever_submitted).label("timeliness"),
-        )
-        .where(pairs.c.period_id.in_(main_period_ids))
-        .group_by(pairs.c.period_id, pairs.c.region_id)
-        .cte("counts")
-    )
     # R rounded to 9 decimals for comparisons: sums of float weights put an exact 80 at
     # 79.99999999999999, which must still be `siap`, and exact ties must fall through to
     # completeness and code rather than to the last bit of a float.
-    settled = func.round(cast(readiness.c.readiness, Numeric), 9)
+    settled = func.round(cast(scored.c.readiness, Numeric), 9)
     category = (
         select(CategoryThreshold.category)
         .where(
@@ -267,53 +446,46 @@ def pemda_select(
         )
         .order_by(CategoryThreshold.min_score.desc())
         .limit(1)
-        .correlate(Period, readiness)
+        .correlate(Period, scored)
         .scalar_subquery()
     )
     rank = func.row_number().over(
-        partition_by=(readiness.c.period_id, Region.level),
+        partition_by=(scored.c.period_id, Region.level),
         order_by=(
             settled.desc(),
-            func.round(cast(counts.c.completeness, Numeric), 9).desc(),
+            func.round(cast(scored.c.completeness, Numeric), 9).desc(),
             Region.code,
         ),
     )
     parent = aliased(Region)
-    stmt = (
+    return (
         select(
             Period.code.label("period"),
             Region.code.label("region"),
             Region.name.label("name"),
             Region.level.label("level"),
             parent.code.label("parent"),
-            readiness.c.readiness,
+            scored.c.readiness,
             category.label("category"),
-            counts.c.applicable,
-            counts.c.answered,
-            counts.c.verified,
-            counts.c.submitted,
-            counts.c.draft,
-            counts.c.returned,
-            counts.c.completeness,
-            counts.c.verification_rate,
-            counts.c.timeliness,
+            scored.c.applicable,
+            scored.c.answered,
+            scored.c.verified,
+            scored.c.submitted,
+            scored.c.draft,
+            scored.c.returned,
+            scored.c.completeness,
+            scored.c.verification_rate,
+            scored.c.timeliness,
             rank.label("rank"),
-            readiness.c.previous_readiness,
-            *(readiness.c[f"d_{dim_id}"] for dim_id in dimension_ids),
+            scored.c.previous_readiness,
+            *(scored.c[f"d_{dim_id}"] for dim_id in shape.dimension_ids),
         )
-        .select_from(readiness)
-        .join(
-            counts,
-            and_(
-                counts.c.period_id == readiness.c.period_id,
-                counts.c.region_id == readiness.c.region_id,
-            ),
-        )
-        .join(Region, Region.id == readiness.c.region_id)
+        .select_from(scored)
+        .join(Region, Region.id == scored.c.region_id)
         .outerjoin(parent, parent.id == Region.parent_id)
-        .join(Period, Period.id == readiness.c.period_id)
+        .join(Period, Period.id == scored.c.period_id)
+        .order_by(Period.start_date, Region.code)
     )
-    return stmt
 
 
 async def framework_dimensions(session: AsyncSession, framework_id: int) -> list[tuple[int, str]]:
@@ -337,18 +509,23 @@ async def pemda_scores(
     only_region: bool = False,
 ) -> list[dict[str, Any]]:
     """Rows of `pemda_select`, the dimension columns gathered into `dimensions`."""
-    pairs = pairs_cte(
-        view,
-        period_ids=[*period_ids, *([previous_period_id] if previous_period_id else [])],
-        scope_code=scope_code,
-        region_code=region_code,
+    ids = tuple(dim_id for dim_id, _ in dimensions)
+    shape = Shape(
+        view=view,
+        dimension_ids=ids,
+        previous=previous_period_id is not None,
+        scope=scope_code is not None,
+        region=region_code is not None,
         only_region=only_region,
     )
-    ids = [dim_id for dim_id, _ in dimensions]
-    stmt = pemda_select(
-        pairs, ids, main_period_ids=period_ids, previous_period_id=previous_period_id
-    ).order_by(Period.start_date, Region.code)
-    result = await session.execute(stmt)
+    params: dict[str, Any] = {
+        _PERIOD_IDS: [*period_ids, *([previous_period_id] if previous_period_id else [])],
+        **region_params(scope_code, region_code),
+    }
+    if previous_period_id is not None:
+        (params["main_period_id"],) = period_ids
+        params["previous_period_id"] = previous_period_id
+    result = await session.execute(pemda_select(shape), params)
     keys = list(result.keys())
     fixed = len(keys) - len(ids)
     rows = []
@@ -363,17 +540,15 @@ async def pemda_scores(
     return rows
 
 
-async def indicator_rows(
-    session: AsyncSession, view: View, *, period_id: int, region_id: int
-) -> list[dict[str, Any]]:
-    """The explanation's leaves: every applicable indicator of one Pemda with its answer."""
+@lru_cache(maxsize=4)
+def _indicator_rows_select(view: View) -> Select[*tuple[Any, ...]]:
     evidence_count = (
         select(func.count(EvidenceFile.id))
         .where(EvidenceFile.submission_id == Submission.id)
         .correlate(Submission)
         .scalar_subquery()
     )
-    stmt = (
+    return (
         select(
             Dimension.code.label("dimension"),
             Dimension.name.label("dimension_name"),
@@ -393,7 +568,7 @@ async def indicator_rows(
         .select_from(Period)
         .join(Indicator, Indicator.framework_id == Period.framework_id)
         .join(Dimension, Dimension.id == Indicator.dimension_id)
-        .join(Region, and_(Region.id == region_id, applies_to_region()))
+        .join(Region, and_(Region.id == bindparam("region_id"), applies_to_region()))
         .outerjoin(
             Agency,
             and_(Agency.region_id == Region.id, Agency.agency_type_id == Indicator.agency_type_id),
@@ -406,27 +581,31 @@ async def indicator_rows(
                 Submission.indicator_id == Indicator.id,
             ),
         )
-        .where(Period.id == period_id)
+        .where(Period.id == bindparam("period_id"))
         .order_by(Dimension.position, Indicator.position)
     )
-    return [row._asdict() for row in await session.execute(stmt)]
 
 
-async def agency_progress(
+async def indicator_rows(
     session: AsyncSession, view: View, *, period_id: int, region_id: int
 ) -> list[dict[str, Any]]:
-    """Per office of one Pemda: completeness, verification rate, timeliness (scoring.md)."""
-    pairs = pairs_cte(view, period_ids=[period_id], scope_code=None)
+    """The explanation's leaves: every applicable indicator of one Pemda with its answer."""
+    result = await session.execute(
+        _indicator_rows_select(view), {"period_id": period_id, "region_id": region_id}
+    )
+    return [dict(row) for row in result.mappings()]
+
+
+@lru_cache(maxsize=1)
+def _agency_progress_select() -> Select[*tuple[Any, ...]]:
+    pairs = _pemda_pairs()
     answered = _is(pairs.c.status, *_ANSWERED)
     verified = _is(pairs.c.status, SubmissionStatus.VERIFIED)
-    ever_submitted = func.sum(case((pairs.c.first_submitted_at.is_not(None), 1), else_=0))
-    timely = func.sum(
-        case(
-            (and_(pairs.c.first_submitted_at.is_not(None), pairs.c.is_late.is_(False)), 1),
-            else_=0,
-        )
+    ever_submitted = func.count().filter(pairs.c.first_submitted_at.is_not(None))
+    timely = func.count().filter(
+        pairs.c.first_submitted_at.is_not(None), pairs.c.is_late.is_(False)
     )
-    stmt = (
+    return (
         select(
             Agency.code.label("agency"),
             Agency.name.label("name"),
@@ -434,7 +613,7 @@ async def agency_progress(
             answered.label("answered"),
             verified.label("verified"),
             _is(pairs.c.status, SubmissionStatus.RETURNED).label("returned"),
-            func.sum(case((pairs.c.status.is_(None), 1), else_=0)).label("not_started"),
+            func.count().filter(pairs.c.status.is_(None)).label("not_started"),
             _share(answered, func.count()).label("completeness"),
             _share(verified, answered).label("verification_rate"),
             _share(timely, ever_submitted).label("timeliness"),
@@ -443,36 +622,51 @@ async def agency_progress(
         .join(
             Agency,
             and_(
-                Agency.region_id == pairs.c.region_id,
+                Agency.region_id == bindparam("region_id"),
                 Agency.agency_type_id == pairs.c.agency_type_id,
             ),
         )
-        .where(pairs.c.region_id == region_id)
         .group_by(Agency.code, Agency.name)
         .order_by(Agency.code)
     )
-    return [row._asdict() for row in await session.execute(stmt)]
 
 
-async def signature(session: AsyncSession, period_codes: list[str] | None) -> tuple[Any, ...]:
-    """Changes whenever an answer of these periods (None: all) or a period's state changes:
-    the ETag's basis."""
-    stmt = (
-        select(
-            func.count(Submission.id),
-            func.max(Submission.updated_at),
-            # Transactions may commit out of timestamp order; every write bumps a version.
-            func.coalesce(func.sum(Submission.version), 0),
-        )
-        .select_from(Submission)
-        .join(Period, Period.id == Submission.period_id)
+async def agency_progress(
+    session: AsyncSession, *, period_id: int, region_id: int
+) -> list[dict[str, Any]]:
+    """Per office of one Pemda: completeness, verification rate, timeliness (scoring.md;
+    the same in both views: they count statuses, not scores)."""
+    result = await session.execute(
+        _agency_progress_select(), {"period_id": period_id, "region_id": region_id}
     )
-    if period_codes is not None:
-        stmt = stmt.where(Period.code.in_(period_codes))
-    answers = tuple((await session.execute(stmt)).one())
-    # Opening or closing a period changes which periods a trend shows.
-    periods = tuple((await session.execute(select(Period.code, Period.state))).all())
-    return (*answers, periods)
+    return [dict(row) for row in result.mappings()]
+
+
+async def signature(
+    session: AsyncSession, *, period_ids: list[int] | None, region_id: int | None
+) -> int:
+    """Sum of the change counters of these periods (None: all) and Pemda (None: all),
+    plus the reference-data counter: it grows with every change a score depends on.
+
+    An index range scan over at most a few thousand small rows (see ScoreRevision)."""
+    selected: list[ColumnElement[bool]] = []
+    if period_ids is not None:
+        selected.append(ScoreRevision.period_id.in_(period_ids))
+    if region_id is not None:
+        selected.append(ScoreRevision.region_id == region_id)
+    reference = and_(
+        ScoreRevision.period_id == REFERENCE_KEY[0], ScoreRevision.region_id == REFERENCE_KEY[1]
+    )
+    stmt = select(func.coalesce(func.sum(ScoreRevision.revision), 0)).where(
+        or_(reference, and_(*selected)) if selected else literal(True)
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
+async def periods(session: AsyncSession) -> list[Period]:
+    """Every period in time order: few (four a year), and each request needs its period,
+    the previous one or all of them."""
+    return list((await session.scalars(select(Period).order_by(Period.start_date))).all())
 
 
 async def thresholds(session: AsyncSession, framework_id: int) -> list[dict[str, Any]]:
@@ -487,9 +681,3 @@ async def thresholds(session: AsyncSession, framework_id: int) -> list[dict[str,
         .order_by(CategoryThreshold.min_score.desc())
     )
     return [row._asdict() for row in await session.execute(stmt)]
-
-
-async def periods_for_trend(session: AsyncSession) -> list[Period]:
-    """Periods that have started (planned ones have no answers to show)."""
-    stmt = select(Period).where(Period.state != "planned").order_by(Period.start_date)
-    return list((await session.scalars(stmt)).all())

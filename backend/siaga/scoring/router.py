@@ -49,14 +49,12 @@ async def score_table(
     view: ViewQuery = "official",
 ) -> Response:
     """Every Pemda in the region's subtree with readiness, category and rank, plus a summary."""
-    periods = await service.table_period_codes(session, period)
-    etag = await service.etag(session, principal, "table", (period, region, view), periods)
+    context = await service.table_context(
+        session, principal, period_code=period, region_code=region
+    )
+    etag = await service.table_etag(session, principal, context, view)
     return await _conditional(
-        request,
-        etag,
-        lambda: service.score_table(
-            session, principal, period_code=period, region_code=region, view=view
-        ),
+        request, etag, lambda: service.table_for(session, principal, context, view)
     )
 
 
@@ -69,10 +67,9 @@ async def score_trend(
     view: ViewQuery = "official",
 ) -> Response:
     """Readiness and dimension scores of one Pemda in every period that has started."""
-    etag = await service.etag(session, principal, "trend", (region, view), None)
-    return await _conditional(
-        request, etag, lambda: service.trend(session, principal, region_code=region, view=view)
-    )
+    context = await service.trend_context(session, principal, region_code=region)
+    etag = await service.pemda_etag(session, principal, context, "trend", view)
+    return await _conditional(request, etag, lambda: service.trend_for(session, context, view))
 
 
 @router.get(
@@ -87,11 +84,8 @@ async def score_explanation(
     view: ViewQuery = "official",
 ) -> Response:
     """Why a Pemda scores what it scores: dimensions, indicators, answers, agency progress."""
-    etag = await service.etag(session, principal, "explain", (region, period, view), [period])
-    return await _conditional(
-        request,
-        etag,
-        lambda: service.explain(
-            session, principal, region_code=region, period_code=period, view=view
-        ),
+    context = await service.explain_context(
+        session, principal, region_code=region, period_code=period
     )
+    etag = await service.pemda_etag(session, principal, context, "explain", view)
+    return await _conditional(request, etag, lambda: service.explain_for(session, context, view))

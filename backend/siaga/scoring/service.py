@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.errors import NotFound
 from siaga.core.security import Principal
-from siaga.models import Period, Region
+from siaga.models import Period, PeriodState, Region
 from siaga.periods.service import PeriodNotFound
 from siaga.regions.exceptions import RegionNotFound
 from siaga.scoring import repository
@@ -28,14 +30,44 @@ from siaga.scoring.schemas import (
     TrendPoint,
     View,
 )
-from siaga.submissions.repository import previous_period
 
 
-async def _period(session: AsyncSession, code: str) -> Period:
-    period = await session.scalar(select(Period).where(Period.code == code))
-    if period is None:
-        raise PeriodNotFound(f"Periode {code!r} tidak ditemukan (period not found)")
-    return period
+@dataclass(frozen=True)
+class TableContext:
+    """What a score table depends on, resolved once per request (ETag and body)."""
+
+    period: Period
+    previous: Period | None
+    region: Region | None
+
+
+@dataclass(frozen=True)
+class PemdaContext:
+    """One Pemda and the periods its explanation (one) or trend (every started) covers."""
+
+    region: Region
+    periods: list[Period]
+
+
+async def _periods(session: AsyncSession) -> list[Period]:
+    return await repository.periods(session)
+
+
+def _find(periods: list[Period], code: str) -> Period:
+    for period in periods:
+        if period.code == code:
+            return period
+    raise PeriodNotFound(f"Periode {code!r} tidak ditemukan (period not found)")
+
+
+def _previous(periods: list[Period], period: Period) -> Period | None:
+    """The latest earlier period of the same framework (its R is shown as the change)."""
+    earlier = [
+        p
+        for p in periods
+        if p.framework_id == period.framework_id and p.start_date < period.start_date
+    ]
+    return earlier[-1] if earlier else None
 
 
 async def _region(session: AsyncSession, principal: Principal, code: str) -> Region:
@@ -50,53 +82,83 @@ def _root(principal: Principal, region: str | None) -> str | None:
     return region if region is not None else principal.region_code
 
 
-async def etag(
+async def _etag(
     session: AsyncSession,
     principal: Principal,
-    kind: str,
     params: tuple[Any, ...],
-    period_codes: list[str] | None,
+    *,
+    period_ids: list[int] | None,
+    region_id: int | None,
 ) -> str:
-    """A validator that changes whenever an answer of the periods involved changes.
+    """A validator that changes whenever anything the response depends on changes.
 
-    Cheap on purpose (one indexed aggregate), so a poller's 304 costs almost nothing.
-    The caller's scope is part of it: two callers never share a cached body.
+    One indexed sum over the change counters (ScoreRevision), so a poller's 304 costs
+    almost nothing. The caller's scope is part of it: two callers never share a body.
     """
-    signature = await repository.signature(session, period_codes)
-    raw = repr((kind, principal.kind, principal.id, principal.region_code, params, signature))
+    revision = await repository.signature(session, period_ids=period_ids, region_id=region_id)
+    raw = repr((principal.kind, principal.id, principal.region_code, params, revision))
     return f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
 
 
-async def table_period_codes(session: AsyncSession, period_code: str) -> list[str]:
-    """The periods a table depends on: its own and the previous one (for the change)."""
-    period = await session.scalar(select(Period).where(Period.code == period_code))
-    if period is None:
-        return [period_code]
-    previous = await previous_period(session, period)
-    return [period_code, *([previous.code] if previous else [])]
+async def table_context(
+    session: AsyncSession, principal: Principal, *, period_code: str, region_code: str | None
+) -> TableContext:
+    periods = await _periods(session)
+    period = _find(periods, period_code)
+    region = await _region(session, principal, region_code) if region_code else None
+    return TableContext(period=period, previous=_previous(periods, period), region=region)
+
+
+async def table_etag(
+    session: AsyncSession, principal: Principal, context: TableContext, view: View
+) -> str:
+    period_ids = [context.period.id, *([context.previous.id] if context.previous else [])]
+    region = context.region.code if context.region else None
+    return await _etag(
+        session,
+        principal,
+        ("table", context.period.code, region, view),
+        period_ids=period_ids,
+        region_id=None,
+    )
+
+
+async def explain_context(
+    session: AsyncSession, principal: Principal, *, region_code: str, period_code: str
+) -> PemdaContext:
+    region = await _region(session, principal, region_code)
+    return PemdaContext(region=region, periods=[_find(await _periods(session), period_code)])
+
+
+async def trend_context(
+    session: AsyncSession, principal: Principal, *, region_code: str
+) -> PemdaContext:
+    region = await _region(session, principal, region_code)
+    # Planned periods have no answers to show; opening one changes the trend (and bumps
+    # the reference counter).
+    started = [p for p in await _periods(session) if p.state != PeriodState.PLANNED]
+    return PemdaContext(region=region, periods=started)
+
+
+async def pemda_etag(
+    session: AsyncSession, principal: Principal, context: PemdaContext, kind: str, view: View
+) -> str:
+    return await _etag(
+        session,
+        principal,
+        (kind, context.region.code, [p.code for p in context.periods], view),
+        period_ids=[p.id for p in context.periods],
+        region_id=context.region.id,
+    )
+
+
+# One validation call for the whole table: pydantic-core loops over the rows in Rust.
+# The SQL already gives every field its final value (counts and completeness never NULL).
+_PEMDA_LIST = TypeAdapter(list[PemdaScore])
 
 
 def _pemda(row: dict[str, Any]) -> PemdaScore:
-    return PemdaScore(
-        region=row["region"],
-        name=row["name"],
-        level=row["level"],
-        parent=row["parent"],
-        readiness=row["readiness"],
-        category=row["category"],
-        dimensions=row["dimensions"],
-        completeness=row["completeness"] or 0.0,
-        verification_rate=row["verification_rate"],
-        timeliness=row["timeliness"],
-        applicable=row["applicable"],
-        answered=row["answered"] or 0,
-        verified=row["verified"] or 0,
-        submitted=row["submitted"] or 0,
-        draft=row["draft"] or 0,
-        returned=row["returned"] or 0,
-        rank=row["rank"],
-        previous_readiness=row["previous_readiness"],
-    )
+    return PemdaScore.model_validate(row)
 
 
 async def score_table(
@@ -107,10 +169,18 @@ async def score_table(
     region_code: str | None,
     view: View,
 ) -> ScoreTable:
-    period = await _period(session, period_code)
-    if region_code is not None:
-        await _region(session, principal, region_code)
-    previous = await previous_period(session, period)
+    """Every Pemda of the subtree in one period, with the subtree's summary."""
+    context = await table_context(
+        session, principal, period_code=period_code, region_code=region_code
+    )
+    return await table_for(session, principal, context, view)
+
+
+async def table_for(
+    session: AsyncSession, principal: Principal, context: TableContext, view: View
+) -> ScoreTable:
+    period, previous = context.period, context.previous
+    region_code = context.region.code if context.region else None
     rows = await repository.pemda_scores(
         session,
         view,
@@ -120,7 +190,7 @@ async def score_table(
         scope_code=principal.region_code,
         region_code=region_code,
     )
-    items = [_pemda(row) for row in rows]
+    items = _PEMDA_LIST.validate_python(rows)
     thresholds = await repository.thresholds(session, period.framework_id)
     return ScoreTable(
         period=period.code,
@@ -157,8 +227,16 @@ async def explain(
     period_code: str,
     view: View,
 ) -> ScoreExplanation:
-    region = await _region(session, principal, region_code)
-    period = await _period(session, period_code)
+    """Why a Pemda scores what it scores in one period."""
+    context = await explain_context(
+        session, principal, region_code=region_code, period_code=period_code
+    )
+    return await explain_for(session, context, view)
+
+
+async def explain_for(session: AsyncSession, context: PemdaContext, view: View) -> ScoreExplanation:
+    region, (period,) = context.region, context.periods
+    region_code = region.code
     rows = await repository.pemda_scores(
         session,
         view,
@@ -206,9 +284,7 @@ async def explain(
         )
         for code, group in grouped.items()
     ]
-    agencies = await repository.agency_progress(
-        session, view, period_id=period.id, region_id=region.id
-    )
+    agencies = await repository.agency_progress(session, period_id=period.id, region_id=region.id)
     return ScoreExplanation(
         period=period.code,
         view=view,
@@ -229,8 +305,13 @@ def _counts(view: View, status: str | None) -> bool:
 async def trend(
     session: AsyncSession, principal: Principal, *, region_code: str, view: View
 ) -> ScoreTrend:
-    await _region(session, principal, region_code)
-    periods = await repository.periods_for_trend(session)
+    """One Pemda's readiness in every period that has started."""
+    context = await trend_context(session, principal, region_code=region_code)
+    return await trend_for(session, context, view)
+
+
+async def trend_for(session: AsyncSession, context: PemdaContext, view: View) -> ScoreTrend:
+    region_code, periods = context.region.code, context.periods
     if not periods:
         return ScoreTrend(region=region_code, view=view, items=[])
     rows = await repository.pemda_scores(

@@ -1,7 +1,9 @@
-"""The national benchmark data set: 38 provinces, 514 regencies and cities, ~60,000 answers.
+"""The national benchmark data set: 38 provinces, 514 regencies and cities, ~100,000 answers.
 
-The framework, agencies and periods are the demo's (same JSON, same upsert helpers); only
-the regions and the answers are national. Answers go in with Core bulk inserts in chunks,
+The framework, agencies and period codes are the demo's (same JSON, same upsert helpers);
+the regions and the answers are national. The data set stands at the end of 2024: the
+seven earlier quarters are closed and 2024-Q4 is open, so all eight periods carry answers
+(a national system after two years of use), unlike the demo, which stands in early 2024. Answers go in with Core bulk inserts in chunks,
 without history rows (SubmissionVersion), reviews or evidence: scoring reads only the
 submissions table, and a benchmark database must be quick to rebuild.
 
@@ -31,7 +33,8 @@ from siaga.models import (
     Submission,
     SubmissionStatus,
 )
-from siaga.seed.demo import ANSWERED_PERIODS, PERIOD_STATES, STATUS_MIX
+from siaga.models import PeriodState
+from siaga.seed.demo import STATUS_MIX
 from siaga.seed.reference import (
     RegionRow,
     indicator_applies,
@@ -48,6 +51,27 @@ BENCH_SEED = 20240214
 # that one chunk's parameters stay far below PostgreSQL's 32,767 bind-parameter limit
 # once SQLAlchemy splits it into multi-row VALUES.
 CHUNK = 5000
+
+# Closed quarters are mostly verified; the open one is mid-deadline (the demo's mix for
+# its current quarter).
+BENCH_PERIOD_STATES = {
+    "2023-Q1": PeriodState.CLOSED,
+    "2023-Q2": PeriodState.CLOSED,
+    "2023-Q3": PeriodState.CLOSED,
+    "2023-Q4": PeriodState.CLOSED,
+    "2024-Q1": PeriodState.CLOSED,
+    "2024-Q2": PeriodState.CLOSED,
+    "2024-Q3": PeriodState.CLOSED,
+    "2024-Q4": PeriodState.OPEN,
+}
+BENCH_ANSWERED_PERIODS = list(BENCH_PERIOD_STATES)
+# (verified, submitted, returned, draft, unanswered) weights per period.
+BENCH_STATUS_MIX = {
+    **{code: STATUS_MIX["2023-Q3"] for code in BENCH_ANSWERED_PERIODS},
+    "2023-Q1": STATUS_MIX["2023-Q1"],
+    "2023-Q2": STATUS_MIX["2023-Q2"],
+    "2024-Q4": STATUS_MIX["2024-Q1"],
+}
 
 # The 38 provinces (Kemendagri codes), used when no regions CSV is given. Regencies and
 # cities below them are generated, numbered 01.. and 71.. as Kemendagri numbers them.
@@ -178,7 +202,7 @@ async def seed_bench(
         ).all()
     )
     agencies = await upsert_agencies(session, region_list, agency_types, indicators)
-    periods = await upsert_periods(session, framework, PERIOD_STATES)
+    periods = await upsert_periods(session, framework, BENCH_PERIOD_STATES)
 
     type_codes = {t.id: t.code for t in agency_types.values()}
     agency_ids = {code: a.id for code, a in agencies.items()}
@@ -187,7 +211,7 @@ async def seed_bench(
         seed,
         regions=region_list,
         indicators=indicators,
-        periods=[periods[code] for code in ANSWERED_PERIODS],
+        periods=[periods[code] for code in BENCH_ANSWERED_PERIODS],
         agency_ids=agency_ids,
         type_codes=type_codes,
     )
@@ -205,7 +229,7 @@ async def seed_bench(
         regions=len(region_list),
         agencies=len(agencies),
         indicators=len(indicators),
-        periods=len(PERIOD_STATES),
+        periods=len(BENCH_PERIOD_STATES),
         submissions_created=created,
     )
 
@@ -249,7 +273,7 @@ async def _seed_answers(
             # adding regions does not shift anybody else's answers.
             rng = random.Random(f"{seed}:{period.code}:{region.code}")
             for indicator in applicable[region.level]:
-                row = _answer(rng, indicator, ability, period, STATUS_MIX[period.code])
+                row = _answer(rng, indicator, ability, period, BENCH_STATUS_MIX[period.code])
                 if row is None or (period.id, region.id, indicator.id) in existing:
                     continue
                 row.update(
