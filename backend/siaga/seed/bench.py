@@ -3,8 +3,8 @@
 The framework, agencies and period codes are the demo's (same JSON, same upsert helpers);
 the regions and the answers are national. The data set stands at the end of 2024: the
 seven earlier quarters are closed and 2024-Q4 is open, so all eight periods carry answers
-(a national system after two years of use), unlike the demo, which stands in early 2024. Answers go in with Core bulk inserts in chunks,
-without history rows (SubmissionVersion), reviews or evidence: scoring reads only the
+(a national system after two years of use), unlike the demo, which stands in early 2024.
+Answers go in with Core bulk inserts in chunks, without history rows (SubmissionVersion), reviews or evidence: scoring reads only the
 submissions table, and a benchmark database must be quick to rebuild.
 
 Deterministic (fixed seed, one random stream per period and Pemda) and idempotent: answers
@@ -28,12 +28,12 @@ from siaga.models import (
     AnswerType,
     Indicator,
     Period,
+    PeriodState,
     Region,
     RegionLevel,
     Submission,
     SubmissionStatus,
 )
-from siaga.models import PeriodState
 from siaga.seed.demo import STATUS_MIX
 from siaga.seed.reference import (
     RegionRow,
