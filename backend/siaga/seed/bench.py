@@ -4,8 +4,9 @@ The framework, agencies and period codes are the demo's (same JSON, same upsert 
 the regions and the answers are national. The data set stands at the end of 2024: the
 seven earlier quarters are closed and 2024-Q4 is open, so all eight periods carry answers
 (a national system after two years of use), unlike the demo, which stands in early 2024.
-Answers go in with Core bulk inserts in chunks, without history rows (SubmissionVersion), reviews or evidence: scoring reads only the
-submissions table, and a benchmark database must be quick to rebuild.
+Answers go in with Core bulk inserts in chunks, without history rows (SubmissionVersion),
+reviews or evidence: scoring reads only the submissions table, and a benchmark database
+must be quick to rebuild.
 
 Deterministic (fixed seed, one random stream per period and Pemda) and idempotent: answers
 that already exist are skipped, so running it twice adds nothing.
