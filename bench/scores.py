@@ -386,6 +386,10 @@ async def _measure(
                     "api_national_304": _http(
                         client, national_url, 304, headers={"If-None-Match": etag}
                     ),
+                    # For the 304's floor: the same stack answering without the database,
+                    # and with only the caller's authentication.
+                    "api_healthz": _http(client, f"{api}/healthz"),
+                    "api_auth_me": _http(client, f"{api}/auth/me"),
                 },
                 n,
             )

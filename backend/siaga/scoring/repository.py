@@ -643,17 +643,45 @@ async def agency_progress(
 
 
 async def signature(
-    session: AsyncSession, *, period_ids: list[int] | None, region_id: int | None
+    session: AsyncSession,
+    *,
+    period_code: str | None,
+    with_previous: bool = False,
+    region_code: str | None = None,
 ) -> int:
-    """Sum of the change counters of these periods (None: all) and Pemda (None: all),
-    plus the reference-data counter: it grows with every change a score depends on.
+    """Sum of the change counters of a period (by code; with the previous period of its
+    framework if asked; None: every period) and a Pemda (None: every Pemda), plus the
+    reference-data counter: it grows with every change a score depends on.
 
-    An index range scan over at most a few thousand small rows (see ScoreRevision)."""
+    One statement that resolves the codes itself, so a poller's 304 costs one index range
+    scan over at most a few thousand small rows (see ScoreRevision).
+    """
     selected: list[ColumnElement[bool]] = []
-    if period_ids is not None:
-        selected.append(ScoreRevision.period_id.in_(period_ids))
-    if region_id is not None:
-        selected.append(ScoreRevision.region_id == region_id)
+    if period_code is not None:
+        current = select(Period.id).where(Period.code == period_code)
+        periods: list[ColumnElement[bool]] = [ScoreRevision.period_id.in_(current)]
+        if with_previous:
+            this = aliased(Period)
+            previous = (
+                select(Period.id)
+                .join(
+                    this,
+                    and_(
+                        this.code == period_code,
+                        Period.framework_id == this.framework_id,
+                        Period.start_date < this.start_date,
+                    ),
+                )
+                .order_by(Period.start_date.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+            periods.append(ScoreRevision.period_id == previous)
+        selected.append(or_(*periods))
+    if region_code is not None:
+        selected.append(
+            ScoreRevision.region_id.in_(select(Region.id).where(Region.code == region_code))
+        )
     reference = and_(
         ScoreRevision.period_id == REFERENCE_KEY[0], ScoreRevision.region_id == REFERENCE_KEY[1]
     )

@@ -49,12 +49,15 @@ async def score_table(
     view: ViewQuery = "official",
 ) -> Response:
     """Every Pemda in the region's subtree with readiness, category and rank, plus a summary."""
-    context = await service.table_context(
-        session, principal, period_code=period, region_code=region
+    etag = await service.table_etag(
+        session, principal, period_code=period, region_code=region, view=view
     )
-    etag = await service.table_etag(session, principal, context, view)
     return await _conditional(
-        request, etag, lambda: service.table_for(session, principal, context, view)
+        request,
+        etag,
+        lambda: service.score_table(
+            session, principal, period_code=period, region_code=region, view=view
+        ),
     )
 
 
@@ -67,9 +70,10 @@ async def score_trend(
     view: ViewQuery = "official",
 ) -> Response:
     """Readiness and dimension scores of one Pemda in every period that has started."""
-    context = await service.trend_context(session, principal, region_code=region)
-    etag = await service.pemda_etag(session, principal, context, "trend", view)
-    return await _conditional(request, etag, lambda: service.trend_for(session, context, view))
+    etag = await service.trend_etag(session, principal, region_code=region, view=view)
+    return await _conditional(
+        request, etag, lambda: service.trend(session, principal, region_code=region, view=view)
+    )
 
 
 @router.get(
@@ -84,8 +88,13 @@ async def score_explanation(
     view: ViewQuery = "official",
 ) -> Response:
     """Why a Pemda scores what it scores: dimensions, indicators, answers, agency progress."""
-    context = await service.explain_context(
-        session, principal, region_code=region, period_code=period
+    etag = await service.explain_etag(
+        session, principal, region_code=region, period_code=period, view=view
     )
-    etag = await service.pemda_etag(session, principal, context, "explain", view)
-    return await _conditional(request, etag, lambda: service.explain_for(session, context, view))
+    return await _conditional(
+        request,
+        etag,
+        lambda: service.explain(
+            session, principal, region_code=region, period_code=period, view=view
+        ),
+    )

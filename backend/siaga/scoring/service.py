@@ -87,20 +87,69 @@ async def _etag(
     principal: Principal,
     params: tuple[Any, ...],
     *,
-    period_ids: list[int] | None,
-    region_id: int | None,
+    period_code: str | None,
+    with_previous: bool = False,
+    region_code: str | None = None,
 ) -> str:
     """A validator that changes whenever anything the response depends on changes.
 
-    One indexed sum over the change counters (ScoreRevision), so a poller's 304 costs
-    almost nothing. The caller's scope is part of it: two callers never share a body.
+    Computed before anything else, in one statement over the change counters
+    (ScoreRevision), so a poller's 304 costs almost nothing. The caller and its scope are
+    part of it: two callers never share a body, and a code outside the caller's scope or
+    unknown still gets its 404 (no client holds an ETag for a response it never got).
     """
-    revision = await repository.signature(session, period_ids=period_ids, region_id=region_id)
+    revision = await repository.signature(
+        session, period_code=period_code, with_previous=with_previous, region_code=region_code
+    )
     raw = repr((principal.kind, principal.id, principal.region_code, params, revision))
     return f'W/"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
 
 
-async def table_context(
+async def table_etag(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    period_code: str,
+    region_code: str | None,
+    view: View,
+) -> str:
+    # The table also shows R of the previous period.
+    return await _etag(
+        session,
+        principal,
+        ("table", period_code, region_code, view),
+        period_code=period_code,
+        with_previous=True,
+    )
+
+
+async def explain_etag(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    region_code: str,
+    period_code: str,
+    view: View,
+) -> str:
+    return await _etag(
+        session,
+        principal,
+        ("explain", region_code, period_code, view),
+        period_code=period_code,
+        region_code=region_code,
+    )
+
+
+async def trend_etag(
+    session: AsyncSession, principal: Principal, *, region_code: str, view: View
+) -> str:
+    # Opening a period changes which periods the trend shows: the reference counter.
+    return await _etag(
+        session, principal, ("trend", region_code, view), period_code=None, region_code=region_code
+    )
+
+
+async def _table_context(
     session: AsyncSession, principal: Principal, *, period_code: str, region_code: str | None
 ) -> TableContext:
     periods = await _periods(session)
@@ -109,47 +158,20 @@ async def table_context(
     return TableContext(period=period, previous=_previous(periods, period), region=region)
 
 
-async def table_etag(
-    session: AsyncSession, principal: Principal, context: TableContext, view: View
-) -> str:
-    period_ids = [context.period.id, *([context.previous.id] if context.previous else [])]
-    region = context.region.code if context.region else None
-    return await _etag(
-        session,
-        principal,
-        ("table", context.period.code, region, view),
-        period_ids=period_ids,
-        region_id=None,
-    )
-
-
-async def explain_context(
+async def _explain_context(
     session: AsyncSession, principal: Principal, *, region_code: str, period_code: str
 ) -> PemdaContext:
     region = await _region(session, principal, region_code)
     return PemdaContext(region=region, periods=[_find(await _periods(session), period_code)])
 
 
-async def trend_context(
+async def _trend_context(
     session: AsyncSession, principal: Principal, *, region_code: str
 ) -> PemdaContext:
     region = await _region(session, principal, region_code)
-    # Planned periods have no answers to show; opening one changes the trend (and bumps
-    # the reference counter).
+    # Planned periods have no answers to show.
     started = [p for p in await _periods(session) if p.state != PeriodState.PLANNED]
     return PemdaContext(region=region, periods=started)
-
-
-async def pemda_etag(
-    session: AsyncSession, principal: Principal, context: PemdaContext, kind: str, view: View
-) -> str:
-    return await _etag(
-        session,
-        principal,
-        (kind, context.region.code, [p.code for p in context.periods], view),
-        period_ids=[p.id for p in context.periods],
-        region_id=context.region.id,
-    )
 
 
 # One validation call for the whole table: pydantic-core loops over the rows in Rust.
@@ -170,7 +192,7 @@ async def score_table(
     view: View,
 ) -> ScoreTable:
     """Every Pemda of the subtree in one period, with the subtree's summary."""
-    context = await table_context(
+    context = await _table_context(
         session, principal, period_code=period_code, region_code=region_code
     )
     return await table_for(session, principal, context, view)
@@ -228,7 +250,7 @@ async def explain(
     view: View,
 ) -> ScoreExplanation:
     """Why a Pemda scores what it scores in one period."""
-    context = await explain_context(
+    context = await _explain_context(
         session, principal, region_code=region_code, period_code=period_code
     )
     return await explain_for(session, context, view)
@@ -306,7 +328,7 @@ async def trend(
     session: AsyncSession, principal: Principal, *, region_code: str, view: View
 ) -> ScoreTrend:
     """One Pemda's readiness in every period that has started."""
-    context = await trend_context(session, principal, region_code=region_code)
+    context = await _trend_context(session, principal, region_code=region_code)
     return await trend_for(session, context, view)
 
 
