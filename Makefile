@@ -49,8 +49,8 @@ run: setup frontend seed
 	$(BIN)/siaga serve --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/siaga
-	$(BIN)/ruff check backend tests migrations bench
-	$(BIN)/ruff format --check backend tests migrations bench
+	$(BIN)/ruff check backend tests migrations bench examples scripts
+	$(BIN)/ruff format --check backend tests migrations bench examples scripts
 
 typecheck: $(BIN)/siaga
 	$(BIN)/mypy

@@ -8,5 +8,7 @@ RUN npm run build
 
 FROM nginx:1.27-alpine AS web
 COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
+COPY deploy/security-headers.conf /etc/nginx/snippets/siaga-security-headers.conf
 COPY --from=build /src/dist /usr/share/nginx/html
 EXPOSE 80
+HEALTHCHECK --interval=10s --timeout=3s CMD wget -q -O /dev/null http://127.0.0.1/ || exit 1

@@ -220,6 +220,16 @@ HIDDEN_OUTSIDE = {"admin_64": 404, "verifier_64": 404, "operator_64": 404, "view
                   "key_read_64": 404}  # fmt: skip
 ANSWER_WRITE_OUTSIDE = {"admin_64": 404, "operator_64": 404, "key_write_64": 404}
 REVIEW_OUTSIDE = {"admin_64": 404, "verifier_64": 404}
+# Bulk imports: administrators and API keys with the import scope.
+IMPORTING = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_national": OK,
+    "admin_64": OK,
+    "key_import_64": OK,
+}
+IMPORTING_READ = {**IMPORTING, "admin_national": 200, "admin_64": 200, "key_import_64": 200}
+IMPORTING_MISSING = {**IMPORTING, "admin_national": 404, "admin_64": 404, "key_import_64": 404}
 
 
 @dataclass
@@ -245,6 +255,9 @@ def _p(template: str) -> Callable[[World, str], str]:
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/healthz"): Case(PUBLIC, _p("/healthz")),
     ("GET", "/api/v1/readyz"): Case(PUBLIC, _p("/readyz")),
+    # Open to loopback without SIAGA_METRICS_TOKEN (the test client is 127.0.0.1);
+    # tests/hardening/test_metrics.py covers the token and other addresses.
+    ("GET", "/api/v1/metrics"): Case(PUBLIC, _p("/metrics")),
     # Wrong credentials for everyone: the route is public, the answer is the same 401.
     ("POST", "/api/v1/auth/login"): Case(
         dict.fromkeys(CALLERS, 401),
@@ -400,10 +413,38 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/scores/{region}/trend"): Case(
         READ, _p("/scores/{region}/trend"), outside=HIDDEN_OUTSIDE
     ),
+    ("GET", "/api/v1/exports/scores.csv"): Case(
+        READ, _p("/exports/scores.csv?period=2023-Q4&region={region}"), outside=HIDDEN_OUTSIDE
+    ),
+    ("GET", "/api/v1/exports/scores.xlsx"): Case(
+        READ, _p("/exports/scores.xlsx?period=2023-Q4&region={region}"), outside=HIDDEN_OUTSIDE
+    ),
+    ("GET", "/api/v1/exports/submissions.csv"): Case(
+        READ, _p("/exports/submissions.csv?period=2023-Q4&region={region}"), outside=HIDDEN_OUTSIDE
+    ),
+    ("GET", "/api/v1/exports/submissions.xlsx"): Case(
+        READ,
+        _p("/exports/submissions.xlsx?period=2023-Q4&region={region}"),
+        outside=HIDDEN_OUTSIDE,
+    ),
+    ("GET", "/api/v1/reports/{region}/{period}.pdf"): Case(
+        READ, _p("/reports/{region}/2023-Q4.pdf"), outside=HIDDEN_OUTSIDE
+    ),
     ("POST", "/api/v1/submissions/copy-previous"): Case(
         ANSWERING,
         _p("/submissions/copy-previous"),
         body=lambda w, where: {"period": "2023-Q4", "region": w.inside["region"]},
+    ),
+    # Allowed callers get 422 here (the body is not multipart): past authorization.
+    ("POST", "/api/v1/imports"): Case(IMPORTING, _p("/imports?kind=submissions")),
+    ("GET", "/api/v1/imports"): Case(IMPORTING_READ, _p("/imports")),
+    ("GET", "/api/v1/imports/templates/{kind}.xlsx"): Case(
+        IMPORTING_READ, _p("/imports/templates/submissions.xlsx")
+    ),
+    # No batch exists in the world: allowed callers get past authorization to a 404.
+    ("GET", "/api/v1/imports/{batch_id}"): Case(IMPORTING_MISSING, _p("/imports/987654")),
+    ("GET", "/api/v1/imports/{batch_id}/errors.csv"): Case(
+        IMPORTING_MISSING, _p("/imports/987654/errors.csv")
     ),
 }
 

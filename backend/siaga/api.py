@@ -9,10 +9,13 @@ from siaga.apikeys.router import router as api_keys_router
 from siaga.audit.router import router as audit_router
 from siaga.auth.router import router as auth_router
 from siaga.evidence.router import router as evidence_router
+from siaga.exports.router import router as exports_router
 from siaga.frameworks.router import router as frameworks_router
 from siaga.health.router import router as health_router
+from siaga.imports.router import router as imports_router
 from siaga.periods.router import router as periods_router
 from siaga.regions.router import router as regions_router
+from siaga.reports.router import router as reports_router
 from siaga.scoring.router import router as scores_router
 from siaga.submissions.router import router as submissions_router
 from siaga.users.router import router as users_router
@@ -33,5 +36,8 @@ for _router in (
     users_router,
     api_keys_router,
     audit_router,
+    imports_router,
+    exports_router,
+    reports_router,
 ):
     api_router.include_router(_router)

@@ -433,6 +433,193 @@ def regions_import_boundaries(
     console.print(table)
 
 
+IMPORT_KINDS = ("submissions", "regions", "agencies", "indicators", "users")
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (UTF-8, comma or semicolon) or XLSX with the kind's header row",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    kind: Annotated[str, typer.Option("--kind", help=", ".join(IMPORT_KINDS))],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and write nothing")
+    ] = False,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="A remote Siaga server; omit to use the local database"),
+    ] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key", envvar="SIAGA_API_KEY", help="API key with the import scope (--url)"
+        ),
+    ] = None,
+    idempotency_key: Annotated[
+        str | None,
+        typer.Option(
+            "--idempotency-key", help="Retrying with the same key returns the first result"
+        ),
+    ] = None,
+) -> None:
+    """Import a file of answers or reference data; exit 0 done, 1 row errors, 2 file errors."""
+    from siaga.imports.console import EXIT_FILE_ERROR
+
+    if kind not in IMPORT_KINDS:
+        raise typer.BadParameter(f"must be one of {', '.join(IMPORT_KINDS)}", param_hint="--kind")
+    if url is not None and not api_key:
+        raise typer.BadParameter("--url needs --api-key (or SIAGA_API_KEY)", param_hint="--api-key")
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
+        raise typer.BadParameter("1 to 200 characters", param_hint="--idempotency-key")
+    if url is not None and api_key:
+        code = _import_remote(file, kind, dry_run, url, api_key, idempotency_key)
+    else:
+        code = _import_local(file, kind, dry_run, idempotency_key)
+    if code == EXIT_FILE_ERROR:
+        err_console.print("[red]Berkas tidak diimpor (the file was not imported).[/red]")
+    raise typer.Exit(code=code)
+
+
+def _import_local(file: Path, kind: str, dry_run: bool, idempotency_key: str | None) -> int:
+    from dataclasses import dataclass
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from siaga.audit.service import Actor
+    from siaga.core.errors import AppError
+    from siaga.core.security import Capability, Principal
+    from siaga.imports.console import show_batch, show_error
+    from siaga.imports.service import run_import
+    from siaga.models import ImportKind, Role
+
+    @dataclass(frozen=True)
+    class _LocalPrincipal(Principal):
+        # Whoever runs the command on the server already holds the whole database: a
+        # national administrator that is no account, so the batch has no author row and
+        # the audit trail names "cli", as for every other local command.
+        @property
+        def user_id(self) -> int | None:
+            return None
+
+    principal = _LocalPrincipal(
+        kind="user",
+        id=0,
+        label=CLI_ACTOR_LABEL,
+        capabilities=frozenset(Capability),
+        region_code=None,
+        role=Role.ADMIN,
+    )
+    settings = get_settings()
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(f"{file.name}: membaca (reading)...", total=None)
+
+        def rows_done(rows: int) -> None:
+            progress.update(task, description=f"{file.name}: {rows:,} baris (rows)")
+
+        failure: AppError | None = None
+        try:
+            batch, replayed = _run_in_session(
+                lambda s: run_import(
+                    s,
+                    principal,
+                    Actor(CLI_ACTOR_LABEL),
+                    ImportKind(kind),
+                    file,
+                    filename=file.name,
+                    dry_run=dry_run,
+                    idempotency_key=idempotency_key,
+                    timezone=settings.timezone,
+                    progress=rows_done,
+                )
+            )
+        except AppError as exc:
+            failure = exc
+    # Printed once the progress display is gone, so nothing is drawn over it.
+    if failure is not None:
+        return show_error(
+            err_console,
+            None,
+            {"code": failure.code, "message": failure.message, "details": failure.details},
+        )
+    if replayed:
+        console.print("Idempotency-Key sudah dipakai: hasil impor pertama (the first result).")
+    return show_batch(console, batch.model_dump(mode="json"))
+
+
+def _import_remote(
+    file: Path,
+    kind: str,
+    dry_run: bool,
+    url: str,
+    api_key: str,
+    idempotency_key: str | None,
+) -> int:
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TransferSpeedColumn,
+    )
+
+    from siaga.imports.client import ImportClientError, imports_url, post_import
+    from siaga.imports.console import EXIT_FILE_ERROR, show_batch, show_error
+
+    size = file.stat().st_size
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(f"{file.name}: mengunggah (uploading)", total=size)
+
+        def sent(done: int) -> None:
+            description = (
+                f"{file.name}: server memeriksa (the server is checking)"
+                if done >= size
+                else f"{file.name}: mengunggah (uploading)"
+            )
+            progress.update(task, completed=done, description=description)
+
+        failure: ImportClientError | None = None
+        try:
+            response = post_import(
+                file,
+                kind=kind,
+                base_url=url,
+                api_key=api_key,
+                dry_run=dry_run,
+                idempotency_key=idempotency_key,
+                on_progress=sent,
+            )
+        except ImportClientError as exc:
+            failure = exc
+    if failure is not None:
+        err_console.print(f"[red]{escape(str(failure))}[/red]")
+        return EXIT_FILE_ERROR
+    error = response.body.get("error")
+    if not response.ok or isinstance(error, dict):
+        if not isinstance(error, dict):  # not the contract's shape: show what came back
+            error = {"code": "http_error", "message": str(response.body)[:500]}
+        return show_error(err_console, response.status_code, error)
+    if response.replayed:
+        console.print("Idempotency-Key sudah dipakai: hasil impor pertama (the first result).")
+    base = imports_url(url).removesuffix("/api/v1/imports")
+    return show_batch(console, response.body, base_url=base)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
@@ -443,7 +630,11 @@ def serve(
     """Serve the API and the built SPA."""
     import uvicorn
 
+    from siaga.core.logging import log_config
+    from siaga.core.metrics import prepare_multiprocess_dir
+
     settings = get_settings()
+    prepare_multiprocess_dir(workers)
     uvicorn.run(
         "siaga.main:create_app",
         factory=True,
@@ -452,7 +643,11 @@ def serve(
         workers=workers,
         reload=reload,
         log_level=settings.log_level.lower(),
+        # JSON lines in production, request ids everywhere; the access log is ours.
+        log_config=log_config(settings),
+        access_log=False,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

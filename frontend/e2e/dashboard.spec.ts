@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { type Page, expect, test } from "@playwright/test";
 import { VIEWER, login } from "./helpers";
 
 // The readiness dashboard with the demo data: Kalimantan Timur (64) and its
@@ -12,8 +12,19 @@ interface Explanation {
   dimensions: { indicators: { indicator: string; name: string; status: string | null; evidence_count: number }[] }[];
 }
 
+// The server sends a strict Content-Security-Policy (backend core/headers.py); the
+// browser reports what it refuses on the console, so any report is a failure.
+function cspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) violations.push(message.text());
+  });
+  return violations;
+}
+
 test("viewer: dashboard, period and language, region explanation, evidence PDF", async ({ page }) => {
   test.slow();
+  const violations = cspViolations(page);
   await login(page, VIEWER);
   await expect(page).toHaveURL(/\/dasbor$/);
   await expect(page.locator(ROWS).first()).toBeVisible();
@@ -90,6 +101,7 @@ test("viewer: dashboard, period and language, region explanation, evidence PDF",
   await expect(page.getByRole("heading", { name: "Riwayat" })).toBeVisible();
   await page.getByRole("link", { name: /Kembali ke wilayah/ }).click();
   await expect(page.getByTestId("explanation")).toBeVisible();
+  expect(violations).toEqual([]);
 });
 
 test("the ECharts choropleth loads lazily and draws when boundaries exist", async ({ page }) => {
@@ -112,6 +124,7 @@ test("the ECharts choropleth loads lazily and draws when boundaries exist", asyn
   );
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
+  const violations = cspViolations(page);
   const chunk = page.waitForResponse((r) => /\/assets\/echartsMap-[\w-]+\.js$/.test(r.url()));
 
   await page.goto(`/dasbor?period=${CLOSED}`);
@@ -123,4 +136,8 @@ test("the ECharts choropleth loads lazily and draws when boundaries exist", asyn
   // The ranking table still carries the numbers for keyboard and screen-reader users.
   await expect(page.locator(ROWS)).toHaveCount(11);
   expect(errors).toEqual([]);
+  // A tooltip is HTML with style attributes, the one inline thing the policy allows.
+  await map.hover();
+  await page.waitForTimeout(500);
+  expect(violations).toEqual([]);
 });

@@ -39,6 +39,10 @@ const AnswerViewPage = lazy(() =>
   import("./pages/dashboard/AnswerViewPage").then((m) => ({ default: m.AnswerViewPage })),
 );
 const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
+const ImportsPage = lazy(() => import("./pages/imports/ImportsPage").then((m) => ({ default: m.ImportsPage })));
+const ImportBatchPage = lazy(() =>
+  import("./pages/imports/ImportBatchPage").then((m) => ({ default: m.ImportBatchPage })),
+);
 
 /** The dashboard is the home of everyone who may read scores; the intro stays at /tentang. */
 function Home() {
@@ -74,6 +78,10 @@ export function AppRoutes() {
               <Route path="pengguna" element={<UsersPage />} />
               <Route path="kunci-api" element={<ApiKeysPage />} />
               <Route path="audit" element={<AuditPage />} />
+            </Route>
+            <Route path="admin/impor" element={<RequireCapability capability="import" />}>
+              <Route index element={<ImportsPage />} />
+              <Route path=":id" element={<ImportBatchPage />} />
             </Route>
             <Route path="*" element={<NotFoundPage />} />
           </Route>

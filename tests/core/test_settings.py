@@ -9,10 +9,18 @@ from siaga.core.settings import (
     DEFAULT_DEMO_PASSWORD,
     DEFAULT_SECRET_KEY,
     Settings,
+    get_settings,
     normalise_database_url,
 )
+from siaga.main import create_app
 
 STRONG_SECRET = "x" * 40
+PRODUCTION = {
+    "env": "production",
+    "secret_key": STRONG_SECRET,
+    "demo_password": "a-real-password",
+    "database_url": "postgresql://siaga@db/siaga",
+}
 
 
 def _settings(**values: Any) -> Settings:
@@ -66,10 +74,50 @@ class TestProductionRefusesDefaults:
             _settings(env="production", secret_key=STRONG_SECRET)
 
     def test_real_values_accepted(self) -> None:
-        settings = _settings(
-            env="production", secret_key=STRONG_SECRET, demo_password="a-real-password"
-        )
+        settings = _settings(**PRODUCTION)
         assert settings.env == "production"
+        assert settings.secure_cookies
+
+    def test_default_database_refused(self) -> None:
+        # The repository's own SQLite file: a production that forgot its database URL.
+        values = {k: v for k, v in PRODUCTION.items() if k != "database_url"}
+        with pytest.raises(ValidationError, match="SIAGA_DATABASE_URL must be set"):
+            _settings(**values)
+
+    def test_an_explicit_sqlite_file_is_accepted(self) -> None:
+        settings = _settings(**{**PRODUCTION, "database_url": "sqlite:////srv/siaga/siaga.db"})
+        assert settings.is_sqlite
+
+    def test_insecure_cookies_refused(self) -> None:
+        with pytest.raises(ValidationError, match="SIAGA_COOKIE_SECURE"):
+            _settings(**PRODUCTION, cookie_secure=False)
+
+    def test_short_metrics_token_refused(self) -> None:
+        with pytest.raises(ValidationError, match="SIAGA_METRICS_TOKEN"):
+            _settings(**PRODUCTION, metrics_token="short")
+        assert _settings(**PRODUCTION, metrics_token="m" * 16).metrics_token is not None
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("SIAGA_SECRET_KEY", DEFAULT_SECRET_KEY),
+            ("SIAGA_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
+            ("SIAGA_COOKIE_SECURE", "false"),
+        ],
+    )
+    def test_each_refusal_stops_the_server_from_starting(
+        self, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+    ) -> None:
+        # What `siaga serve` (create_app) reads: the environment, not init arguments.
+        for key, good in PRODUCTION.items():
+            monkeypatch.setenv(f"SIAGA_{key.upper()}", good)
+        monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        try:
+            with pytest.raises(ValidationError, match=name):
+                create_app()
+        finally:
+            get_settings.cache_clear()
 
     @pytest.mark.parametrize("env", ["development", "test"])
     def test_defaults_fine_outside_production(self, env: str) -> None:

@@ -74,6 +74,7 @@ async def _principal(
                 entity_id=f"{request.method} {request.url.path}"[:120],
             )
             raise CsrfFailed()
+    request.state.user_id = principal.user_id  # for the access log line (core.middleware)
     return principal
 
 

@@ -27,6 +27,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     kwargs: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
@@ -34,7 +37,17 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        # pre_ping: a connection the server dropped (restart, failover, terminated
+        # backend) is replaced on checkout instead of failing the request; SQLAlchemy
+        # also invalidates the whole pool when one connection is found disconnected.
+        # A short connect timeout turns an unreachable server into a quick 503
+        # (siaga.core.errors) rather than requests hanging for asyncpg's 60 s default.
+        kwargs.update(
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        )
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import errno
+import re
+import socket
+import sqlite3
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# Seconds a client is asked to wait before retrying while the database is away.
+DATABASE_RETRY_AFTER = 5
 
 
 class AppError(Exception):
@@ -56,6 +65,26 @@ class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"
     message = "The service is temporarily unavailable"
+
+
+class RequestTooLarge(StarletteHTTPException):
+    """A request body over its route's limit, raised while the body streams in.
+
+    An HTTPException rather than an AppError because FastAPI re-raises HTTPExceptions
+    from its body parsing as they are, while it turns any other error there into 400.
+    """
+
+    def __init__(self, limit: int) -> None:
+        size = f"{limit // (1024 * 1024)} MB" if limit % (1024 * 1024) == 0 else f"{limit} B"
+        if limit % (1024 * 1024) and limit % 1024 == 0:
+            size = f"{limit // 1024} KB"
+        super().__init__(
+            413,
+            f"Isi permintaan melebihi batas {size} (the request body is larger than the "
+            f"{size} limit)",
+        )
+        self.limit = limit
+        self.details = [{"limit_bytes": limit}]
 
 
 class ErrorBody(BaseModel):
@@ -129,29 +158,166 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
         return error_response(422, "invalid_input", "The request body could not be parsed")
     code = _HTTP_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405 and (allowed := _allowed_methods(_request)):
+        headers = {**(headers or {}), "Allow": allowed}
+    return error_response(
+        exc.status_code,
+        code,
+        message,
+        getattr(exc, "details", None),
+        headers=headers,
+    )
 
 
-async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
-    # Only connection-level failures are a 503; other database errors are bugs and
-    # must surface as 500 so they get fixed rather than hidden.
-    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or isinstance(
-        exc, OperationalError
-    ):
-        return error_response(
-            503,
-            "database_unavailable",
-            "The database is not reachable; try again shortly",
-            headers={"Retry-After": "5"},
-        )
-    raise exc
+def _allowed_methods(request: Request) -> str:
+    """Every documented method of the path, for the 405's `Allow` header (RFC 9110).
+
+    The router answers 405 from the first route whose path matches, so on a path served
+    by several routes (GET and PUT of one answer) it would name only that route's.
+    """
+    patterns = getattr(request.app.state, "allow_patterns", None)
+    if patterns is None:
+        patterns = [
+            (re.compile("[^/]+".join(map(re.escape, re.split(r"\{[^/}]+\}", path)))), methods)
+            for path, methods in (
+                (path, sorted(m.upper() for m in operations))
+                for path, operations in request.app.openapi()["paths"].items()
+            )
+        ]
+        request.app.state.allow_patterns = patterns
+    path = request.url.path
+    allowed = sorted(
+        {m for pattern, methods in patterns if pattern.fullmatch(path) for m in methods}
+    )
+    return ", ".join(allowed)
+
+
+# Driver errors that mean the server is gone or refusing us, not that a query was
+# wrong: lost connections, PostgreSQL shutting down or starting up (class 57P), too
+# many connections.
+_DRIVER_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+_NETWORK_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.EHOSTUNREACH,
+        errno.EHOSTDOWN,
+        errno.ENETUNREACH,
+        errno.ENETDOWN,
+        errno.ETIMEDOUT,
+        errno.EPIPE,
+    }
+)
+_DATABASE_MODULES = ("asyncpg", "sqlalchemy", "aiosqlite")
+
+
+def _raised_by_database_layer(exc: BaseException) -> bool:
+    # A refused socket is a database outage only if the database driver opened it;
+    # the same error from object storage (boto3) is not.
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith(_DATABASE_MODULES):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _is_network_error(exc: BaseException) -> bool:
+    if isinstance(exc, ConnectionError | TimeoutError | socket.gaierror):
+        return True
+    return isinstance(exc, OSError) and exc.errno in _NETWORK_ERRNOS
+
+
+# SQLite reports a missing table as an OperationalError too; only these result codes
+# (cannot open, busy, locked, I/O error, full, protocol) mean the file is unusable now.
+_SQLITE_OUTAGE_CODES = frozenset({5, 6, 10, 13, 14, 15})
+
+
+def _operational_outage(orig: BaseException | None) -> bool:
+    if isinstance(orig, sqlite3.Error) or hasattr(orig, "sqlite_errorcode"):
+        code = getattr(orig, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_OUTAGE_CODES
+    return True
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is the database being unreachable.
+
+    Only connection-level failures count; other database errors are bugs and must
+    surface as 500 so they get fixed rather than hidden.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and (
+            current.connection_invalidated
+            or isinstance(current, InterfaceError)
+            or (isinstance(current, OperationalError) and _operational_outage(current.orig))
+        ):
+            return True
+        if isinstance(current, (PoolTimeoutError, *_DRIVER_CONNECTION_ERRORS)):
+            return True
+        if _is_network_error(current) and _raised_by_database_layer(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+# PostgreSQL text cannot hold a NUL character (SQLSTATE 22021) nor one its encoding lacks
+# (22P05). A request carrying one in any field, path or query is bad input wherever the
+# value ends up, so it gets a 422 instead of a 500 (SQLite stores such text as is).
+_UNSTORABLE_TEXT = (
+    asyncpg.exceptions.CharacterNotInRepertoireError,
+    asyncpg.exceptions.UntranslatableCharacterError,
+)
+
+
+def _is_unstorable_text(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _UNSTORABLE_TEXT):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if not is_database_unavailable(exc):
+        if _is_unstorable_text(exc):
+            message = (
+                "Teks berisi karakter yang tidak dapat disimpan, misalnya NUL "
+                "(the text contains a character that cannot be stored, such as NUL)"
+            )
+            return error_response(422, "invalid_input", message, [{"message": message}])
+        raise exc
+    # Read by the access log middleware to count outages apart from other 503s.
+    request.state.database_unavailable = True
+    return error_response(
+        503,
+        "database_unavailable",
+        "Basis data tidak dapat dihubungi; coba lagi sebentar lagi "
+        "(the database is not reachable; try again shortly)",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_unavailable)
+    # Each handler re-raises what is not an outage, which then becomes a 500.
+    for error in (DBAPIError, PoolTimeoutError, OSError, *_DRIVER_CONNECTION_ERRORS):
+        app.add_exception_handler(error, _database_unavailable)
 
 
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:

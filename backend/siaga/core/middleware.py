@@ -1,17 +1,32 @@
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from siaga.core import metrics
+from siaga.core.errors import RequestTooLarge, error_response
+from siaga.core.logging import ACCESS_LOGGER, REQUEST_ID
+from siaga.core.settings import Settings
+from siaga.core.uploads import ENVELOPE_ALLOWANCE, MIB
+
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Logged paths are cut here: a path is the caller's text and could be made huge.
+_MAX_LOGGED_PATH = 300
+# Default of the imports limit until the imports module's setting exists everywhere.
+_DEFAULT_IMPORT_MAX_MB = 50
 
 
 class RequestIdMiddleware:
     """Give every request an id (the caller's X-Request-ID if sane) and echo it back.
 
-    Pure ASGI rather than BaseHTTPMiddleware so streaming responses are not buffered.
+    The id is also put in a context variable, so every log line written while the
+    request is handled carries it (siaga.core.logging). Pure ASGI rather than
+    BaseHTTPMiddleware so streaming responses are not buffered.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -32,4 +47,184 @@ class RequestIdMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        token = REQUEST_ID.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            REQUEST_ID.reset(token)
+
+
+def route_template(scope: Scope, api_prefix: str) -> str:
+    """The matched route's template, e.g. /api/v1/regions/{code}: a bounded label."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if route is None and "endpoint" in scope and scope.get("root_path"):
+        # A mounted app (the SPA's /assets): its mount point is fixed, the rest is not.
+        template = scope["root_path"] + "/{path}"
+    if not isinstance(template, str) or not template:
+        return metrics.UNMATCHED_ROUTE
+    # Newer FastAPI keeps included routers nested: their routes' templates then lack
+    # the prefix they were included under.
+    if scope["path"].startswith(api_prefix + "/") and not template.startswith(api_prefix):
+        template = api_prefix + template
+    return template
+
+
+class AccessLogMiddleware:
+    """One log line and the request metrics per request; unhandled errors in error shape.
+
+    Replaces uvicorn's access log, which knows neither the request id, the route nor
+    the user. An exception nobody handled is answered here with a 500 in the error
+    shape (so it still passes the request-id and security-header middlewares) and
+    then re-raised for the server to log it.
+    """
+
+    def __init__(self, app: ASGIApp, api_prefix: str) -> None:
+        self.app = app
+        self.api_prefix = api_prefix
+        self.logger = logging.getLogger(ACCESS_LOGGER)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        state: dict[str, Any] = {"status": None, "bytes": 0}
+
+        async def observing_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                state["bytes"] += len(message.get("body", b""))
+            await send(message)
+
+        error: BaseException | None = None
+        try:
+            await self.app(scope, receive, observing_send)
+        except Exception as exc:
+            error = exc
+            if state["status"] is None:
+                response = error_response(
+                    500, "internal_error", "Kesalahan internal (internal server error)"
+                )
+                await response(scope, receive, observing_send)
+            raise
+        finally:
+            self._observe(scope, state, time.perf_counter() - start, error)
+
+    def _observe(
+        self, scope: Scope, state: dict[str, Any], seconds: float, error: BaseException | None
+    ) -> None:
+        status = state["status"] or 500
+        route = route_template(scope, self.api_prefix)
+        try:
+            metrics.observe_request(scope["method"], route, status, seconds)
+            if status == 503 and scope.get("state", {}).get("database_unavailable"):
+                metrics.DATABASE_UNAVAILABLE.inc()
+        except Exception:
+            # Metrics are for watching the service; they must never fail a request
+            # (e.g. the multiprocess directory removed under a running server).
+            self.logger.warning("recording request metrics failed", exc_info=True)
+        client = scope.get("client")
+        extra = {
+            "method": scope["method"],
+            "path": scope["path"][:_MAX_LOGGED_PATH],
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+            "bytes_sent": state["bytes"],
+            "user_id": scope.get("state", {}).get("user_id"),
+            "client": client[0] if client else None,
+        }
+        level = logging.ERROR if status >= 500 else logging.INFO
+        message = f"{scope['method']} {extra['path']} {status}"
+        self.logger.log(level, message, extra=extra, exc_info=error)
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over their route's limit before the application reads them.
+
+    A declared Content-Length over the limit is answered 413 without reading a byte;
+    a chunked body is counted as it streams and the read fails with 413 once over.
+    Uploads get their own (larger) limits by path; the upload code checks the file
+    itself again, this is the outer guard for every route. Limits are read from the
+    settings on each request so they can be changed on a running app (tests do).
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, api_prefix: str) -> None:
+        self.app = app
+        self.settings = settings
+        self.api_prefix = api_prefix
+
+    def _limit(self, path: str) -> tuple[int, int]:
+        """(bytes allowed in the body, limit reported to the client)."""
+        prefix = self.api_prefix
+        if path.startswith(prefix + "/imports"):
+            mb = int(getattr(self.settings, "import_max_mb", _DEFAULT_IMPORT_MAX_MB))
+            return mb * MIB + ENVELOPE_ALLOWANCE, mb * MIB
+        evidence = path.startswith(prefix + "/submissions/") and path.endswith("/evidence")
+        if (
+            evidence
+            or path.startswith(prefix + "/evidence")
+            or path.startswith(prefix + "/regions/boundaries")
+        ):
+            limit = self.settings.max_upload_mb * MIB
+            return limit + ENVELOPE_ALLOWANCE, limit
+        limit = self.settings.max_body_kb * 1024
+        return limit, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        allowed, reported = self._limit(scope["path"])
+        declared = _content_length(scope)
+        if declared == -1:
+            response = error_response(
+                422, "invalid_input", "Content-Length tidak sah (invalid Content-Length)"
+            )
+            await response(scope, receive, send)
+            return
+        if declared is not None and declared > allowed:
+            await _too_large(reported)(scope, receive, send)
+            return
+
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > allowed:
+                    raise RequestTooLarge(reported)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except RequestTooLarge as exc:
+            # Raised inside a read the application did not turn into a response itself.
+            if started:
+                raise
+            await _too_large(exc.limit)(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    """The declared body length; None when absent (chunked), -1 when malformed."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            text = value.decode("latin-1").strip()
+            return int(text) if text.isdigit() and len(text) <= 18 else -1
+    return None
+
+
+def _too_large(limit: int) -> Any:
+    exc = RequestTooLarge(limit)
+    return error_response(413, "too_large", str(exc.detail), exc.details)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,12 @@ DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105
 DEFAULT_DEMO_PASSWORD = "siaga-demo-2024"  # noqa: S105
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[3]
+_DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{_PROJECT_ROOT / 'var' / 'siaga.db'}"
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
 
 
 def normalise_database_url(url: str) -> str:
@@ -41,7 +48,7 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production", "test"] = "development"
     database_url: str = Field(
-        default=f"sqlite+aiosqlite:///{_PROJECT_ROOT / 'var' / 'siaga.db'}",
+        default=_DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL; postgresql:// and sqlite:/// forms are normalised.",
     )
     storage_dir: Path = _PROJECT_ROOT / "var" / "evidence"
@@ -64,6 +71,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Jakarta"
     # Evidence uploads larger than this are refused with 413 before they are read.
     max_upload_mb: int = Field(default=20, ge=1, le=1024)
+    # Import files (CSV/XLSX) larger than this are refused with 413 while they arrive.
+    import_max_mb: int = Field(default=50, ge=1, le=1024)
     # Echo SQL statements; only useful when debugging queries.
     sql_echo: bool = False
     # Where evidence contents live: `local` keeps them under storage_dir; `s3` puts them
@@ -79,6 +88,21 @@ class Settings(BaseSettings):
     s3_secret_access_key: SecretStr | None = None
     # Key prefix inside the bucket, so one bucket can serve several deployments.
     s3_prefix: str = ""
+    # Request bodies of the JSON API larger than this are refused with 413 before they
+    # are read; uploads (evidence, imports, boundaries) have their own limits.
+    max_body_kb: int = Field(default=1024, ge=1, le=1024 * 1024)
+    # Browser origins (comma-separated, e.g. https://portal.example.go.id) allowed to
+    # call the API from their pages with credentials; empty sends no CORS headers at all.
+    cors_origins: str = ""
+    # Strict-Transport-Security max-age sent on requests that arrived over HTTPS (directly
+    # or through a trusted proxy's X-Forwarded-Proto); 0 turns it off.
+    hsts_max_age: int = Field(default=31_536_000, ge=0)
+    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's forwarded_allow_ips).
+    forwarded_allow_ips: str = "127.0.0.1"
+    # `json`: one JSON object per log line; default json in production, text elsewhere.
+    log_format: Literal["json", "text"] | None = None
+    # Bearer token Prometheus must send to GET /metrics; unset, only loopback may scrape.
+    metrics_token: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -97,7 +121,37 @@ class Settings(BaseSettings):
                 )
             if self.demo_password == DEFAULT_DEMO_PASSWORD:
                 raise ValueError("SIAGA_DEMO_PASSWORD must not be the default in production")
+            if self.database_url == _DEFAULT_DATABASE_URL:
+                # The repository's own SQLite file: almost certainly a forgotten setting.
+                raise ValueError("SIAGA_DATABASE_URL must be set in production")
+            if self.cookie_secure is False:
+                raise ValueError(
+                    "SIAGA_COOKIE_SECURE=false is refused in production: session cookies "
+                    "would travel over plain HTTP"
+                )
+            if self.metrics_token is not None and len(self.metrics_token) < 16:
+                raise ValueError("SIAGA_METRICS_TOKEN must be at least 16 characters")
         return self
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, value: str) -> str:
+        for origin in _split(value):
+            # Credentials are allowed for listed origins, so a wildcard would let any
+            # site act as the signed-in user.
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"SIAGA_CORS_ORIGINS entries must be scheme://host[:port] (got {origin!r})"
+                )
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return _split(self.cors_origins)
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json" or (self.log_format is None and self.env == "production")
 
     @model_validator(mode="after")
     def _require_bucket(self) -> Settings:

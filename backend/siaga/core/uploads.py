@@ -3,6 +3,7 @@ memory), size-limited while it arrives, typed by its content, its name made harm
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -45,6 +46,21 @@ class TooLarge(AppError):
             f"Berkas melebihi batas {mb} MB (the file is larger than the {mb} MB limit)",
             details=[{"limit_bytes": limit}],
         )
+
+
+class StorageFull(AppError):
+    # 507: the request was fine, the server has no room for it; retrying later (after
+    # an administrator frees space) works, unlike after a 413.
+    status_code = 507
+    code = "insufficient_storage"
+    message = (
+        "Ruang penyimpanan server penuh; berkas tidak disimpan, coba lagi nanti atau "
+        "hubungi administrator (the server's storage is full; the file was not stored)"
+    )
+
+
+# No space left on the device, or the disk quota is used up.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class UnsupportedFileType(AppError):
@@ -300,7 +316,8 @@ def _write(handle: BinaryIO, chunks: list[bytes]) -> None:
 
 
 def _close(handle: BinaryIO) -> None:
-    handle.flush()
+    # close() flushes and closes the descriptor even when the flush fails (a full
+    # disk); a separate flush() first would leak the descriptor in that case.
     handle.close()
 
 
@@ -328,7 +345,12 @@ async def receive_file(
             "on_end": receiver.on_end,
         },
     )
-    handle, path = await run_in_threadpool(_open_staging, staging_dir)
+    try:
+        handle, path = await run_in_threadpool(_open_staging, staging_dir)
+    except OSError as exc:
+        if exc.errno in DISK_FULL_ERRNOS:
+            raise StorageFull() from exc
+        raise
     body_limit = limit + ENVELOPE_ALLOWANCE
     received = 0
     try:
@@ -352,8 +374,10 @@ async def receive_file(
             raise _invalid("Field `file` tidak ada (the `file` field is missing)")
         if receiver.size == 0:
             raise _invalid("Berkas kosong (the file is empty)")
-    except BaseException:
+    except BaseException as exc:
         path.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
+            raise StorageFull() from exc
         raise
     return StagedUpload(path, receiver.hasher.hexdigest(), receiver.size, receiver.filename)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from siaga.core.errors import Conflict, NotFound
+from siaga.core.uploads import StorageFull
 
 
 class EvidenceNotFound(NotFound):
@@ -33,3 +34,10 @@ class TooManyFiles(Conflict):
             f"(an answer holds at most {limit} evidence files)",
             details=[{"limit": limit}],
         )
+
+
+class EvidenceStorageFull(StorageFull):
+    message = (
+        "Penyimpanan berkas bukti penuh; berkas tidak disimpan, coba lagi nanti atau "
+        "hubungi administrator (evidence storage is full; the file was not stored)"
+    )

@@ -66,7 +66,7 @@ _DOWNLOAD_HEADERS = {
     name="upload",
     status_code=201,
     response_model=EvidenceUploadRead,
-    responses=responses(401, 403, 404, 409, 413, 415),
+    responses=responses(401, 403, 404, 409, 413, 415, 507),
     openapi_extra=_MULTIPART_BODY,
 )
 async def upload_evidence(

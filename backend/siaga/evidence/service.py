@@ -14,14 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from siaga.audit.service import Actor
+from siaga.core import metrics
 from siaga.core.database import session_scope
 from siaga.core.security import Principal
-from siaga.core.storage import ObjectMissing, Storage, key_for_sha256
+from siaga.core.settings import Settings
+from siaga.core.storage import STAGING_DIR_NAME, ObjectMissing, Storage, key_for_sha256
 from siaga.core.types import utcnow
 from siaga.core.uploads import (
+    DISK_FULL_ERRNOS,
     TYPE_BY_CONTENT_TYPE,
     FileType,
     StagedUpload,
+    StorageFull,
     UnsupportedFileType,
     check_declared_length,
     content_disposition,
@@ -35,10 +39,11 @@ from siaga.evidence.exceptions import (
     DuplicateEvidence,
     EvidenceContentMissing,
     EvidenceNotFound,
+    EvidenceStorageFull,
     TooManyFiles,
 )
 from siaga.evidence.schemas import EvidenceUploadRead, GarbageReport
-from siaga.models import EvidenceFile
+from siaga.models import EvidenceFile, Submission
 from siaga.submissions import service as answers
 from siaga.submissions.exceptions import AnswerNotFound
 from siaga.submissions.service import AnswerContext, Keys
@@ -46,6 +51,9 @@ from siaga.submissions.service import AnswerContext, Keys
 logger = logging.getLogger(__name__)
 
 MAX_FILES_PER_ANSWER = 20
+# A staging file nobody has written to for this long belongs to no live upload: each
+# arriving chunk touches it, and a received file is attached within seconds.
+STALE_STAGING_AFTER = timedelta(minutes=15)
 # Files stored before content detection existed (imports, copies) may carry any type;
 # they are only ever offered as a download.
 _OTHER = FileType("other", "application/octet-stream", "")
@@ -96,15 +104,27 @@ async def _store_blob(
     if inserted:
         # The row goes first: a concurrent upload of the same content then shares it
         # (waiting for this transaction on PostgreSQL) instead of racing to store.
-        await run_in_threadpool(storage.put_file, key, staged.path)
+        await _put_file(storage, key, staged.path)
         return key
     blob = await repository.get_blob(session, staged.sha256)
     if blob is not None and not await run_in_threadpool(storage.exists, blob.storage_key):
         # The row survived its object (restored backup, manual deletion): this upload
         # brings the content back.
-        await run_in_threadpool(storage.put_file, blob.storage_key, staged.path)
+        await _put_file(storage, blob.storage_key, staged.path)
         return blob.storage_key
     return None
+
+
+async def _put_file(storage: Storage, key: str, path: Path) -> None:
+    # Storage cleans up its own partial writes; a full disk becomes a clear 507 here
+    # (the blob row inserted before is rolled back with the request).
+    try:
+        await run_in_threadpool(storage.put_file, key, path)
+    except OSError as exc:
+        if exc.errno in DISK_FULL_ERRNOS:
+            logger.error("evidence storage is full, could not store %s: %s", key, exc)
+            raise EvidenceStorageFull() from exc
+        raise
 
 
 async def _discard(storage: Storage, key: str) -> None:
@@ -113,6 +133,28 @@ async def _discard(storage: Storage, key: str) -> None:
     except Exception:
         # The upload's own error matters more; collect_garbage removes the leftover.
         logger.exception("could not remove stored evidence object %s", key)
+
+
+async def _editable(
+    session: AsyncSession, principal: Principal, keys: Keys
+) -> tuple[AnswerContext, Submission]:
+    """The answer, locked, if a file may be attached to it now."""
+    ctx = await answers.load_for_edit(session, principal, keys)
+    submission = ctx.submission
+    assert submission is not None  # load_for_edit guarantees it
+    if await repository.count_files(session, submission.id) >= MAX_FILES_PER_ANSWER:
+        raise TooManyFiles(MAX_FILES_PER_ANSWER)
+    return ctx, submission
+
+
+async def _receive(
+    headers: Mapping[str, str], body: AsyncIterator[bytes], storage: Storage, limit: int
+) -> StagedUpload:
+    try:
+        return await receive_file(headers, body, storage.staging_dir, limit)
+    except StorageFull as exc:
+        logger.error("evidence staging directory is full: %s", exc.__cause__)
+        raise EvidenceStorageFull() from exc
 
 
 async def upload(
@@ -125,21 +167,31 @@ async def upload(
     body: AsyncIterator[bytes],
     limit: int,
 ) -> EvidenceUploadRead:
-    """Attach one file from a multipart body to an editable answer."""
+    """Attach one file from a multipart body to an editable answer.
+
+    Checked twice: before the body is read, so a refused upload costs nothing, and
+    again under the answer's row lock once the file has arrived, since the answer may
+    have been submitted or filled up meanwhile.
+    """
     # Before anything else, so an oversized body is refused without reading it.
     check_declared_length(headers, limit)
-    ctx = await answers.load_for_edit(session, principal, keys)
-    submission = ctx.submission
-    assert submission is not None  # load_for_edit guarantees it
-    if await repository.count_files(session, submission.id) >= MAX_FILES_PER_ANSWER:
-        raise TooManyFiles(MAX_FILES_PER_ANSWER)
+    await _editable(session, principal, keys)
+    # End the transaction before the body streams (a deliberate exception to one
+    # transaction per request; nothing of the upload is written yet): a slow upload
+    # must hold neither the answer's row lock, which would stall every edit of the
+    # answer, nor a pooled connection. Committing, not rolling back, keeps the
+    # session's last-seen touch of the authentication.
+    await session.commit()
+    # Later loads must see rows as they are now, not as this session cached them.
+    session.expunge_all()
 
-    staged = await receive_file(headers, body, storage.staging_dir, limit)
+    staged = await _receive(headers, body, storage, limit)
     stored_key: str | None = None
     try:
         file_type = await run_in_threadpool(detect_type, staged.path)
         if file_type is None:
             raise UnsupportedFileType()
+        ctx, submission = await _editable(session, principal, keys)
         if await repository.has_file_with_hash(session, submission.id, staged.sha256):
             raise DuplicateEvidence()
         stored_key = await _store_blob(session, storage, staged, file_type)
@@ -165,6 +217,7 @@ async def upload(
         raise
     finally:
         await run_in_threadpool(_unlink, staged.path)
+    metrics.record_upload(staged.size)
     uploaded_by = actor.label if actor.user_id is not None else None
     return EvidenceUploadRead(
         evidence=answers.evidence_read(evidence, uploaded_by),
@@ -284,3 +337,22 @@ async def collect_garbage(
                 deleted += 1
     staging = await run_in_threadpool(remove_stale_staging, storage.staging_dir, cutoff)
     return GarbageReport(objects_deleted=deleted, staging_files_deleted=staging)
+
+
+async def clean_staging(settings: Settings, older_than: timedelta = STALE_STAGING_AFTER) -> int:
+    """Remove staging files of uploads that a crash or kill interrupted; run at startup.
+
+    Only files idle for `older_than`, never all of them: another worker process (or a
+    replica sharing the directory) may be receiving an upload into it right now. Both
+    backends stage under the storage directory, so no storage client is needed.
+    """
+    staging_dir = settings.storage_dir / STAGING_DIR_NAME
+    try:
+        removed = await run_in_threadpool(remove_stale_staging, staging_dir, utcnow() - older_than)
+    except OSError:
+        # Not worth refusing to start over; `siaga evidence gc` retries it.
+        logger.exception("could not clean the evidence staging directory %s", staging_dir)
+        return 0
+    if removed:
+        logger.info("removed %d staging files of interrupted uploads", removed)
+    return removed

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from siaga.core import metrics as prometheus
 from siaga.core.errors import ServiceUnavailable, responses
 
 router = APIRouter(tags=["health"])
@@ -38,3 +39,21 @@ async def readyz(request: Request) -> ReadinessRead:
             code="database_unavailable",
         ) from exc
     return ReadinessRead(status="ok", database="ok")
+
+
+@router.get(
+    "/metrics",
+    name="metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Prometheus text exposition format",
+            "content": {prometheus.CONTENT_TYPE: {"schema": {"type": "string"}}},
+        },
+        **responses(401, 403),
+    },
+)
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics: from loopback, or from anywhere with SIAGA_METRICS_TOKEN."""
+    prometheus.check_scrape_allowed(request, request.app.state.settings)
+    return prometheus.exposition()

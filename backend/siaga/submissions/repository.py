@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.pagination import PageParams
@@ -79,9 +79,24 @@ async def get_submission(
         Submission.indicator_id == indicator_id,
     )
     if lock:
-        # Serialises concurrent changes of one answer on PostgreSQL; SQLite has a
-        # single writer anyway.
+        # Serialises concurrent changes of one answer on PostgreSQL.
         stmt = stmt.with_for_update()
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite ignores FOR UPDATE and reads outside any transaction until the
+            # first write, so two requests could both pass the If-Match check on the
+            # same version (the second then fails on the version's unique key, a 500).
+            # A no-op write takes SQLite's write lock first: the others wait for it
+            # (busy_timeout) and then read the committed row.
+            await session.execute(
+                update(Submission)
+                .where(
+                    Submission.period_id == period_id,
+                    Submission.region_id == region_id,
+                    Submission.indicator_id == indicator_id,
+                )
+                .values(version=Submission.version)
+                .execution_options(synchronize_session=False)
+            )
     return (await session.scalars(stmt)).one_or_none()
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from siaga.auth.dependencies import (
     Answerer,
@@ -44,8 +44,12 @@ CodeQuery = Annotated[str | None, Query(max_length=40)]
 ANSWER = "/submissions/{period}/{region}/{indicator}"
 
 
-def _keys(period: str, region: str, indicator: str) -> Keys:
+def _keys(period: PeriodPath, region: RegionPath, indicator: IndicatorPath) -> Keys:
     return Keys(period=period, region=region, indicator=indicator)
+
+
+# The natural key of one answer, from the path of every route under ANSWER.
+AnswerKeys = Annotated[Keys, Depends(_keys)]
 
 
 def _with_etag(response: Response, answer: SubmissionRead) -> SubmissionRead:
@@ -104,12 +108,10 @@ async def get_submission(
     session: DbSession,
     principal: Reader,
     response: Response,
-    period: PeriodPath,
-    region: RegionPath,
-    indicator: IndicatorPath,
+    keys: AnswerKeys,
 ) -> SubmissionRead:
     """One answer with its evidence and last review; the ETag header guards changes."""
-    answer = await service.get_answer(session, principal, _keys(period, region, indicator))
+    answer = await service.get_answer(session, principal, keys)
     return _with_etag(response, answer)
 
 
@@ -127,16 +129,12 @@ async def put_submission(
     principal: Answerer,
     actor: CurrentActor,
     response: Response,
-    period: PeriodPath,
-    region: RegionPath,
-    indicator: IndicatorPath,
+    keys: AnswerKeys,
     data: SubmissionWrite,
     if_match: IfMatch = None,
 ) -> SubmissionRead:
     """Create the draft answer (201), or change a draft or returned one (If-Match required)."""
-    answer, created = await service.put_answer(
-        session, principal, actor, _keys(period, region, indicator), data, if_match
-    )
+    answer, created = await service.put_answer(session, principal, actor, keys, data, if_match)
     if created:
         response.status_code = 201
     return _with_etag(response, answer)
@@ -157,9 +155,7 @@ async def submit_submission(
     actor: CurrentActor,
     settings: AppSettings,
     response: Response,
-    period: PeriodPath,
-    region: RegionPath,
-    indicator: IndicatorPath,
+    keys: AnswerKeys,
     if_match: IfMatch = None,
 ) -> SubmissionRead:
     """Send a draft or returned answer for verification."""
@@ -167,7 +163,7 @@ async def submit_submission(
         session,
         principal,
         actor,
-        _keys(period, region, indicator),
+        keys,
         "submit",
         if_match,
         timezone=settings.timezone,
@@ -186,15 +182,11 @@ async def verify_submission(
     principal: Reviewer,
     actor: CurrentActor,
     response: Response,
-    period: PeriodPath,
-    region: RegionPath,
-    indicator: IndicatorPath,
+    keys: AnswerKeys,
     if_match: IfMatch = None,
 ) -> SubmissionRead:
     """Accept a submitted answer; it is then locked until a verifier reopens it."""
-    answer = await service.transition(
-        session, principal, actor, _keys(period, region, indicator), "verify", if_match
-    )
+    answer = await service.transition(session, principal, actor, keys, "verify", if_match)
     return _with_etag(response, answer)
 
 
@@ -209,9 +201,7 @@ async def return_submission(
     principal: Reviewer,
     actor: CurrentActor,
     response: Response,
-    period: PeriodPath,
-    region: RegionPath,
-    indicator: IndicatorPath,
+    keys: AnswerKeys,
     body: ReasonBody,
     if_match: IfMatch = None,
 ) -> SubmissionRead:
@@ -220,7 +210,7 @@ async def return_submission(
         session,
         principal,
         actor,
-        _keys(period, region, indicator),
+        keys,
         "return",
         if_match,
         reason=body.reason,
@@ -239,9 +229,7 @@ async def reopen_submission(
     principal: Reviewer,
     actor: CurrentActor,
     response: Response,
-    period: PeriodPath,
-    region: RegionPath,
-    indicator: IndicatorPath,
+    keys: AnswerKeys,
     body: ReasonBody,
     if_match: IfMatch = None,
 ) -> SubmissionRead:
@@ -250,7 +238,7 @@ async def reopen_submission(
         session,
         principal,
         actor,
-        _keys(period, region, indicator),
+        keys,
         "reopen",
         if_match,
         reason=body.reason,
@@ -267,12 +255,10 @@ async def reopen_submission(
 async def submission_history(
     session: DbSession,
     principal: Reader,
-    period: PeriodPath,
-    region: RegionPath,
-    indicator: IndicatorPath,
+    keys: AnswerKeys,
 ) -> HistoryRead:
     """Every version of the answer: who changed what, when, and why."""
-    return await service.history(session, principal, _keys(period, region, indicator))
+    return await service.history(session, principal, keys)
 
 
 @router.post(

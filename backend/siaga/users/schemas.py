@@ -8,7 +8,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from siaga.core.pagination import Page
 from siaga.models import Role
 
-Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# `\s` differs between the regex dialects that read this pattern: pydantic's (Rust: also
+# U+0085), Python's (also U+001C-U+001F) and JSON Schema's (ECMA: also U+FEFF), so clients
+# validating against the OpenAPI document would accept addresses the API refuses. Naming
+# the extra characters makes every dialect exclude the same set.
+_NOT_AT_OR_SPACE = r"[^@\s\x1c-\x1f\x85\ufeff]"
+Email = Annotated[
+    str,
+    Field(
+        max_length=254,
+        pattern=rf"^{_NOT_AT_OR_SPACE}+@{_NOT_AT_OR_SPACE}+\.{_NOT_AT_OR_SPACE}+$",
+    ),
+]
 Username = Field(min_length=3, max_length=80, pattern=r"^[a-z0-9][a-z0-9._-]{2,79}$")
 # The hashing cost is bounded by this length; 128 leaves room for passphrases.
 Password = Field(min_length=1, max_length=128)

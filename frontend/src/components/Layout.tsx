@@ -18,6 +18,7 @@ const NAV: readonly { to: string; key: string; end: boolean; capability?: Capabi
   { to: "/admin/pengguna", key: "nav.users", end: false, capability: "admin" },
   { to: "/admin/kunci-api", key: "nav.apiKeys", end: false, capability: "admin" },
   { to: "/admin/audit", key: "nav.audit", end: false, capability: "admin" },
+  { to: "/admin/impor", key: "nav.imports", end: false, capability: "import" },
 ];
 
 // After an in-app navigation, move focus to the main region so keyboard and

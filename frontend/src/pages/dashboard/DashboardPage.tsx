@@ -7,6 +7,7 @@ import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
+import { ExportLinks } from "../exports/ExportLinks";
 import { ChoroplethMap } from "./ChoroplethMap";
 import {
   dashboardFiltersToParams,
@@ -99,6 +100,7 @@ export function DashboardPage() {
         </div>
         {national ? <ProvinceSelect value={filters.region} onChange={(region) => update({ region, pemda: undefined })} /> : null}
       </form>
+      {period ? <ExportLinks period={period} region={root} view={filters.view} /> : null}
 
       {periods.isError ? <ErrorMessage error={periods.error} onRetry={() => void periods.refetch()} /> : null}
       {!root ? (

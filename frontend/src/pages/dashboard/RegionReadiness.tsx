@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { useFramework, usePeriods } from "../../api/queries";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatNumber } from "../../format";
+import { ExportLinks } from "../exports/ExportLinks";
 import { LateBadge, StatusBadge, formatValue } from "../answers/common";
 import { parseRegionScoreFilters, regionScoreFiltersToParams, type RegionScoreFilters } from "./filters";
 import { useScoreExplanation, useScoreTrend } from "./queries";
@@ -71,6 +72,7 @@ export function RegionReadiness({ code }: { code: string }) {
           </label>
         </div>
       </form>
+      {period ? <ExportLinks period={period} region={code} view={filters.view} headingLevel={3} /> : null}
       {periods.isError ? <ErrorMessage error={periods.error} onRetry={() => void periods.refetch()} /> : null}
       {periods.isSuccess && choices.length === 0 ? (
         <Empty>{t("dashboard.noPeriods")}</Empty>

@@ -1,0 +1,132 @@
+"""Queries behind the exports: one statement per export, read in pages, scope in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from siaga.core.security import Principal
+from siaga.models import (
+    Agency,
+    Dimension,
+    EvidenceFile,
+    Indicator,
+    Period,
+    Region,
+    Review,
+    Submission,
+    SubmissionStatus,
+)
+from siaga.regions.repository import subtree_filter
+from siaga.submissions.repository import scope_conditions
+
+# Rows fetched per round trip: large enough that the national set (~100k answers) needs
+# ~100 fetches, small enough that memory stays flat however large the export grows.
+PAGE_ROWS = 1000
+
+
+async def get_period(session: AsyncSession, code: str) -> Period | None:
+    return (await session.scalars(select(Period).where(Period.code == code))).one_or_none()
+
+
+async def get_region(session: AsyncSession, code: str) -> Region | None:
+    return (await session.scalars(select(Region).where(Region.code == code))).one_or_none()
+
+
+async def dimensions(session: AsyncSession, framework_id: int) -> list[tuple[str, str]]:
+    """(code, name) of the framework's dimensions, in the framework's order."""
+    stmt = (
+        select(Dimension.code, Dimension.name)
+        .where(Dimension.framework_id == framework_id)
+        .order_by(Dimension.position, Dimension.code)
+    )
+    return [(code, name) for code, name in await session.execute(stmt)]
+
+
+async def region_names(session: AsyncSession, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    stmt = select(Region.code, Region.name).where(Region.code.in_(sorted(codes)))
+    return {code: name for code, name in await session.execute(stmt)}
+
+
+def submissions_select(
+    principal: Principal,
+    *,
+    period_id: int,
+    region: str | None,
+    indicator: str | None,
+    agency: str | None,
+    statuses: Sequence[SubmissionStatus],
+    late: bool | None,
+) -> Select[*tuple[Any, ...]]:
+    """Every answer of the period in the caller's scope, filtered like GET /submissions."""
+    evidence_count = (
+        select(func.count(EvidenceFile.id))
+        .where(EvidenceFile.submission_id == Submission.id)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
+    # The reason of the latest review: why it was returned or reopened (NULL if verified).
+    last_reason = (
+        select(Review.reason)
+        .where(Review.submission_id == Submission.id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Period.code.label("period"),
+            Region.code.label("region"),
+            Region.name.label("region_name"),
+            Dimension.code.label("dimension"),
+            Indicator.code.label("indicator"),
+            Indicator.name.label("indicator_name"),
+            Agency.code.label("agency"),
+            Agency.name.label("agency_name"),
+            Indicator.answer_type,
+            Submission.value,
+            Submission.narrative,
+            Submission.status,
+            Submission.is_late,
+            Submission.version,
+            Submission.first_submitted_at,
+            Submission.submitted_at,
+            Submission.verified_at,
+            Submission.updated_at,
+            last_reason.label("last_reason"),
+            evidence_count.label("evidence_count"),
+        )
+        .select_from(Submission)
+        .join(Period, Submission.period_id == Period.id)
+        .join(Region, Submission.region_id == Region.id)
+        .join(Indicator, Submission.indicator_id == Indicator.id)
+        .join(Dimension, Indicator.dimension_id == Dimension.id)
+        .outerjoin(Agency, Submission.agency_id == Agency.id)
+        .where(Submission.period_id == period_id, *scope_conditions(principal))
+    )
+    if region is not None:
+        stmt = stmt.where(subtree_filter(region))
+    if indicator is not None:
+        stmt = stmt.where(Indicator.code == indicator)
+    if agency is not None:
+        stmt = stmt.where(Agency.code == agency)
+    if statuses:
+        stmt = stmt.where(Submission.status.in_(statuses))
+    if late is not None:
+        stmt = stmt.where(Submission.is_late.is_(late))
+    return stmt.order_by(Region.code, Dimension.position, Indicator.position, Indicator.code)
+
+
+async def stream_rows(
+    session: AsyncSession, stmt: Select[*tuple[Any, ...]]
+) -> AsyncIterator[Sequence[Row[Any]]]:
+    """The statement's rows, a page at a time (a server-side cursor on PostgreSQL)."""
+    result = await session.stream(stmt.execution_options(yield_per=PAGE_ROWS))
+    async for page in result.partitions():
+        yield page

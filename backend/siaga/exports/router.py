@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from siaga.auth.dependencies import Reader
+from siaga.core.deps import DbSession
+from siaga.core.errors import responses
+from siaga.core.params import RegionCodeQuery
+from siaga.exports import service
+from siaga.exports.service import MEDIA_TYPES, Export, Format, SubmissionFilters
+from siaga.models import SubmissionStatus
+from siaga.scoring.schemas import View
+
+router = APIRouter(prefix="/exports", tags=["exports"])
+
+PeriodQuery = Annotated[str, Query(max_length=20, description="Period code, e.g. `2023-Q4`")]
+ViewQuery = Annotated[View, Query(description="official: verified answers only")]
+CodeQuery = Annotated[str | None, Query(max_length=40)]
+AgencyQuery = Annotated[str | None, Query(max_length=80)]
+StatusQuery = Annotated[list[SubmissionStatus] | None, Query()]
+
+
+def _submission_filters(
+    indicator: CodeQuery = None,
+    agency: AgencyQuery = None,
+    status: StatusQuery = None,
+    late: bool | None = None,
+) -> SubmissionFilters:
+    return SubmissionFilters(indicator, agency, status or [], late)
+
+
+Filters = Annotated[SubmissionFilters, Depends(_submission_filters)]
+
+
+def _documented(fmt: Format) -> dict[int | str, dict[str, Any]]:
+    file = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        200: {"description": "The file, as an attachment", "content": {MEDIA_TYPES[fmt]: file}},
+        **responses(401, 403, 404),
+    }
+
+
+def _download(export: Export) -> StreamingResponse:
+    return StreamingResponse(
+        export.chunks,
+        media_type=export.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get(
+    "/scores.csv",
+    name="scores_csv",
+    response_class=StreamingResponse,
+    responses=_documented("csv"),
+)
+async def export_scores_csv(
+    session: DbSession,
+    principal: Reader,
+    period: PeriodQuery,
+    region: RegionCodeQuery = None,
+    view: ViewQuery = "official",
+) -> StreamingResponse:
+    """Readiness of every Pemda in the region's subtree as CSV (UTF-8 with BOM)."""
+    export = await service.scores(
+        session, principal, period_code=period, region_code=region, view=view, fmt="csv"
+    )
+    return _download(export)
+
+
+@router.get(
+    "/scores.xlsx",
+    name="scores_xlsx",
+    response_class=StreamingResponse,
+    responses=_documented("xlsx"),
+)
+async def export_scores_xlsx(
+    session: DbSession,
+    principal: Reader,
+    period: PeriodQuery,
+    region: RegionCodeQuery = None,
+    view: ViewQuery = "official",
+) -> StreamingResponse:
+    """Readiness of every Pemda in the region's subtree as an Excel workbook."""
+    export = await service.scores(
+        session, principal, period_code=period, region_code=region, view=view, fmt="xlsx"
+    )
+    return _download(export)
+
+
+@router.get(
+    "/submissions.csv",
+    name="submissions_csv",
+    response_class=StreamingResponse,
+    responses=_documented("csv"),
+)
+async def export_submissions_csv(
+    request: Request,
+    session: DbSession,
+    principal: Reader,
+    period: PeriodQuery,
+    filters: Filters,
+    region: RegionCodeQuery = None,
+) -> StreamingResponse:
+    """Every answer of the period in the caller's scope as CSV, streamed row by row."""
+    export = await service.submissions(
+        session,
+        request.app.state.sessionmaker,
+        principal,
+        period_code=period,
+        region_code=region,
+        filters=filters,
+        fmt="csv",
+    )
+    return _download(export)
+
+
+@router.get(
+    "/submissions.xlsx",
+    name="submissions_xlsx",
+    response_class=StreamingResponse,
+    responses=_documented("xlsx"),
+)
+async def export_submissions_xlsx(
+    request: Request,
+    session: DbSession,
+    principal: Reader,
+    period: PeriodQuery,
+    filters: Filters,
+    region: RegionCodeQuery = None,
+) -> StreamingResponse:
+    """Every answer of the period in the caller's scope as an Excel workbook."""
+    export = await service.submissions(
+        session,
+        request.app.state.sessionmaker,
+        principal,
+        period_code=period,
+        region_code=region,
+        filters=filters,
+        fmt="xlsx",
+    )
+    return _download(export)

@@ -1,0 +1,420 @@
+"""Score and answer exports as CSV (streamed) and XLSX (built on disk, then streamed).
+
+Both formats come from the same column list, so a column cannot exist in one and not the
+other, and every text cell goes through the formula neutraliser in both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import re
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any, Literal
+
+import xlsxwriter
+from sqlalchemy import Row, Select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from xlsxwriter.worksheet import Worksheet
+
+from siaga.core.database import session_scope
+from siaga.core.security import Principal
+from siaga.exports import repository
+from siaga.exports.safety import neutralise
+from siaga.models import AnswerType, RegionLevel, SubmissionStatus
+from siaga.periods.service import PeriodNotFound
+from siaga.regions.exceptions import RegionNotFound
+from siaga.scoring import service as scoring
+from siaga.scoring.schemas import PemdaScore, View
+
+Format = Literal["csv", "xlsx"]
+Kind = Literal["text", "number", "integer", "datetime", "bool", "value"]
+
+MEDIA_TYPES: dict[Format, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Excel reads a CSV in the machine's legacy code page unless it starts with a BOM, and
+# would garble every non-ASCII character of names and narratives.
+_BOM = "\ufeff"
+# Exports are reads and not audited; the log still says who took which data set.
+logger = logging.getLogger(__name__)
+_FILE_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind
+    width: float = 12
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    media_type: str
+    chunks: AsyncIterator[bytes]
+
+
+@dataclass(frozen=True)
+class SubmissionFilters:
+    indicator: str | None = None
+    agency: str | None = None
+    statuses: Sequence[SubmissionStatus] = ()
+    late: bool | None = None
+
+
+# --- cells -------------------------------------------------------------------------------
+
+
+def _number_text(value: float) -> str:
+    # Whole numbers without ".0" (level 3, count 12), others as Python prints them.
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def _utc_text(value: datetime) -> str:
+    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def _value_text(value: Any) -> str:
+    return neutralise(value) if isinstance(value, str) else _number_text(float(value))
+
+
+# One formatter per kind, looked up once per column: a national export formats ~2M cells.
+_CSV_FORMATS: dict[Kind, Callable[[Any], str]] = {
+    "text": lambda value: neutralise(str(value)),
+    "number": lambda value: f"{value:.2f}",
+    "integer": lambda value: str(int(value)),
+    "datetime": _utc_text,
+    "bool": lambda value: "true" if value else "false",
+    "value": _value_text,
+}
+
+
+def _csv_lines(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> bytes:
+    formats = [_CSV_FORMATS[c.kind] for c in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(
+        ["" if v is None else f(v) for f, v in zip(formats, row, strict=True)] for row in rows
+    )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_header(columns: Sequence[Column]) -> bytes:
+    buffer = io.StringIO()
+    buffer.write(_BOM)
+    csv.writer(buffer).writerow([c.header for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+class _Sheet:
+    """One worksheet written row by row (xlsxwriter's constant_memory mode)."""
+
+    def __init__(self, target: IO[bytes], title: str, columns: Sequence[Column]) -> None:
+        self.columns = columns
+        self.book = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "remove_timezone": True,
+                # Belt and braces: cells are written with typed calls, never `write()`.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        self.sheet: Worksheet = self.book.add_worksheet(title)
+        bold = self.book.add_format({"bold": True, "bg_color": "#E8E8E8", "bottom": 1})
+        self.formats = {
+            "number": self.book.add_format({"num_format": "0.00"}),
+            "integer": self.book.add_format({"num_format": "0"}),
+            "datetime": self.book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+        }
+        for index, column in enumerate(columns):
+            self.sheet.set_column(index, index, column.width)
+            self.sheet.write_string(0, index, column.header, bold)
+        self.sheet.freeze_panes(1, 0)
+        self.rows = 1
+
+    def write(self, rows: Iterable[Sequence[Any]]) -> None:
+        sheet, formats = self.sheet, self.formats
+        for row in rows:
+            r = self.rows
+            for c, (column, value) in enumerate(zip(self.columns, row, strict=True)):
+                if value is None:
+                    continue
+                kind = column.kind
+                if kind in ("number", "integer"):
+                    sheet.write_number(r, c, value, formats[kind])
+                elif kind == "datetime":
+                    sheet.write_datetime(r, c, value, formats["datetime"])
+                elif kind == "bool":
+                    sheet.write_boolean(r, c, bool(value))
+                elif kind == "value" and not isinstance(value, str):
+                    sheet.write_number(r, c, value)
+                else:
+                    # write_string, never write(): a neutralised text stays text.
+                    sheet.write_string(r, c, neutralise(str(value)))
+            self.rows += 1
+
+    def close(self) -> None:
+        self.sheet.autofilter(0, 0, max(self.rows - 1, 1), len(self.columns) - 1)
+        self.book.close()
+
+
+async def _file_chunks(handle: IO[bytes]) -> AsyncIterator[bytes]:
+    try:
+        handle.seek(0)
+        while chunk := await asyncio.to_thread(handle.read, _FILE_CHUNK):
+            yield chunk
+    finally:
+        handle.close()
+
+
+async def _xlsx(
+    title: str, columns: Sequence[Column], pages: AsyncIterator[Sequence[Sequence[Any]]]
+) -> AsyncIterator[bytes]:
+    """Build the workbook in an anonymous temporary file, then stream it.
+
+    An XLSX is a zip whose directory comes last, so it cannot be streamed while rows
+    are still being read; the file keeps memory flat instead. Writing runs in a thread
+    so the event loop keeps serving other requests during a national export.
+    """
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _file_chunks
+    try:
+        sheet = await asyncio.to_thread(_Sheet, handle, title, columns)
+        async for page in pages:
+            await asyncio.to_thread(sheet.write, page)
+        await asyncio.to_thread(sheet.close)
+    except BaseException:
+        handle.close()
+        raise
+    return _file_chunks(handle)
+
+
+def _filename(kind: str, root: str | None, period: str, fmt: Format) -> str:
+    raw = f"siaga-{kind}-{root or 'nasional'}-{period}.{fmt}"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", raw)
+
+
+async def _one_page(rows: list[list[Any]]) -> AsyncIterator[Sequence[Sequence[Any]]]:
+    yield rows
+
+
+async def _iterate(chunks: list[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
+
+
+def _log(kind: str, fmt: Format, principal: Principal, period: str, region: str | None) -> None:
+    logger.info(
+        "export %s.%s period=%s region=%s by %s %s (%s)",
+        kind, fmt, period, region or principal.region_code or "nasional",
+        principal.kind, principal.id, principal.label,
+    )  # fmt: skip
+
+
+async def _check_region(session: AsyncSession, principal: Principal, code: str) -> None:
+    region = await repository.get_region(session, code)
+    # Outside the caller's scope answers exactly like an unknown code.
+    if region is None or not principal.sees_region(code):
+        raise RegionNotFound(code)
+
+
+# --- scores ------------------------------------------------------------------------------
+
+
+def _score_columns(dimensions: list[tuple[str, str]]) -> list[Column]:
+    return [
+        Column("region", "text", 10),
+        Column("name", "text", 32),
+        Column("level", "text", 10),
+        Column("province", "text", 26),
+        Column("readiness", "number", 11),
+        Column("category", "text", 14),
+        Column("category_label", "text", 16),
+        Column("rank", "integer", 7),
+        Column("completeness", "number", 13),
+        Column("verification_rate", "number", 13),
+        Column("timeliness", "number", 11),
+        *[Column(f"dimension_{code}", "number", 13) for code, _name in dimensions],
+        Column("previous_readiness", "number", 13),
+        Column("change", "number", 9),
+    ]
+
+
+def _score_row(
+    item: PemdaScore,
+    dimensions: list[tuple[str, str]],
+    labels: dict[str, str],
+    names: dict[str, str],
+) -> list[Any]:
+    province = item.name if item.level == RegionLevel.PROVINCE else names.get(item.parent or "")
+    previous = item.previous_readiness
+    return [
+        item.region,
+        item.name,
+        item.level.value,
+        province,
+        item.readiness,
+        item.category,
+        labels.get(item.category or ""),
+        item.rank,
+        item.completeness,
+        item.verification_rate,
+        item.timeliness,
+        *[item.dimensions.get(code) for code, _name in dimensions],
+        previous,
+        None if previous is None else item.readiness - previous,
+    ]
+
+
+async def scores(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    period_code: str,
+    region_code: str | None,
+    view: View,
+    fmt: Format,
+) -> Export:
+    """One row per Pemda in the subtree: readiness, category, rank and what makes them."""
+    table = await scoring.score_table(
+        session, principal, period_code=period_code, region_code=region_code, view=view
+    )
+    period = await repository.get_period(session, period_code)
+    assert period is not None  # score_table has answered 404 otherwise
+    dimensions = await repository.dimensions(session, period.framework_id)
+    names = await repository.region_names(
+        session, {i.parent for i in table.items if i.parent is not None}
+    )
+    labels = {c.category: c.label for c in table.summary.categories}
+    columns = _score_columns(dimensions)
+    rows = [_score_row(item, dimensions, labels, names) for item in table.items]
+    filename = _filename("skor", region_code or principal.region_code, period.code, fmt)
+    _log("scores", fmt, principal, period.code, region_code)
+    if fmt == "csv":
+        body = _iterate([_csv_header(columns), _csv_lines(columns, rows)])
+    else:
+        body = await _xlsx(f"Skor {period.code}", columns, _one_page(rows))
+    return Export(filename, MEDIA_TYPES[fmt], body)
+
+
+# --- answers -----------------------------------------------------------------------------
+
+_SUBMISSION_COLUMNS = [
+    Column("period", "text", 9),
+    Column("region", "text", 9),
+    Column("region_name", "text", 28),
+    Column("dimension", "text", 10),
+    Column("indicator", "text", 10),
+    Column("indicator_name", "text", 40),
+    Column("agency", "text", 22),
+    Column("agency_name", "text", 30),
+    Column("answer_type", "text", 11),
+    Column("value", "value", 8),
+    Column("narrative", "text", 50),
+    Column("status", "text", 10),
+    Column("is_late", "bool", 8),
+    Column("version", "integer", 8),
+    Column("first_submitted_at", "datetime", 20),
+    Column("submitted_at", "datetime", 20),
+    Column("verified_at", "datetime", 20),
+    Column("updated_at", "datetime", 20),
+    Column("last_review_reason", "text", 40),
+    Column("evidence_count", "integer", 9),
+]
+
+
+def _answer_value(answer_type: AnswerType, value: float | None) -> str | float | None:
+    # The import format's spelling, so an export can be edited and imported back.
+    if value is None:
+        return None
+    if answer_type == AnswerType.YES_NO:
+        return "ya" if value else "tidak"
+    return value
+
+
+def _submission_row(row: Row[Any]) -> list[Any]:
+    m = row._mapping
+    return [
+        m["period"],
+        m["region"],
+        m["region_name"],
+        m["dimension"],
+        m["indicator"],
+        m["indicator_name"],
+        m["agency"],
+        m["agency_name"],
+        AnswerType(m["answer_type"]).value,
+        _answer_value(AnswerType(m["answer_type"]), m["value"]),
+        m["narrative"] or None,
+        SubmissionStatus(m["status"]).value,
+        m["is_late"],
+        m["version"],
+        m["first_submitted_at"],
+        m["submitted_at"],
+        m["verified_at"],
+        m["updated_at"],
+        m["last_reason"],
+        m["evidence_count"] or 0,
+    ]
+
+
+async def _submission_pages(
+    session: AsyncSession, stmt: Select[*tuple[Any, ...]]
+) -> AsyncIterator[Sequence[Sequence[Any]]]:
+    async for page in repository.stream_rows(session, stmt):
+        yield [_submission_row(row) for row in page]
+
+
+async def _csv_stream(
+    sessionmaker: async_sessionmaker[AsyncSession], stmt: Select[*tuple[Any, ...]]
+) -> AsyncIterator[bytes]:
+    # The request's session has ended when the body is sent, so the stream has its own
+    # (read-only) transaction for as long as the client keeps reading.
+    yield _csv_header(_SUBMISSION_COLUMNS)
+    async with session_scope(sessionmaker) as session:
+        async for page in repository.stream_rows(session, stmt):
+            yield _csv_lines(_SUBMISSION_COLUMNS, (_submission_row(row) for row in page))
+
+
+async def submissions(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    *,
+    period_code: str,
+    region_code: str | None,
+    filters: SubmissionFilters,
+    fmt: Format,
+) -> Export:
+    """Every answer of the period in the caller's scope, with its review and evidence."""
+    period = await repository.get_period(session, period_code)
+    if period is None:
+        raise PeriodNotFound(f"Periode {period_code!r} tidak ditemukan (period not found)")
+    if region_code is not None:
+        await _check_region(session, principal, region_code)
+    stmt = repository.submissions_select(
+        principal,
+        period_id=period.id,
+        region=region_code,
+        indicator=filters.indicator,
+        agency=filters.agency,
+        statuses=filters.statuses,
+        late=filters.late,
+    )
+    filename = _filename("jawaban", region_code or principal.region_code, period.code, fmt)
+    _log("submissions", fmt, principal, period.code, region_code)
+    if fmt == "csv":
+        body = _csv_stream(sessionmaker, stmt)
+    else:
+        body = await _xlsx(
+            f"Jawaban {period.code}", _SUBMISSION_COLUMNS, _submission_pages(session, stmt)
+        )
+    return Export(filename, MEDIA_TYPES[fmt], body)

@@ -1,0 +1,349 @@
+"""The columns of each import kind: the one description that parsing, validation, the XLSX
+templates and the CLI's help all read, so they cannot disagree.
+
+Header names are matched case-insensitively after trimming; the order here is the order of
+the template and of examples, but a file may order its columns freely.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from siaga.models import ImportKind
+
+
+class CodeList(enum.StrEnum):
+    """Where a coded column's allowed values come from (templates turn these into drop-downs)."""
+
+    PERIODS = "periods"  # period codes, e.g. 2023-Q4
+    REGIONS = "regions"  # Kemendagri region codes in the importer's scope, e.g. 64.72
+    AGENCIES = "agencies"  # agency codes, e.g. 64.72.kesbangpol
+    AGENCY_TYPES = "agency_types"  # kesbangpol, bpkad, ...
+    INDICATORS = "indicators"  # indicator codes of the period's framework, e.g. K1.01
+    FRAMEWORKS = "frameworks"  # framework codes, e.g. PEMILU2024
+    DIMENSIONS = "dimensions"  # dimension codes of the framework, e.g. K1
+    YES_NO = "yes_no"  # ya/tidak (also yes/no, true/false, 1/0)
+    STATUSES = "statuses"  # answer status on import: draft or submitted
+    ROLES = "roles"  # admin, verifier, operator, viewer
+    REGION_LEVELS = "region_levels"  # province, regency, city
+    ANSWER_TYPES = "answer_types"  # level, yes_no, percent, count
+
+
+# Fixed code lists (the others are read from the database).
+YES_VALUES = ("ya", "yes", "true", "1")
+NO_VALUES = ("tidak", "no", "false", "0")
+IMPORT_STATUSES = ("draft", "submitted")
+FIXED_CODES: dict[CodeList, tuple[str, ...]] = {
+    CodeList.YES_NO: ("ya", "tidak"),
+    CodeList.STATUSES: IMPORT_STATUSES,
+    CodeList.ROLES: ("admin", "verifier", "operator", "viewer"),
+    CodeList.REGION_LEVELS: ("province", "regency", "city"),
+    CodeList.ANSWER_TYPES: ("level", "yes_no", "percent", "count"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file.
+
+    `required`: the header must contain the column (a file without it is refused); its
+    cells may still be empty where the description says so (`narrative`, or `value` of a
+    draft answer). Optional columns may be left out of the header altogether: on update,
+    a left-out column keeps the stored value; on create, the default applies.
+    """
+
+    name: str
+    required: bool
+    description_id: str
+    description_en: str
+    codes: CodeList | None = None
+    # A value shown in templates and examples.
+    example: str = ""
+
+
+COLUMNS: dict[ImportKind, list[Column]] = {
+    ImportKind.SUBMISSIONS: [
+        Column(
+            "period",
+            True,
+            "Kode periode (triwulan) yang sedang dibuka, mis. 2023-Q4",
+            "Code of an open reporting period, e.g. 2023-Q4",
+            CodeList.PERIODS,
+            "2023-Q4",
+        ),
+        Column(
+            "region",
+            True,
+            "Kode wilayah Kemendagri (Pemda) dalam cakupan Anda, mis. 64.72",
+            "Kemendagri region code (the Pemda) within your scope, e.g. 64.72",
+            CodeList.REGIONS,
+            "64.72",
+        ),
+        Column(
+            "indicator",
+            True,
+            "Kode indikator dari kerangka periode tersebut, mis. K1.01",
+            "Indicator code from the period's framework, e.g. K1.01",
+            CodeList.INDICATORS,
+            "K1.01",
+        ),
+        Column(
+            "value",
+            True,
+            "Nilai: 0-4 untuk tingkat (level); ya/tidak untuk ya/tidak; 0-100 untuk persen; "
+            "bilangan bulat >= 0 untuk jumlah",
+            "Value: 0-4 for level; ya/tidak (yes/no, true/false, 1/0) for yes_no; 0-100 for "
+            "percent; a whole number >= 0 for count",
+            None,
+            "3",
+        ),
+        Column(
+            "narrative",
+            True,
+            "Uraian singkat (boleh kosong, tetapi kolomnya harus ada)",
+            "Short narrative (may be empty, but the column must be present)",
+            None,
+            "SK tim pemantauan telah ditetapkan",
+        ),
+        Column(
+            "status",
+            False,
+            "draft atau submitted (bawaan: submitted). Indikator yang wajib bukti harus "
+            "diimpor sebagai draft, lalu lampirkan bukti dan ajukan",
+            "draft or submitted (default submitted). Indicators that require evidence must be "
+            "imported as draft, then evidence attached and submitted",
+            CodeList.STATUSES,
+            "draft",
+        ),
+    ],
+    ImportKind.REGIONS: [
+        Column(
+            "code",
+            True,
+            "Kode wilayah Kemendagri, mis. 64 (provinsi) atau 64.72 (kabupaten/kota)",
+            "Kemendagri region code, e.g. 64 (province) or 64.72 (regency/city)",
+            None,
+            "64.72",
+        ),
+        Column("name", True, "Nama wilayah", "Region name", None, "Kota Samarinda"),
+        Column(
+            "level",
+            True,
+            "Tingkat: province, regency (kabupaten) atau city (kota)",
+            "Level: province, regency or city",
+            CodeList.REGION_LEVELS,
+            "city",
+        ),
+        Column(
+            "parent",
+            False,
+            "Kode provinsi induk (kosong untuk provinsi); harus sama dengan awalan kode",
+            "Parent province code (empty for a province); must equal the code's prefix",
+            CodeList.REGIONS,
+            "64",
+        ),
+        Column(
+            "bps_code",
+            False,
+            "Kode BPS (opsional; dapat berbeda dari kode Kemendagri)",
+            "BPS statistical code (optional; may differ from the Kemendagri code)",
+            None,
+            "6472",
+        ),
+    ],
+    ImportKind.AGENCIES: [
+        Column(
+            "code",
+            True,
+            "Kode perangkat daerah: <kode wilayah>.<jenis>, mis. 64.72.kesbangpol",
+            "Agency code: <region code>.<type>, e.g. 64.72.kesbangpol",
+            None,
+            "64.72.kesbangpol",
+        ),
+        Column(
+            "name",
+            True,
+            "Nama perangkat daerah",
+            "Agency name",
+            None,
+            "Badan Kesatuan Bangsa dan Politik Kota Samarinda",
+        ),
+        Column(
+            "region",
+            True,
+            "Kode wilayah (Pemda) pemilik perangkat daerah",
+            "Region code of the Pemda the agency belongs to",
+            CodeList.REGIONS,
+            "64.72",
+        ),
+        Column(
+            "type",
+            True,
+            "Jenis perangkat daerah, mis. kesbangpol, bpkad",
+            "Agency type, e.g. kesbangpol, bpkad",
+            CodeList.AGENCY_TYPES,
+            "kesbangpol",
+        ),
+        Column(
+            "active",
+            False,
+            "Aktif? ya/tidak (bawaan: ya)",
+            "Active? ya/tidak (default ya)",
+            CodeList.YES_NO,
+            "ya",
+        ),
+    ],
+    ImportKind.INDICATORS: [
+        Column(
+            "framework",
+            True,
+            "Kode kerangka (versi), mis. PEMILU2024",
+            "Framework (version) code, e.g. PEMILU2024",
+            CodeList.FRAMEWORKS,
+            "PEMILU2024",
+        ),
+        Column(
+            "dimension",
+            True,
+            "Kode dimensi yang sudah ada dalam kerangka, mis. K1",
+            "Code of an existing dimension of the framework, e.g. K1",
+            CodeList.DIMENSIONS,
+            "K1",
+        ),
+        Column(
+            "code", True, "Kode indikator, mis. K1.01", "Indicator code, e.g. K1.01", None, "K1.01"
+        ),
+        Column(
+            "name",
+            True,
+            "Nama indikator",
+            "Indicator name",
+            None,
+            "Tim Pemantauan Perkembangan Politik di Daerah ditetapkan dengan SK Kepala Daerah",
+        ),
+        Column(
+            "answer_type",
+            True,
+            "Jenis jawaban: level (0-4), yes_no, percent atau count",
+            "Answer type: level (0-4), yes_no, percent or count",
+            CodeList.ANSWER_TYPES,
+            "level",
+        ),
+        Column(
+            "target",
+            False,
+            "Target (wajib dan > 0 untuk count; kosong untuk jenis lain)",
+            "Target (required and > 0 for count; empty for other types)",
+            None,
+            "",
+        ),
+        Column(
+            "weight",
+            True,
+            "Bobot dalam dimensi (> 0)",
+            "Weight within the dimension (> 0)",
+            None,
+            "2",
+        ),
+        Column(
+            "agency_type",
+            True,
+            "Jenis perangkat daerah yang bertanggung jawab",
+            "Responsible agency type",
+            CodeList.AGENCY_TYPES,
+            "kesbangpol",
+        ),
+        Column(
+            "levels",
+            True,
+            "Tingkat yang menjawab: daftar province/regency/city dipisah koma atau spasi, "
+            "atau huruf P R C (mis. PRC)",
+            "Levels that answer: province/regency/city separated by commas or spaces, or the "
+            "letters P R C (e.g. PRC)",
+            CodeList.REGION_LEVELS,
+            "PRC",
+        ),
+        Column(
+            "evidence_required",
+            True,
+            "Bukti wajib sebelum diajukan? ya/tidak",
+            "Evidence required before submitting? ya/tidak",
+            CodeList.YES_NO,
+            "ya",
+        ),
+        Column("guidance", False, "Petunjuk pengisian", "Guidance for answering", None, ""),
+        Column(
+            "evidence_guidance",
+            False,
+            "Bukti apa yang diharapkan",
+            "What evidence proves it",
+            None,
+            "SK tim sesuai Permendagri 61/2011",
+        ),
+        Column(
+            "position",
+            False,
+            "Urutan tampil dalam dimensi (bilangan bulat; bawaan 0)",
+            "Display order within the dimension (integer; default 0)",
+            None,
+            "1",
+        ),
+    ],
+    ImportKind.USERS: [
+        Column(
+            "username",
+            True,
+            "Nama pengguna: huruf kecil, angka, titik, garis bawah atau tanda hubung (3-80)",
+            "Username: lower-case letters, digits, dot, underscore or hyphen (3-80)",
+            None,
+            "operator.64.72.kesbangpol",
+        ),
+        Column(
+            "full_name", True, "Nama lengkap", "Full name", None, "Operator Kesbangpol Samarinda"
+        ),
+        Column(
+            "role",
+            True,
+            "Peran: admin, verifier, operator atau viewer",
+            "Role: admin, verifier, operator or viewer",
+            CodeList.ROLES,
+            "operator",
+        ),
+        Column(
+            "region",
+            False,
+            "Kode wilayah cakupan (wajib kecuali operator; untuk operator kosong atau wilayah "
+            "perangkat daerahnya)",
+            "Scope region code (required except for operators; for an operator empty or its "
+            "agency's region)",
+            CodeList.REGIONS,
+            "64.72",
+        ),
+        Column(
+            "agency",
+            False,
+            "Kode perangkat daerah (wajib untuk operator, kosong untuk peran lain)",
+            "Agency code (required for operators, empty for other roles)",
+            CodeList.AGENCIES,
+            "64.72.kesbangpol",
+        ),
+        Column("email", False, "Alamat email (opsional)", "E-mail address (optional)", None, ""),
+    ],
+}
+
+# Users are never given a password by import (a spreadsheet of passwords leaks): new
+# accounts are created inactive with an unusable password; an administrator sets a
+# password and activates each one (PATCH /users/{username}).
+USERS_NOTE_ID = (
+    "Akun baru dibuat nonaktif tanpa kata sandi; administrator menetapkan kata sandi dan "
+    "mengaktifkannya melalui menu Pengguna."
+)
+USERS_NOTE_EN = (
+    "New accounts are created inactive without a password; an administrator sets a password "
+    "and activates each one under Users."
+)
+
+
+def column_names(kind: ImportKind) -> list[str]:
+    return [c.name for c in COLUMNS[kind]]

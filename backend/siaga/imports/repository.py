@@ -1,0 +1,291 @@
+"""Queries of the import: reference lookups read once per import, existing rows read once
+per chunk, and the stored batches. Plain columns, never ORM entities per row: an import of
+100,000 answers must not build 100,000 objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import BigInteger, Select, and_, bindparam, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from siaga.core.pagination import PageParams
+from siaga.core.security import Principal
+from siaga.models import (
+    Agency,
+    AgencyType,
+    Dimension,
+    EvidenceFile,
+    Framework,
+    ImportBatch,
+    ImportRowError,
+    Indicator,
+    Period,
+    Region,
+    Submission,
+    User,
+)
+from siaga.regions.repository import subtree_filter
+
+
+def _in_scope(scope: str | None) -> list[Any]:
+    return [] if scope is None else [subtree_filter(scope)]
+
+
+async def periods(session: AsyncSession) -> Sequence[Any]:
+    stmt = select(Period.id, Period.code, Period.framework_id, Period.state, Period.deadline)
+    return (await session.execute(stmt)).all()
+
+
+async def regions(session: AsyncSession, scope: str | None) -> Sequence[Any]:
+    stmt = select(Region.id, Region.code, Region.name, Region.level, Region.bps_code).where(
+        *_in_scope(scope)
+    )
+    return (await session.execute(stmt)).all()
+
+
+async def region_codes_outside(session: AsyncSession, codes: list[str]) -> set[str]:
+    """Which of `codes` exist at all (used to tell a taken code from a free one)."""
+    if not codes:
+        return set()
+    return set((await session.scalars(select(Region.code).where(Region.code.in_(codes)))).all())
+
+
+async def indicators(session: AsyncSession) -> Sequence[Any]:
+    stmt = select(
+        Indicator.id,
+        Indicator.framework_id,
+        Indicator.dimension_id,
+        Indicator.code,
+        Indicator.name,
+        Indicator.guidance,
+        Indicator.answer_type,
+        Indicator.target,
+        Indicator.weight,
+        Indicator.agency_type_id,
+        Indicator.applies_province,
+        Indicator.applies_regency,
+        Indicator.applies_city,
+        Indicator.evidence_required,
+        Indicator.evidence_guidance,
+        Indicator.position,
+    )
+    return (await session.execute(stmt)).all()
+
+
+async def answered_indicator_ids(session: AsyncSession) -> set[int]:
+    stmt = select(Submission.indicator_id).distinct()
+    return set((await session.scalars(stmt)).all())
+
+
+async def frameworks(session: AsyncSession) -> dict[str, int]:
+    rows = (await session.execute(select(Framework.code, Framework.id))).all()
+    return {code: id_ for code, id_ in rows}
+
+
+async def dimensions(session: AsyncSession) -> dict[tuple[int, str], int]:
+    rows = (
+        await session.execute(select(Dimension.framework_id, Dimension.code, Dimension.id))
+    ).all()
+    return {(fw, code): id_ for fw, code, id_ in rows}
+
+
+async def agency_types(session: AsyncSession) -> dict[str, int]:
+    rows = (await session.execute(select(AgencyType.code, AgencyType.id))).all()
+    return {code: id_ for code, id_ in rows}
+
+
+async def agencies(session: AsyncSession, scope: str | None) -> Sequence[Any]:
+    stmt = (
+        select(
+            Agency.id,
+            Agency.code,
+            Agency.name,
+            Agency.region_id,
+            Agency.agency_type_id,
+            Agency.is_active,
+            Region.code.label("region_code"),
+        )
+        .join(Region, Region.id == Agency.region_id)
+        .where(*_in_scope(scope))
+    )
+    return (await session.execute(stmt)).all()
+
+
+async def agency_codes_taken(session: AsyncSession, codes: list[str]) -> set[str]:
+    if not codes:
+        return set()
+    return set((await session.scalars(select(Agency.code).where(Agency.code.in_(codes)))).all())
+
+
+async def existing_submissions(
+    session: AsyncSession, keys: list[tuple[int, int, int]]
+) -> Sequence[Any]:
+    """The answers with these (period, region, indicator) ids: one query per chunk."""
+    if not keys:
+        return []
+    stmt = select(
+        Submission.id,
+        Submission.period_id,
+        Submission.region_id,
+        Submission.indicator_id,
+        Submission.value,
+        Submission.narrative,
+        Submission.status,
+        Submission.version,
+        Submission.first_submitted_at,
+        Submission.submitted_at,
+        Submission.is_late,
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL plans a 5,000-tuple IN list as as many ORs (seconds per chunk); three
+        # arrays unnested into a derived table join the unique index instead.
+        ids = ARRAY(BigInteger)
+        wanted = (
+            func.unnest(
+                bindparam("periods", [k[0] for k in keys], type_=ids),
+                bindparam("regions", [k[1] for k in keys], type_=ids),
+                bindparam("indicators", [k[2] for k in keys], type_=ids),
+            )
+            .table_valued("p", "r", "i")
+            .render_derived(name="wanted")
+        )
+        stmt = stmt.join(
+            wanted,
+            and_(
+                Submission.period_id == wanted.c.p,
+                Submission.region_id == wanted.c.r,
+                Submission.indicator_id == wanted.c.i,
+            ),
+        )
+    else:
+        stmt = stmt.where(
+            tuple_(Submission.period_id, Submission.region_id, Submission.indicator_id).in_(keys)
+        )
+    return (await session.execute(stmt)).all()
+
+
+async def evidence_hashes(session: AsyncSession, submission_ids: list[int]) -> dict[int, list[str]]:
+    if not submission_ids:
+        return {}
+    stmt = (
+        select(EvidenceFile.submission_id, EvidenceFile.blob_sha256)
+        .where(EvidenceFile.submission_id.in_(submission_ids))
+        .order_by(EvidenceFile.submission_id, EvidenceFile.created_at, EvidenceFile.id)
+    )
+    found: dict[int, list[str]] = {}
+    for submission_id, sha in (await session.execute(stmt)).all():
+        found.setdefault(submission_id, []).append(sha)
+    return found
+
+
+async def users_by_name(session: AsyncSession, usernames: list[str]) -> Sequence[Any]:
+    if not usernames:
+        return []
+    stmt = (
+        select(
+            User.id,
+            User.username,
+            User.full_name,
+            User.email,
+            User.role,
+            User.region_id,
+            User.agency_id,
+            Region.code.label("region_code"),
+        )
+        .outerjoin(Region, Region.id == User.region_id)
+        .where(User.username.in_(usernames))
+    )
+    return (await session.execute(stmt)).all()
+
+
+# -- batches -----------------------------------------------------------------------------
+
+
+def _visible(principal: Principal) -> list[Any]:
+    """Batches the caller may see: an API key its own; an administrator those of its
+    subtree (national administrators: all)."""
+    if principal.kind == "api_key":
+        return [ImportBatch.api_key_id == principal.id]
+    if principal.region_code is None:
+        return []
+    scope = principal.region_code
+    return [
+        or_(
+            ImportBatch.created_by_id == principal.id,
+            and_(
+                ImportBatch.region_code.is_not(None),
+                or_(
+                    ImportBatch.region_code == scope,
+                    ImportBatch.region_code.startswith(scope + ".", autoescape=True),
+                ),
+            ),
+        )
+    ]
+
+
+def _batch_select() -> Select[*tuple[Any, ...]]:
+    return select(ImportBatch, User.username).outerjoin(User, User.id == ImportBatch.created_by_id)
+
+
+async def get_batch(session: AsyncSession, principal: Principal, batch_id: int) -> Any:
+    # The batch was written with Core statements in this session: read it afresh.
+    stmt = (
+        _batch_select()
+        .where(ImportBatch.id == batch_id, *_visible(principal))
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(stmt)).first()
+
+
+async def list_batches(
+    session: AsyncSession, principal: Principal, page: PageParams, kind: str | None
+) -> tuple[Sequence[Any], int]:
+    conditions = [*_visible(principal)]
+    if kind is not None:
+        conditions.append(ImportBatch.kind == kind)
+    total = await session.scalar(select(func.count()).select_from(ImportBatch).where(*conditions))
+    stmt = (
+        _batch_select()
+        .where(*conditions)
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(page.limit)
+        .offset(page.offset)
+    )
+    return (await session.execute(stmt)).all(), total or 0
+
+
+async def find_by_idempotency_key(
+    session: AsyncSession, principal: Principal, key: str
+) -> ImportBatch | None:
+    stmt = select(ImportBatch).where(
+        ImportBatch.idempotency_key == key,
+        ImportBatch.created_by_id == principal.user_id
+        if principal.user_id is not None
+        else ImportBatch.created_by_id.is_(None),
+        ImportBatch.api_key_id == principal.api_key_id
+        if principal.api_key_id is not None
+        else ImportBatch.api_key_id.is_(None),
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def batch_errors(
+    session: AsyncSession, batch_id: int, limit: int | None = None
+) -> Sequence[Any]:
+    stmt = (
+        select(
+            ImportRowError.row,
+            ImportRowError.column,
+            ImportRowError.code,
+            ImportRowError.message,
+            ImportRowError.message_en,
+        )
+        .where(ImportRowError.batch_id == batch_id)
+        .order_by(ImportRowError.row, ImportRowError.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return (await session.execute(stmt)).all()

@@ -1,0 +1,187 @@
+"""Aggregates the report needs beyond the score services: per-indicator means over a
+province and outstanding answers per office. The indicator score s is scoring's own SQL
+expression, so the report cannot disagree with the scores it sits next to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, and_, case, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Subquery
+
+from siaga.models import (
+    Agency,
+    AgencyType,
+    Dimension,
+    Indicator,
+    Period,
+    Region,
+    Submission,
+    SubmissionStatus,
+)
+from siaga.regions.repository import subtree_filter
+from siaga.scoring.repository import indicator_score
+from siaga.scoring.schemas import View
+from siaga.submissions.repository import applies_to_region
+
+_Parent = aliased(Region)
+
+
+async def get_period(session: AsyncSession, code: str) -> Period | None:
+    return (await session.scalars(select(Period).where(Period.code == code))).one_or_none()
+
+
+async def get_region(session: AsyncSession, code: str) -> dict[str, Any] | None:
+    stmt = (
+        select(
+            Region.code,
+            Region.name,
+            Region.level,
+            _Parent.code.label("parent_code"),
+            _Parent.name.label("parent_name"),
+        )
+        .outerjoin(_Parent, Region.parent_id == _Parent.id)
+        .where(Region.code == code)
+    )
+    row = (await session.execute(stmt)).first()
+    return None if row is None else row._asdict()
+
+
+def _pairs(
+    view: View,
+    *,
+    period_id: int,
+    scope_code: str | None,
+    region_code: str,
+    only_region: bool = False,
+) -> Subquery:
+    """Every (Pemda, indicator) pair the period asks for in the region, with the answer's
+    status (NULL when never started) and its score s in the view."""
+    conditions: list[ColumnElement[bool]] = [
+        Region.code == region_code if only_region else subtree_filter(region_code)
+    ]
+    if scope_code is not None:
+        conditions.append(subtree_filter(scope_code))
+    stmt = (
+        select(
+            Region.id.label("region_id"),
+            Indicator.id.label("indicator_id"),
+            Indicator.dimension_id.label("dimension_id"),
+            Indicator.agency_type_id.label("agency_type_id"),
+            indicator_score(view, Submission.value, Submission.status).label("s"),
+            Submission.status.label("status"),
+        )
+        .select_from(Period)
+        .join(Indicator, Indicator.framework_id == Period.framework_id)
+        .join(Region, applies_to_region())
+        .outerjoin(
+            Submission,
+            and_(
+                Submission.period_id == Period.id,
+                Submission.region_id == Region.id,
+                Submission.indicator_id == Indicator.id,
+            ),
+        )
+        .where(Period.id == period_id, *conditions)
+    )
+    return stmt.subquery("pairs")
+
+
+async def indicator_means(
+    session: AsyncSession,
+    view: View,
+    *,
+    period_id: int,
+    scope_code: str | None,
+    region_code: str,
+) -> list[dict[str, Any]]:
+    """Per indicator: the mean s over the Pemda of the subtree it applies to, lowest first."""
+    pairs = _pairs(view, period_id=period_id, scope_code=scope_code, region_code=region_code)
+    stmt = (
+        select(
+            Dimension.code.label("dimension"),
+            Indicator.code.label("indicator"),
+            Indicator.name.label("name"),
+            func.count().label("pemda"),
+            cast(func.avg(pairs.c.s), Float).label("mean"),
+        )
+        .select_from(pairs)
+        .join(Indicator, Indicator.id == pairs.c.indicator_id)
+        .join(Dimension, Dimension.id == pairs.c.dimension_id)
+        .group_by(
+            Dimension.position, Dimension.code, Indicator.position, Indicator.code, Indicator.name
+        )
+        .order_by(Dimension.position, func.avg(pairs.c.s), Indicator.position, Indicator.code)
+    )
+    return [row._asdict() for row in await session.execute(stmt)]
+
+
+def _count(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+async def outstanding_by_agency(
+    session: AsyncSession,
+    *,
+    period_id: int,
+    scope_code: str | None,
+    region_code: str,
+    only_region: bool,
+) -> list[dict[str, Any]]:
+    """Per office: applicable indicators not yet verified, by where they are stuck.
+
+    Offices with nothing outstanding are left out; the most behind come first.
+    """
+    pairs = _pairs(
+        "official",
+        period_id=period_id,
+        scope_code=scope_code,
+        region_code=region_code,
+        only_region=only_region,
+    )
+    status = pairs.c.status
+    not_started = _count(status.is_(None))
+    draft = _count(status == SubmissionStatus.DRAFT)
+    returned = _count(status == SubmissionStatus.RETURNED)
+    submitted = _count(status == SubmissionStatus.SUBMITTED)
+    outstanding = _count(status.is_(None) | (status != SubmissionStatus.VERIFIED))
+    stmt = (
+        select(
+            Region.code.label("region"),
+            Region.name.label("region_name"),
+            AgencyType.name.label("agency_type"),
+            Agency.code.label("agency"),
+            Agency.name.label("agency_name"),
+            func.count().label("applicable"),
+            not_started.label("not_started"),
+            draft.label("draft"),
+            returned.label("returned"),
+            submitted.label("submitted"),
+            outstanding.label("outstanding"),
+        )
+        .select_from(pairs)
+        .join(Region, Region.id == pairs.c.region_id)
+        .join(AgencyType, AgencyType.id == pairs.c.agency_type_id)
+        .outerjoin(
+            Agency,
+            (Agency.region_id == pairs.c.region_id)
+            & (Agency.agency_type_id == pairs.c.agency_type_id),
+        )
+        .group_by(
+            Region.code, Region.name, AgencyType.name, AgencyType.code, Agency.code, Agency.name
+        )
+        .having(outstanding > 0)
+        .order_by(outstanding.desc(), Region.code, AgencyType.code)
+    )
+    return [row._asdict() for row in await session.execute(stmt)]
+
+
+async def dimensions(session: AsyncSession, framework_id: int) -> list[dict[str, Any]]:
+    stmt = (
+        select(Dimension.code, Dimension.name, Dimension.weight)
+        .where(Dimension.framework_id == framework_id)
+        .order_by(Dimension.position, Dimension.code)
+    )
+    return [row._asdict() for row in await session.execute(stmt)]
