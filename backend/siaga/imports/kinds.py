@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Table, Text, bindparam, cast, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import JSON, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.service import Actor
@@ -154,41 +153,47 @@ async def bulk_insert(
     *,
     returning: tuple[Any, ...] = (),
 ) -> Sequence[Any]:
-    """Insert `rows` (dicts with the same keys) into `table` in one Core statement.
+    """Insert `rows` (dicts with the same keys) into `table` in the fastest way each
+    database has, inside the session's transaction.
 
-    PostgreSQL: `INSERT ... SELECT FROM unnest(array, array, ...)`, one array parameter per
-    column, so the server plans and runs one statement for the whole chunk instead of one
-    execution per row (executemany); `returning` columns come back, in no set order.
-    SQLite: executemany, which its driver does in C; nothing is returned (RETURNING would
-    make it insert row by row).
+    PostgreSQL: COPY (binary, through the session's own asyncpg connection), the same
+    protocol a raw bulk load uses; `returning` columns come from the rows themselves, whose
+    ids are drawn from the table's sequence first. SQLite: executemany, which its driver
+    does in C; nothing is returned (RETURNING would make it insert row by row).
     """
     if not rows:
         return []
     if session.get_bind().dialect.name != "postgresql":
         await session.execute(insert(table), rows)
         return []
-    columns = list(rows[0])
-    arrays = []
-    json_columns = set()
-    for name in columns:
-        values = [row[name] for row in rows]
-        column_type = table.c[name].type
-        if isinstance(column_type, JSON):
-            # Sent as text and cast back: a list inside an array parameter would read as
-            # another dimension of the array.
-            json_columns.add(name)
-            values = [None if v is None else json.dumps(v) for v in values]
-            column_type = Text()
-        arrays.append(bindparam(f"u_{name}", values, type_=ARRAY(column_type)))
-    source = func.unnest(*arrays).table_valued(*columns).render_derived(name="u")
-    selected = [
-        cast(source.c[name], JSON) if name in json_columns else source.c[name] for name in columns
-    ]
-    stmt = insert(table).from_select(columns, select(*selected))
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
     if returning:
-        return (await session.execute(stmt.returning(*returning))).all()
-    await session.execute(stmt)
-    return []
+        ids = await _next_ids(driver, table, len(rows))
+        rows = [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
+    columns = list(rows[0])
+    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    records = [
+        tuple(
+            json.dumps(row[name]) if name in json_columns and row[name] is not None else row[name]
+            for name in columns
+        )
+        for row in rows
+    ]
+    await driver.copy_records_to_table(table.name, records=records, columns=columns)
+    return [tuple(row[column.name] for column in returning) for row in rows]
+
+
+async def _next_ids(driver: Any, table: Table, count: int) -> list[int]:
+    """`count` ids from the table's own sequence, as its default would have taken them
+    (concurrent writers draw from the same sequence, so they never collide)."""
+    rows = await driver.fetch(
+        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::int)",
+        table.name,
+        count,
+    )
+    return [row[0] for row in rows]
 
 
 async def allocate_ids(session: AsyncSession, table: Table, count: int) -> list[int]:
