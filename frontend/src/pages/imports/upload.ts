@@ -1,13 +1,5 @@
-import {
-  ApiError,
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  NETWORK_ERROR,
-  notifyUnauthorized,
-  readCookie,
-  toApiError,
-  type Schemas,
-} from "../../api/client";
+import type { Schemas } from "../../api/client";
+import { postFile, UPLOAD_ABORTED, type UploadHandle as Handle } from "../../api/upload";
 
 export type ImportKind = Schemas["ImportKind"];
 export type ImportBatchRead = Schemas["ImportBatchRead"];
@@ -26,7 +18,7 @@ export function isImportKind(value: unknown): value is ImportKind {
 export const IMPORT_ACCEPT =
   ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-export const IMPORT_ABORTED = "upload_aborted";
+export const IMPORT_ABORTED = UPLOAD_ABORTED;
 
 export function importUrl(kind: ImportKind, dryRun: boolean): string {
   const params = new URLSearchParams({ kind, dry_run: String(dryRun) });
@@ -64,57 +56,20 @@ export interface ImportUpload {
   idempotencyKey?: string;
 }
 
-export interface UploadHandle {
-  promise: Promise<ImportBatchRead>;
-  abort: () => void;
-}
+export type UploadHandle = Handle<ImportBatchRead>;
 
 /**
- * Posts the file as multipart field `file` to POST /imports. XMLHttpRequest
- * rather than fetch, because only it reports upload progress (a 50 MB
- * workbook over a regional connection takes a while). Sends the CSRF header
- * like the API client; file-level failures (413, 415, 422 …) reject with an
- * ApiError carrying the API's code, message and details.
+ * Posts the file to POST /imports with upload progress in percent (see
+ * `postFile`); file-level failures (413, 415, 422 …) reject with an ApiError.
  */
 export function uploadImport(
   { kind, file, dryRun, idempotencyKey }: ImportUpload,
   onProgress: (percent: number) => void,
 ): UploadHandle {
-  const xhr = new XMLHttpRequest();
-  const promise = new Promise<ImportBatchRead>((resolve, reject) => {
-    xhr.open("POST", importUrl(kind, dryRun));
-    xhr.withCredentials = true;
-    xhr.setRequestHeader("Accept", "application/json");
-    const token = readCookie(CSRF_COOKIE);
-    if (token) xhr.setRequestHeader(CSRF_HEADER, token);
-    if (idempotencyKey) xhr.setRequestHeader("Idempotency-Key", idempotencyKey);
-    xhr.upload.onprogress = (event) => {
-      const total = event.lengthComputable ? event.total : file.size;
-      onProgress(total > 0 ? Math.min(100, Math.round((event.loaded / total) * 100)) : 0);
-    };
-    xhr.onload = () => {
-      let body: unknown = undefined;
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        body = xhr.responseText;
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && body && typeof body === "object") {
-        onProgress(100);
-        resolve(body as ImportBatchRead);
-      } else if (xhr.status === 413 && !(body && typeof body === "object")) {
-        // A proxy in front of the API may refuse the size with its own page.
-        reject(new ApiError("Request Entity Too Large", 413, "too_large"));
-      } else {
-        if (xhr.status === 401) notifyUnauthorized();
-        reject(toApiError(body, xhr.status, xhr.statusText));
-      }
-    };
-    xhr.onerror = () => reject(new ApiError("Network error", 0, NETWORK_ERROR));
-    xhr.onabort = () => reject(new ApiError("Aborted", 0, IMPORT_ABORTED));
-    const form = new FormData();
-    form.append("file", file, file.name);
-    xhr.send(form);
-  });
-  return { promise, abort: () => xhr.abort() };
+  return postFile<ImportBatchRead>(
+    importUrl(kind, dryRun),
+    file,
+    ({ loaded, total }) => onProgress(total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0),
+    idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {},
+  );
 }
