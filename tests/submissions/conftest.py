@@ -13,9 +13,7 @@ from siaga.models import (
     Agency,
     AgencyType,
     AnswerType,
-    Dimension,
     Framework,
-    Indicator,
     Period,
     PeriodState,
     Region,
@@ -24,10 +22,12 @@ from siaga.models import (
     User,
 )
 from tests.fixtures.factories import (
+    IndicatorSpec,
     create_agency,
     create_agency_type,
     create_period,
     create_region,
+    create_uji_framework,
     create_user,
 )
 
@@ -51,13 +51,7 @@ class Workflow:
 
 
 async def _framework(session: AsyncSession, kesbangpol: AgencyType, bpkad: AgencyType) -> Framework:
-    framework = Framework(code="UJI", name="Kerangka uji", description="")
-    session.add(framework)
-    await session.flush()
-    dimension = Dimension(framework_id=framework.id, code="D1", name="Dimensi", weight=100)
-    session.add(dimension)
-    await session.flush()
-    specs = [
+    specs: list[IndicatorSpec] = [
         ("L.01", AnswerType.LEVEL, None, True, kesbangpol),
         ("Y.01", AnswerType.YES_NO, None, False, kesbangpol),
         ("P.01", AnswerType.PERCENT, None, False, kesbangpol),
@@ -66,24 +60,7 @@ async def _framework(session: AsyncSession, kesbangpol: AgencyType, bpkad: Agenc
         # Regency and city only: does not apply to the province.
         ("R.01", AnswerType.LEVEL, None, False, kesbangpol),
     ]
-    for position, (code, kind, target, evidence, agency_type) in enumerate(specs):
-        session.add(
-            Indicator(
-                framework_id=framework.id,
-                dimension_id=dimension.id,
-                code=code,
-                name=f"Indikator {code}",
-                answer_type=kind,
-                target=target,
-                weight=1,
-                agency_type_id=agency_type.id,
-                applies_province=code != "R.01",
-                evidence_required=evidence,
-                position=position,
-            )
-        )
-    await session.flush()
-    return framework
+    return await create_uji_framework(session, specs)
 
 
 @pytest.fixture
