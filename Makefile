@@ -14,7 +14,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/nul
 
 .DEFAULT_GOAL := help
 .PHONY: help run test setup frontend migrate seed lint typecheck test-backend test-frontend \
-	test-e2e chromium openapi fuzz clean
+	test-e2e chromium report-deps openapi fuzz clean
 
 help:
 	@echo "make run   - set everything up and serve API + SPA on http://$(HOST):$(PORT)"
@@ -55,7 +55,7 @@ lint: $(BIN)/siaga
 typecheck: $(BIN)/siaga
 	$(BIN)/mypy
 
-test-backend: $(BIN)/siaga
+test-backend: $(BIN)/siaga report-deps
 	$(BIN)/pytest
 
 test-frontend: frontend/node_modules/.package-lock.json
@@ -67,8 +67,16 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else echo "End-to-end tests need chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test-e2e: setup frontend chromium
+test-e2e: setup frontend chromium report-deps
 	cd frontend && npm run e2e
+
+# The PDF report (WeasyPrint) needs Pango and a font; the report tests render real PDFs.
+report-deps:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu; } || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig; \
+		else echo "The PDF report needs Pango and a font: sudo apt-get install" \
+			"libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core" >&2; exit 1; fi; }
 
 # The backend suite runs last so its summary line closes the output CI reads.
 test: setup lint typecheck test-frontend test-e2e test-backend
