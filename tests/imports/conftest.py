@@ -23,7 +23,6 @@ from siaga.models import (
     AuditEvent,
     Framework,
     Period,
-    PeriodState,
     Region,
     RegionLevel,
     Role,
@@ -35,7 +34,7 @@ from tests.fixtures.factories import (
     IndicatorSpec,
     create_agency,
     create_agency_type,
-    create_period,
+    create_q4_open_q3_closed,
     create_region,
     create_uji_framework,
     create_user,
@@ -86,23 +85,8 @@ async def world(session: AsyncSession) -> World:
     kesbangpol = await create_agency_type(session, code="kesbangpol", name="Kesbangpol")
     bpkad = await create_agency_type(session, code="bpkad", name="BPKAD")
     framework = await _framework(session, kesbangpol, bpkad)
-    period = await create_period(
-        session,
-        framework=framework,
-        code="2023-Q4",
-        start_date=date(2023, 10, 1),
-        end_date=date(2023, 12, 31),
-        deadline=date(2099, 1, 10),
-        state=PeriodState.OPEN,
-    )
-    closed = await create_period(
-        session,
-        framework=framework,
-        code="2023-Q3",
-        start_date=date(2023, 7, 1),
-        end_date=date(2023, 9, 30),
-        deadline=date(2023, 10, 10),
-        state=PeriodState.CLOSED,
+    period, closed = await create_q4_open_q3_closed(
+        session, framework, q4_deadline=date(2099, 1, 10)
     )
     await create_agency(session, region=city, agency_type=kesbangpol)
     await create_agency(session, region=city, agency_type=bpkad)

@@ -15,7 +15,6 @@ from siaga.models import (
     AnswerType,
     Framework,
     Period,
-    PeriodState,
     Region,
     RegionLevel,
     Role,
@@ -25,7 +24,7 @@ from tests.fixtures.factories import (
     IndicatorSpec,
     create_agency,
     create_agency_type,
-    create_period,
+    create_q4_open_q3_closed,
     create_region,
     create_uji_framework,
     create_user,
@@ -74,23 +73,8 @@ async def world(session: AsyncSession) -> Workflow:
     kesbangpol = await create_agency_type(session, code="kesbangpol")
     bpkad = await create_agency_type(session, code="bpkad")
     framework = await _framework(session, kesbangpol, bpkad)
-    period = await create_period(
-        session,
-        framework=framework,
-        code="2023-Q4",
-        start_date=date(2023, 10, 1),
-        end_date=date(2023, 12, 31),
-        deadline=date(2030, 1, 10),
-        state=PeriodState.OPEN,
-    )
-    closed = await create_period(
-        session,
-        framework=framework,
-        code="2023-Q3",
-        start_date=date(2023, 7, 1),
-        end_date=date(2023, 9, 30),
-        deadline=date(2023, 10, 10),
-        state=PeriodState.CLOSED,
+    period, closed = await create_q4_open_q3_closed(
+        session, framework, q4_deadline=date(2030, 1, 10)
     )
     agency = await create_agency(session, region=city, agency_type=kesbangpol)
     bpkad_agency = await create_agency(session, region=city, agency_type=bpkad)

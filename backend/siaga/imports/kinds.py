@@ -206,6 +206,22 @@ async def allocate_ids(session: AsyncSession, table: Table, count: int) -> list[
     return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
 
 
+async def bulk_update(session: AsyncSession, table: Table, changes: list[dict[str, Any]]) -> None:
+    """UPDATE `table` row by row by `id` in one executemany: each change is a dict of the
+    same columns, `id` included (bound as `b_<column>`, which never clashes with the
+    columns' own names)."""
+    if not changes:
+        return
+    columns = [name for name in changes[0] if name != "id"]
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in columns})
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt, [{f"b_{k}": v for k, v in change.items()} for change in changes])
+
+
 Cells = dict[str, str]
 ParsedRow = tuple[int, Cells]
 
@@ -666,17 +682,17 @@ class SubmissionsHandler(Handler):
                 first = old.first_submitted_at
                 params.append(
                     {
-                        "b_id": old.id,
-                        "b_value": a.value,
-                        "b_narrative": a.narrative,
-                        "b_status": target,
-                        "b_version": old.version + 1,
-                        "b_updated_at": now,
-                        "b_updated_by_id": actor.user_id,
-                        "b_first_submitted_at": first or (now if submitting else None),
+                        "id": old.id,
+                        "value": a.value,
+                        "narrative": a.narrative,
+                        "status": target,
+                        "version": old.version + 1,
+                        "updated_at": now,
+                        "updated_by_id": actor.user_id,
+                        "first_submitted_at": first or (now if submitting else None),
                         # A returned answer keeps when it was last submitted until resubmitted.
-                        "b_submitted_at": now if submitting else old.submitted_at,
-                        "b_is_late": old.is_late
+                        "submitted_at": now if submitting else old.submitted_at,
+                        "is_late": old.is_late
                         if first is not None or not submitting
                         else self._late(a.deadline),
                     }
@@ -692,22 +708,7 @@ class SubmissionsHandler(Handler):
                         _answer_snapshot(a.value, a.narrative, target, old.version + 1),
                     )
                 )
-            stmt = (
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(
-                    value=bindparam("b_value"),
-                    narrative=bindparam("b_narrative"),
-                    status=bindparam("b_status"),
-                    version=bindparam("b_version"),
-                    updated_at=bindparam("b_updated_at"),
-                    updated_by_id=bindparam("b_updated_by_id"),
-                    first_submitted_at=bindparam("b_first_submitted_at"),
-                    submitted_at=bindparam("b_submitted_at"),
-                    is_late=bindparam("b_is_late"),
-                )
-            )
-            await session.execute(stmt, params)
+            await bulk_update(session, table, params)
         await bulk_insert(session, _table(SubmissionVersion), versions)
         await bulk_insert(
             session,
@@ -866,20 +867,15 @@ class RegionsHandler(Handler):
                 after = {"name": c["name"], "level": c["level"].value, "bps_code": c["bps_code"]}
                 audits.append((c["code"], c["code"], None, after))
         if updates:
-            await ctx.session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(
-                    name=bindparam("b_name"),
-                    level=bindparam("b_level"),
-                    bps_code=bindparam("b_bps_code"),
-                ),
+            await bulk_update(
+                ctx.session,
+                table,
                 [
                     {
-                        "b_id": old.id,
-                        "b_name": v["name"],
-                        "b_level": v["level"].value,
-                        "b_bps_code": v["bps_code"],
+                        "id": old.id,
+                        "name": v["name"],
+                        "level": v["level"].value,
+                        "bps_code": v["bps_code"],
                     }
                     for old, v in updates
                 ],
@@ -998,13 +994,11 @@ class AgenciesHandler(Handler):
                 for c in creates
             ]
         if updates:
-            await ctx.session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(name=bindparam("b_name"), is_active=bindparam("b_is_active"))
-                .execution_options(synchronize_session=False),
+            await bulk_update(
+                ctx.session,
+                table,
                 [
-                    {"b_id": old.id, "b_name": v["name"], "b_is_active": v["is_active"]}
+                    {"id": old.id, "name": v["name"], "is_active": v["is_active"]}
                     for old, v in updates
                 ],
             )
@@ -1218,16 +1212,12 @@ class IndicatorsHandler(Handler):
                 label = f"{self.framework_codes[c['framework_id']]}/{c['code']}"
                 audits.append((label, None, None, self._snapshot(c)))
         if updates:
-            await ctx.session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values({f: bindparam(f"b_{f}") for f in _INDICATOR_FIELDS}),
+            await bulk_update(
+                ctx.session,
+                table,
                 [
-                    {"b_id": old.id}
-                    | {
-                        f"b_{f}": (v[f].value if f == "answer_type" else v[f])
-                        for f in _INDICATOR_FIELDS
-                    }
+                    {"id": old.id}
+                    | {f: (v[f].value if f == "answer_type" else v[f]) for f in _INDICATOR_FIELDS}
                     for old, v in updates
                 ],
             )
@@ -1459,20 +1449,15 @@ class UsersHandler(Handler):
                 for c in creates
             ]
         if updates:
-            await ctx.session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values(
-                    full_name=bindparam("b_full_name"),
-                    email=bindparam("b_email"),
-                    updated_at=bindparam("b_updated_at"),
-                ),
+            await bulk_update(
+                ctx.session,
+                table,
                 [
                     {
-                        "b_id": old.id,
-                        "b_full_name": v["full_name"],
-                        "b_email": v["email"],
-                        "b_updated_at": now,
+                        "id": old.id,
+                        "full_name": v["full_name"],
+                        "email": v["email"],
+                        "updated_at": now,
                     }
                     for old, v in updates
                 ],
