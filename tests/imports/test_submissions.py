@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import xlsxwriter
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.core.types import utcnow
 from siaga.models import (
     AuditEvent,
     ImportBatch,
@@ -122,6 +124,102 @@ class TestHappyPath:
             await session.scalars(select(AuditEvent).where(AuditEvent.action == "import.run"))
         ).one()
         assert run.entity_id == str(body["id"]) and run.after and run.after["created"] == 4
+
+    async def test_chunks_are_written_while_the_next_is_checked(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World, monkeypatch: Any
+    ) -> None:
+        """Tiny chunks, so creates and updates cross several pipelined writes: every answer
+        still gets its own history version and audit event, with the right ids and values."""
+        from siaga.imports import service
+
+        monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(service, "FIRST_CHUNK_ROWS", 1)
+        first = await upload(client, "submissions", GOOD)
+        assert first.json()["counts"]["created"] == 4, first.text
+        changed = csv_bytes(
+            HEADER,
+            '2023-Q4,64.72,L.01,4,"Kutipan ""SK""\nbaris dua, é",draft',
+            "2023-Q4,64.72,Y.01,ya,Laporan dikirim,submitted",
+            "2023-Q4,64.72,C.01,,,draft",
+        )
+        second = await upload(client, "submissions", changed)
+        assert second.json()["counts"] | {"rows_with_errors": 0} == {
+            "rows": 3,
+            "created": 0,
+            "updated": 2,
+            "unchanged": 1,
+            "errors": 0,
+            "rows_with_errors": 0,
+        }, second.text
+        answers = await _answers(session, world)
+        history = (
+            await session.execute(
+                select(SubmissionVersion.submission_id, SubmissionVersion.version).order_by(
+                    SubmissionVersion.submission_id, SubmissionVersion.version
+                )
+            )
+        ).all()
+        ids = {code: a.id for code, a in answers.items()}
+        assert sorted(history) == sorted(
+            [(ids[c], 1) for c in ("L.01", "Y.01", "P.01", "C.01")]
+            + [(ids["L.01"], 2), (ids["C.01"], 2)]
+        )
+        events = {
+            (e.entity_id, e.after["version"] if e.after else None): e
+            for e in await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "submission.imported")
+            )
+        }
+        assert len(events) == 6
+        assert events[("2023-Q4/64.72/L.01", 2)].before == {
+            "value": 3.0,
+            "narrative": "SK tim ditetapkan",
+            "status": "draft",
+            "version": 1,
+        }
+        assert events[("2023-Q4/64.72/L.01", 2)].after == {
+            "value": 4.0,
+            "narrative": 'Kutipan "SK"\nbaris dua, é',
+            "status": "draft",
+            "version": 2,
+            "import_batch": second.json()["id"],
+        }
+        assert events[("2023-Q4/64.72/C.01", 2)].after == {
+            "value": None,
+            "narrative": "",
+            "status": "draft",
+            "version": 2,
+            "import_batch": second.json()["id"],
+        }
+        assert answers["L.01"].narrative == 'Kutipan "SK"\nbaris dua, é'
+        # Timestamps written as binary COPY on PostgreSQL: the right instant, in UTC.
+        assert abs(answers["P.01"].created_at - utcnow()) < timedelta(minutes=5)
+        assert answers["P.01"].first_submitted_at == answers["P.01"].created_at
+        assert answers["C.01"].value is None and answers["C.01"].version == 2
+
+    async def test_history_outlives_its_answer(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World
+    ) -> None:
+        """History is append-only (migration 0004): removing an answer by hand leaves its
+        versions and audit events, with their actor ids, as they were."""
+        body = (await upload(client, "submissions", GOOD)).json()
+        answer = (await _answers(session, world))["L.01"]
+        await session.execute(delete(Submission).where(Submission.id == answer.id))
+        versions = (
+            await session.scalars(
+                select(SubmissionVersion).where(SubmissionVersion.submission_id == answer.id)
+            )
+        ).all()
+        assert [(v.version, v.action, v.reason) for v in versions] == [
+            (1, "imported", f"Impor #{body['id']}")
+        ]
+        assert versions[0].actor_user_id is not None
+        event = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.entity_id == "2023-Q4/64.72/L.01")
+            )
+        ).one()
+        assert event.actor_user_id == versions[0].actor_user_id
 
     async def test_same_file_twice_changes_nothing(
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
@@ -289,6 +387,7 @@ class TestRowErrors:
         from siaga.imports import service
 
         monkeypatch.setattr(service, "CHUNK_ROWS", 2)
+        monkeypatch.setattr(service, "FIRST_CHUNK_ROWS", 1)
         content = csv_bytes(
             HEADER,
             "2023-Q4,64.72,L.01,1,,draft",

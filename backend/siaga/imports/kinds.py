@@ -9,21 +9,32 @@ The caller rolls the writes back if any row anywhere had an error: all or nothin
 
 from __future__ import annotations
 
-import json
+import asyncio
 import math
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.service import Actor
 from siaga.core.security import Principal, in_subtree
 from siaga.imports import repository
+from siaga.imports.bulk import (
+    CopyEncoder,
+    IdAllocator,
+    bulk_insert,
+    bulk_update,
+    copy_encoded,
+    copy_records,
+    is_postgres,
+    json_snapshot,
+    json_text,
+)
 from siaga.imports.columns import COLUMNS, IMPORT_STATUSES, NO_VALUES, YES_VALUES
 from siaga.models import (
     Agency,
@@ -48,6 +59,8 @@ MAX_LISTED_ROWS = 1000
 MAX_STORED_ERRORS = 100_000
 COUNT_MAX = 1_000_000
 MAX_NARRATIVE = 5000
+# Distinct (answer type, cell) pairs whose parse is remembered during one import.
+MAX_PARSED_VALUES = 10_000
 _ALLOWED = {
     AnswerType.LEVEL: ("bilangan bulat 0-4 (tingkat)", "a whole number 0-4 (level)"),
     AnswerType.YES_NO: (
@@ -144,82 +157,6 @@ def _table(model: type[Any]) -> Table:
     # Core statements on the mapped table: executemany without ORM bookkeeping per row.
     table: Table = model.__table__
     return table
-
-
-async def bulk_insert(
-    session: AsyncSession,
-    table: Table,
-    rows: list[dict[str, Any]],
-    *,
-    returning: tuple[Any, ...] = (),
-) -> Sequence[Any]:
-    """Insert `rows` (dicts with the same keys) into `table` in the fastest way each
-    database has, inside the session's transaction.
-
-    PostgreSQL: COPY (binary, through the session's own asyncpg connection), the same
-    protocol a raw bulk load uses; `returning` columns come from the rows themselves, whose
-    ids are drawn from the table's sequence first. SQLite: executemany, which its driver
-    does in C; nothing is returned (RETURNING would make it insert row by row).
-    """
-    if not rows:
-        return []
-    if session.get_bind().dialect.name != "postgresql":
-        await session.execute(insert(table), rows)
-        return []
-    connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
-    if returning:
-        ids = await _next_ids(driver, table, len(rows))
-        rows = [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
-    columns = list(rows[0])
-    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
-    records = [
-        tuple(
-            json.dumps(row[name]) if name in json_columns and row[name] is not None else row[name]
-            for name in columns
-        )
-        for row in rows
-    ]
-    await driver.copy_records_to_table(table.name, records=records, columns=columns)
-    return [tuple(row[column.name] for column in returning) for row in rows]
-
-
-async def _next_ids(driver: Any, table: Table, count: int) -> list[int]:
-    """`count` ids from the table's own sequence, as its default would have taken them
-    (concurrent writers draw from the same sequence, so they never collide)."""
-    rows = await driver.fetch(
-        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::int)",
-        table.name,
-        count,
-    )
-    return [row[0] for row in rows]
-
-
-async def allocate_ids(session: AsyncSession, table: Table, count: int) -> list[int]:
-    """`count` fresh primary keys for `table` on SQLite, so its rows and the rows that
-    reference them go in as plain executemany (RETURNING makes SQLite insert row by row).
-    """
-    # SQLite has one writer, and the import already holds the write lock (its batch row
-    # was inserted first), so nobody else can take these ids meanwhile.
-    top = await session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
-    return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
-
-
-async def bulk_update(session: AsyncSession, table: Table, changes: list[dict[str, Any]]) -> None:
-    """UPDATE `table` row by row by `id` in one executemany: each change is a dict of the
-    same columns, `id` included (bound as `b_<column>`, which never clashes with the
-    columns' own names)."""
-    if not changes:
-        return
-    columns = [name for name in changes[0] if name != "id"]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values({name: bindparam(f"b_{name}") for name in columns})
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(stmt, [{f"b_{k}": v for k, v in change.items()} for change in changes])
 
 
 Cells = dict[str, str]
@@ -332,6 +269,30 @@ class Handler:
     async def process(self, rows: list[ParsedRow]) -> None:
         raise NotImplementedError
 
+    # The service drives every handler through three steps per chunk, so a handler can
+    # let the database write one chunk while Python checks the next (see
+    # service._import_rows): `check` (Python only), `lookup` (the chunk's queries) and
+    # `plan` (Python only), which returns the chunk's writes to run later, or None.
+    # Reference-data handlers, whose later chunks need the ids earlier chunks wrote, do
+    # everything in `process` during `plan`.
+
+    async def check(self, rows: list[ParsedRow]) -> Any:
+        return rows
+
+    async def lookup(self, checked: Any) -> Any:
+        return None
+
+    async def plan(self, checked: Any, found: Any) -> Write | None:
+        await self.process(checked)
+        return None
+
+
+Write = Callable[[], Awaitable[None]]
+# Rows checked between two yields to the event loop while a chunk's writes are in flight:
+# each yield lets the database connection send the next piece of COPY data or start the
+# next statement, so Python and PostgreSQL work at the same time.
+YIELD_EVERY = 64
+
 
 # -- submissions -------------------------------------------------------------------------
 
@@ -360,10 +321,11 @@ class _AnswerRow:
     deadline: date
 
 
-def _answer_snapshot(
-    value: float | None, narrative: str, status: str, version: int
-) -> dict[str, Any]:
-    return {"value": value, "narrative": narrative, "status": status, "version": version}
+@dataclass(slots=True)
+class _Found:
+    existing: dict[tuple[int, int, int], Any]
+    evidence: dict[int, list[str]]
+    ids: list[int]  # for the chunk's new answers, in order
 
 
 class SubmissionsHandler(Handler):
@@ -397,6 +359,8 @@ class SubmissionsHandler(Handler):
         }
         self.seen: dict[tuple[int, int, int], int] = {}
         self.late: dict[date, bool] = {}
+        self.ids = IdAllocator(_table(Submission))
+        self.parsed: dict[tuple[AnswerType, str], tuple[bool, float | None]] = {}
 
     @staticmethod
     def _parse_value(kind: AnswerType, raw: str) -> tuple[bool, float | None]:
@@ -449,22 +413,29 @@ class SubmissionsHandler(Handler):
             indicator = self.indicators.get((period.framework_id, get("indicator", "")))
             if indicator is not None and region[1] in indicator.levels:
                 raw = get("value", "")
-                valid, value = self._parse_value(indicator.answer_type, raw)
+                # Values repeat (levels, ya/tidak, round numbers): parse each once.
+                parsed = self.parsed.get((indicator.answer_type, raw))
+                if parsed is None:
+                    parsed = self._parse_value(indicator.answer_type, raw)
+                    if len(self.parsed) < MAX_PARSED_VALUES:
+                        self.parsed[(indicator.answer_type, raw)] = parsed
+                valid, value = parsed
                 if valid and (raw or status != "submitted"):
                     key = (period.id, region[0], indicator.id)
                     if key not in self.seen:
                         self.seen[key] = number
+                        region_code = get("region", "")
                         return _AnswerRow(
-                            row=number,
-                            key=key,
-                            label=f"{period.code}/{get('region')}/{indicator.code}",
-                            region_code=get("region", ""),
-                            value=value,
-                            narrative=narrative,
-                            status=status,
-                            agency_id=self.agencies.get((region[0], indicator.agency_type_id)),
-                            evidence_required=indicator.evidence_required,
-                            deadline=period.deadline,
+                            number,
+                            key,
+                            f"{period.code}/{region_code}/{indicator.code}",
+                            region_code,
+                            value,
+                            narrative,
+                            status,
+                            self.agencies.get((region[0], indicator.agency_type_id)),
+                            indicator.evidence_required,
+                            period.deadline,
                         )
         return self._check_fully(number, cells)
 
@@ -538,8 +509,29 @@ class SubmissionsHandler(Handler):
         )
 
     async def process(self, rows: list[ParsedRow]) -> None:
+        # The three steps at once, for callers that do not pipeline.
+        checked = await self.check(rows)
+        write = await self.plan(checked, await self.lookup(checked))
+        if write is not None:
+            await write()
+
+    async def check(self, rows: list[ParsedRow]) -> list[_AnswerRow]:
+        checked = []
+        for n, (number, cells) in enumerate(rows, 1):
+            answer = self._check(number, cells)
+            if answer is not None:
+                checked.append(answer)
+            if n % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+        return checked
+
+    async def lookup(self, checked: list[_AnswerRow]) -> _Found:
+        """The chunk's existing answers, their evidence, and ids for its new answers.
+
+        May run before the previous chunk's writes: the chunks' keys never overlap (a key
+        repeated anywhere in the file is a row error, and then nothing is written).
+        """
         ctx = self.ctx
-        checked = [a for a in (self._check(n, c) for n, c in rows) if a is not None]
         existing = {
             (r.period_id, r.region_id, r.indicator_id): r
             for r in await repository.existing_submissions(ctx.session, [a.key for a in checked])
@@ -558,9 +550,17 @@ class SubmissionsHandler(Handler):
             ):
                 candidates.append(old.id)
         evidence = await repository.evidence_hashes(ctx.session, candidates)
+        ids: list[int] = []
+        if ctx.writing:
+            new = sum(1 for a in checked if a.key not in existing)
+            ids = await self.ids.take(ctx.session, new)
+        return _Found(existing, evidence, ids)
+
+    async def plan(self, checked: list[_AnswerRow], found: _Found) -> Write | None:
+        existing, evidence = found.existing, found.evidence
         creates: list[_AnswerRow] = []
         updates: list[tuple[_AnswerRow, Any, str]] = []
-        results = ctx.results
+        results = self.ctx.results
         for answer in checked:
             old = existing.get(answer.key)
             if old is None:
@@ -594,8 +594,9 @@ class SubmissionsHandler(Handler):
                 continue
             updates.append((answer, old, target))
             results.outcome(answer.row, answer.label, "updated")
-        if ctx.writing and (creates or updates):
-            await self._write(creates, updates, evidence)
+        if not self.ctx.writing or not (creates or updates):
+            return None
+        return await self._records(creates, found.ids, updates, evidence)
 
     def _late(self, deadline: date) -> bool:
         """Whether a first submission now is late (after the deadline day, local time)."""
@@ -617,122 +618,129 @@ class SubmissionsHandler(Handler):
             "evidence, then submit",
         )
 
-    async def _write(
+    async def _records(
         self,
         creates: list[_AnswerRow],
+        ids: list[int],
         updates: list[tuple[_AnswerRow, Any, str]],
         evidence: dict[int, list[str]],
-    ) -> None:
+    ) -> Write:
+        """Every row the chunk writes, built now, and the writes that send them: new answers,
+        changed answers, one history version and one audit event per answer (`after`
+        carries the batch id)."""
         ctx = self.ctx
-        session, now, actor = ctx.session, ctx.now, ctx.actor
-        table = _table(Submission)
-        versions: list[dict[str, Any]] = []
-        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
-        if creates:
-            postgres = session.get_bind().dialect.name == "postgresql"
-            # PostgreSQL hands the new ids back (RETURNING); SQLite's are allocated first.
-            ids = [] if postgres else await allocate_ids(session, table, len(creates))
-            params = []
-            for n, a in enumerate(creates):
-                submitted = a.status == "submitted"
-                params.append(
-                    {
-                        **({} if postgres else {"id": ids[n]}),
-                        "period_id": a.key[0],
-                        "region_id": a.key[1],
-                        "indicator_id": a.key[2],
-                        "agency_id": a.agency_id,
-                        "value": a.value,
-                        "narrative": a.narrative,
-                        "status": a.status,
-                        "version": 1,
-                        "is_late": submitted and self._late(a.deadline),
-                        "created_at": now,
-                        "updated_at": now,
-                        "first_submitted_at": now if submitted else None,
-                        "submitted_at": now if submitted else None,
-                        "verified_at": None,
-                        "created_by_id": actor.user_id,
-                        "updated_by_id": actor.user_id,
-                    }
-                )
-            returned = await bulk_insert(
-                session,
-                table,
-                params,
-                returning=(table.c.id, table.c.period_id, table.c.region_id, table.c.indicator_id),
-            )
-            if postgres:
-                new_ids = {(p, r, i): id_ for id_, p, r, i in returned}
-                ids = [new_ids[a.key] for a in creates]
-            for a, submission_id in zip(creates, ids, strict=True):
-                versions.append(self._version(submission_id, 1, a.status, a, []))
-                audits.append(
-                    (
-                        a.label,
-                        a.region_code,
-                        None,
-                        _answer_snapshot(a.value, a.narrative, a.status, 1),
-                    )
-                )
-        if updates:
-            params = []
-            for a, old, target in updates:
-                submitting = target == "submitted"
-                first = old.first_submitted_at
-                params.append(
-                    {
-                        "id": old.id,
-                        "value": a.value,
-                        "narrative": a.narrative,
-                        "status": target,
-                        "version": old.version + 1,
-                        "updated_at": now,
-                        "updated_by_id": actor.user_id,
-                        "first_submitted_at": first or (now if submitting else None),
-                        # A returned answer keeps when it was last submitted until resubmitted.
-                        "submitted_at": now if submitting else old.submitted_at,
-                        "is_late": old.is_late
-                        if first is not None or not submitting
-                        else self._late(a.deadline),
-                    }
-                )
-                versions.append(
-                    self._version(old.id, old.version + 1, target, a, evidence.get(old.id, []))
-                )
-                audits.append(
-                    (
-                        a.label,
-                        a.region_code,
-                        _answer_snapshot(old.value, old.narrative, old.status.value, old.version),
-                        _answer_snapshot(a.value, a.narrative, target, old.version + 1),
-                    )
-                )
-            await bulk_update(session, table, params)
-        await bulk_insert(session, _table(SubmissionVersion), versions)
-        await bulk_insert(
-            session,
-            _table(AuditEvent),
-            ctx.audit_rows("submission.imported", "submission", audits),
+        now, actor, batch = ctx.now, ctx.actor, ctx.batch_id
+        user, key = actor.user_id, actor.api_key_id
+        # Each table's rows hold the columns that vary; the rest is the same for the whole
+        # chunk and written once (see the column lists below).
+        answer_constants = (1, now, now, None, user, user)
+        version_constants = ("imported", f"Impor #{batch}", user, key, now)
+        audit_constants = (
+            *(now, user, key, actor.label, "submission.imported", "success", "submission"),
+            *(actor.client_addr, actor.request_id),
         )
+        answers: list[tuple[Any, ...]] = []
+        versions: list[tuple[Any, ...]] = []
+        audits: list[tuple[Any, ...]] = []
+        for n, (a, submission_id) in enumerate(zip(creates, ids, strict=False), 1):
+            submitted = a.status == "submitted"
+            at = now if submitted else None
+            late = submitted and self._late(a.deadline)
+            value, narrative, status = a.value, a.narrative, a.status
+            answers.append(
+                (submission_id, *a.key, a.agency_id, value, narrative, status, late, at, at)
+            )
+            versions.append((submission_id, 1, status, value, narrative, "[]"))
+            after = json_snapshot(value, narrative, status, 1, batch)
+            audits.append((a.label[:120], a.region_code, None, after))
+            if n % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+        changes = []
+        for a, old, target in updates:
+            submitting = target == "submitted"
+            first = old.first_submitted_at
+            version = old.version + 1
+            changes.append(
+                {
+                    "id": old.id,
+                    "value": a.value,
+                    "narrative": a.narrative,
+                    "status": target,
+                    "version": version,
+                    "updated_at": now,
+                    "updated_by_id": user,
+                    "first_submitted_at": first or (now if submitting else None),
+                    # A returned answer keeps when it was last submitted until resubmitted.
+                    "submitted_at": now if submitting else old.submitted_at,
+                    "is_late": old.is_late
+                    if first is not None or not submitting
+                    else self._late(a.deadline),
+                }
+            )
+            hashes = json_text(evidence.get(old.id, []))
+            versions.append((old.id, version, target, a.value, a.narrative, hashes))
+            before = json_snapshot(old.value, old.narrative, old.status.value, old.version)
+            after = json_snapshot(a.value, a.narrative, target, version, batch)
+            audits.append((a.label[:120], a.region_code, before, after))
+        session = ctx.session
+        tables = [
+            (encoder, rows, constants)
+            for encoder, rows, constants in (
+                (ANSWER_COPY, answers, answer_constants),
+                (VERSION_COPY, versions, version_constants),
+                (AUDIT_COPY, audits, audit_constants),
+            )
+            if rows
+        ]
+        if is_postgres(session):
+            # Encoded now, while the previous chunk is written, so the writes only send.
+            encoded = [
+                (encoder, await encoder.encode(rows, constants, YIELD_EVERY))
+                for encoder, rows, constants in tables
+            ]
 
-    def _version(
-        self, submission_id: int, version: int, status: str, a: _AnswerRow, hashes: list[str]
-    ) -> dict[str, Any]:
-        actor = self.ctx.actor
-        return {
-            "submission_id": submission_id,
-            "version": version,
-            "action": "imported",
-            "status": status,
-            "value": a.value,
-            "narrative": a.narrative,
-            "evidence_hashes": hashes,
-            "reason": f"Impor #{self.ctx.batch_id}",
-            "actor_user_id": actor.user_id,
-            "actor_api_key_id": actor.api_key_id,
-            "created_at": self.ctx.now,
-        }
+            async def send() -> None:
+                await bulk_update(session, _table(Submission), changes)
+                for encoder, data in encoded:
+                    await copy_encoded(session, encoder, data)
+
+            return send
+
+        async def write() -> None:
+            await bulk_update(session, _table(Submission), changes)
+            for encoder, rows, constants in tables:
+                records = [row + constants for row in rows]
+                await copy_records(session, encoder.table, encoder.columns, records)
+
+        return write
+
+
+# The columns SubmissionsHandler writes: those that vary per row, in the order of its
+# tuples, then those the same for a whole chunk.
+ANSWER_COPY = CopyEncoder(
+    _table(Submission),
+    (
+        "id", "period_id", "region_id", "indicator_id", "agency_id", "value", "narrative",
+        "status", "is_late", "first_submitted_at", "submitted_at",
+    ),
+    ("version", "created_at", "updated_at", "verified_at", "created_by_id", "updated_by_id"),
+    memo=("period_id", "region_id", "indicator_id", "agency_id", "value", "status"),
+)  # fmt: skip
+VERSION_COPY = CopyEncoder(
+    _table(SubmissionVersion),
+    ("submission_id", "version", "status", "value", "narrative", "evidence_hashes"),
+    ("action", "reason", "actor_user_id", "actor_api_key_id", "created_at"),
+    memo=("version", "status", "value", "evidence_hashes"),
+)
+AUDIT_COPY = CopyEncoder(
+    _table(AuditEvent),
+    ("entity_id", "region_code", "before", "after"),
+    (
+        "occurred_at", "actor_user_id", "actor_api_key_id", "actor_label", "action",
+        "outcome", "entity_type", "client_addr", "request_id",
+    ),
+    memo=("region_code",),
+)  # fmt: skip
 
 
 # -- regions -----------------------------------------------------------------------------

@@ -9,10 +9,12 @@ trace of a failed import.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,16 @@ from siaga.imports.exceptions import (
     ImportNotFound,
     KindNotAllowed,
 )
-from siaga.imports.kinds import HANDLERS, MAX_LISTED_ROWS, Context, ParsedRow
-from siaga.imports.parsing import read_rows
+from siaga.imports.kinds import (
+    HANDLERS,
+    MAX_LISTED_ROWS,
+    YIELD_EVERY,
+    Context,
+    Handler,
+    ParsedRow,
+    Write,
+)
+from siaga.imports.parsing import Header, read_rows
 from siaga.imports.schemas import (
     ImportBatchPage,
     ImportBatchRead,
@@ -46,6 +56,7 @@ from siaga.models import ImportBatch, ImportKind, ImportRowError, ImportStatus
 # Rows checked (and written) together: one lookup query and one bulk statement per table
 # per chunk keeps the round trips few and the memory flat.
 CHUNK_ROWS = 5000
+FIRST_CHUNK_ROWS = 1000
 ERROR_WRITE_CHUNK = 5000
 MAX_LISTED_ERRORS = 1000
 
@@ -137,32 +148,7 @@ async def run_import(
     savepoint = None if dry_run else await session.begin_nested()
     try:
         await handler.prepare()
-        chunk: list[ParsedRow] = []
-        index = header.index
-        width = header.width
-        for number, cells in rows:
-            results.rows += 1
-            if len(cells) > width and any(cells[width:]):
-                results.error(
-                    number,
-                    None,
-                    "extra_cells",
-                    "Baris berisi sel di luar kolom header",
-                    "the row has cells beyond the header's columns",
-                )
-                continue
-            chunk.append(
-                (number, {name: cells[i] if i < len(cells) else "" for name, i in index.items()})
-            )
-            if len(chunk) >= CHUNK_ROWS:
-                await handler.process(chunk)
-                chunk = []
-                if progress is not None:
-                    progress(results.rows)
-        if chunk:
-            await handler.process(chunk)
-        if progress is not None:
-            progress(results.rows)
+        await _import_rows(handler, header, rows, progress)
         if results.rows == 0:
             raise ImportFileInvalid(
                 "Berkas hanya berisi header, tanpa baris data (the file has a header but no "
@@ -246,6 +232,81 @@ async def run_import(
         kind.value, "dry_run" if dry_run else ("rejected" if failed else "applied"), results.rows
     )
     return await get_batch(session, principal, batch_id), False
+
+
+async def _import_rows(
+    handler: Handler,
+    header: Header,
+    rows: Iterable[tuple[int, list[str]]],
+    progress: Progress | None,
+) -> None:
+    """Feed the file to the handler in chunks, as a pipeline.
+
+    Per chunk: check (Python), look up (the database), plan (Python), write (the
+    database). A chunk's writes run as a task while the next chunk is checked, looked up
+    (its keys never overlap the previous chunk's) and planned, so on a 2-core server
+    PostgreSQL stores one chunk while Python prepares the next. The session is used by one
+    step at a time: a lookup waits for the previous write to finish.
+    """
+    results = handler.ctx.results
+    writing: asyncio.Future[None] | None = None
+    ready: Write | None = None
+
+    async def step(chunk: list[ParsedRow]) -> None:
+        nonlocal writing, ready
+        checked = await handler.check(chunk)
+        if writing is not None:
+            await writing
+            writing = None
+        found = await handler.lookup(checked)
+        if ready is not None and handler.ctx.writing:
+            writing = asyncio.ensure_future(ready())
+        ready = await handler.plan(checked, found)
+
+    try:
+        chunk: list[ParsedRow] = []
+        width = header.width
+        # Each cell under its column's name (a blank header cell names its column ""); a
+        # short row's missing cells are absent, which handlers read as empty.
+        names = [""] * width
+        for name, i in header.index.items():
+            names[i] = name
+        # A small first chunk starts the database writing sooner.
+        size = FIRST_CHUNK_ROWS
+        for number, cells in rows:
+            results.rows += 1
+            if len(cells) > width and any(cells[width:]):
+                results.error(
+                    number,
+                    None,
+                    "extra_cells",
+                    "Baris berisi sel di luar kolom header",
+                    "the row has cells beyond the header's columns",
+                )
+                continue
+            chunk.append((number, dict(zip(names, cells, strict=False))))
+            if len(chunk) >= size:
+                await step(chunk)
+                chunk, size = [], CHUNK_ROWS
+            elif len(chunk) % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+                if progress is not None:
+                    progress(results.rows)
+        if chunk:
+            await step(chunk)
+        if writing is not None:
+            await writing
+            writing = None
+        if ready is not None and handler.ctx.writing:
+            await ready()
+        if progress is not None:
+            progress(results.rows)
+    finally:
+        if writing is not None:
+            # Something failed while a write was in flight: let it finish (or fail) before
+            # the caller rolls the savepoint back on the same connection.
+            with contextlib.suppress(BaseException):
+                await writing
 
 
 def _summary(batch: ImportBatch, username: str | None) -> ImportBatchSummary:

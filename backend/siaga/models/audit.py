@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from siaga.core.types import utcnow
@@ -21,10 +21,10 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    actor_api_key_id: Mapped[int | None] = mapped_column(
-        ForeignKey("api_keys.id", ondelete="SET NULL")
-    )
+    # Who acted, as plain ids with no foreign key: this history is append-only, and a key
+    # (ON DELETE SET NULL) would rewrite it if an account were removed (migration 0004).
+    actor_user_id: Mapped[int | None]
+    actor_api_key_id: Mapped[int | None]
     # Username or key prefix as it was at the time, kept if the account is removed.
     actor_label: Mapped[str] = mapped_column(String(120), default="system")
     action: Mapped[str] = mapped_column(String(60))
@@ -40,5 +40,11 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_occurred_at", "occurred_at"),
         Index("ix_audit_events_entity", "entity_type", "entity_id"),
-        Index("ix_audit_events_actor_user_id", "actor_user_id"),
+        # Only searched for a user: events of API keys and the system stay out of it.
+        Index(
+            "ix_audit_events_actor_user_id",
+            "actor_user_id",
+            postgresql_where=text("actor_user_id IS NOT NULL"),
+            sqlite_where=text("actor_user_id IS NOT NULL"),
+        ),
     )

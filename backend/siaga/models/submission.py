@@ -89,15 +89,16 @@ class Submission(Base):
 
 
 class SubmissionVersion(Base):
-    """An immutable snapshot written on every edit and every transition."""
+    """An immutable snapshot written on every edit and every transition.
+
+    Append-only history: the answer and the actor are plain ids with no foreign keys, so
+    the history outlives them and writing it costs no lookups (migration 0004).
+    """
 
     __tablename__ = "submission_versions"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("submissions.id", ondelete="CASCADE"),
-    )
+    submission_id: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int]
     action: Mapped[str] = mapped_column(String(40))
     status: Mapped[SubmissionStatus] = mapped_column(
@@ -108,10 +109,8 @@ class SubmissionVersion(Base):
     # SHA-256 of every evidence file attached at this version.
     evidence_hashes: Mapped[list[str]] = mapped_column(JSON, default=list)
     reason: Mapped[str | None] = mapped_column(Text)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    actor_api_key_id: Mapped[int | None] = mapped_column(
-        ForeignKey("api_keys.id", ondelete="SET NULL")
-    )
+    actor_user_id: Mapped[int | None]
+    actor_api_key_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("submission_id", "version"),)
