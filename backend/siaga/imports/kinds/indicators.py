@@ -1,0 +1,248 @@
+"""Indicators of a framework: national reference data, imported by national admins only."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import insert
+
+from siaga.imports import repository
+from siaga.imports.bulk import (
+    bulk_insert,
+    bulk_update,
+)
+from siaga.imports.kinds.base import (
+    Handler,
+    ParsedRow,
+    RowCheck,
+    duplicate_row_error,
+    parse_number,
+    table_of,
+)
+from siaga.models import (
+    AnswerType,
+    AuditEvent,
+    ImportKind,
+    Indicator,
+    RegionLevel,
+)
+
+# -- indicators --------------------------------------------------------------------------
+
+_LEVEL_LETTERS = {"p": RegionLevel.PROVINCE, "r": RegionLevel.REGENCY, "c": RegionLevel.CITY}
+_INDICATOR_FIELDS = (
+    "dimension_id",
+    "name",
+    "guidance",
+    "answer_type",
+    "target",
+    "weight",
+    "agency_type_id",
+    "applies_province",
+    "applies_regency",
+    "applies_city",
+    "evidence_required",
+    "evidence_guidance",
+    "position",
+)
+
+
+def _levels(value: str) -> set[RegionLevel] | None:
+    text = value.strip().lower()
+    if text and all(ch in _LEVEL_LETTERS for ch in text):
+        return {_LEVEL_LETTERS[ch] for ch in text}
+    parts = [p for p in re.split(r"[\s,;/]+", text) if p]
+    try:
+        return {RegionLevel(p) for p in parts} or None
+    except ValueError:
+        return None
+
+
+class IndicatorsHandler(Handler):
+    kind = ImportKind.INDICATORS
+
+    async def prepare(self) -> None:
+        session = self.ctx.session
+        self.frameworks = await repository.frameworks(session)
+        self.dimensions = await repository.dimensions(session)
+        self.types = await repository.agency_types(session)
+        self.existing = {(r.framework_id, r.code): r for r in await repository.indicators(session)}
+        self.answered = await repository.answered_indicator_ids(session)
+        self.framework_codes = {v: k for k, v in self.frameworks.items()}
+        self.seen: dict[tuple[int, str], int] = {}
+
+    def _values(self, row: RowCheck, framework_id: int) -> dict[str, Any] | None:
+        dimension_code = row.required("dimension")
+        name = row.required("name")
+        dimension_id = None
+        if dimension_code:
+            dimension_id = self.dimensions.get((framework_id, dimension_code))
+            if dimension_id is None:
+                row.unknown("dimension", dimension_code, "Dimensi", "dimension")
+        answer_raw = (row.required("answer_type") or "").lower()
+        answer_type = None
+        if answer_raw:
+            try:
+                answer_type = AnswerType(answer_raw)
+            except ValueError:
+                row.error(
+                    "answer_type",
+                    "invalid_answer_type",
+                    f"Jenis jawaban {answer_raw!r} tidak sah: level, yes_no, percent atau count",
+                    f"answer type {answer_raw!r} is not valid: level, yes_no, percent or count",
+                )
+        target = None
+        if row.get("target"):
+            target = parse_number(row.get("target"))
+            if target is None or target <= 0:
+                row.error(
+                    "target", "invalid_target", "Target harus angka > 0", "target must be > 0"
+                )
+        if answer_type == AnswerType.COUNT and target is None and not row.get("target"):
+            row.error(
+                "target",
+                "required",
+                "Indikator count wajib memiliki target",
+                "a count indicator needs a target",
+            )
+        if answer_type is not None and answer_type != AnswerType.COUNT and row.get("target"):
+            row.error(
+                "target",
+                "target_not_allowed",
+                "Target hanya untuk indikator count",
+                "only count indicators have a target",
+            )
+        weight_raw = row.required("weight")
+        weight = parse_number(weight_raw) if weight_raw else None
+        if weight_raw and (weight is None or weight <= 0):
+            row.error("weight", "invalid_weight", "Bobot harus angka > 0", "weight must be > 0")
+        type_code = (row.required("agency_type") or "").lower()
+        type_id = self.types.get(type_code) if type_code else None
+        if type_code and type_id is None:
+            row.unknown("agency_type", type_code, "Jenis perangkat daerah", "agency type")
+        levels_raw = row.required("levels")
+        levels = _levels(levels_raw) if levels_raw else None
+        if levels_raw and levels is None:
+            row.error(
+                "levels",
+                "invalid_levels",
+                f"Tingkat {levels_raw!r} tidak sah: province/regency/city atau huruf PRC",
+                f"levels {levels_raw!r} are not valid: province/regency/city or letters PRC",
+            )
+        evidence_required = row.yes_no("evidence_required", None)
+        position = 0
+        if row.get("position"):
+            number = parse_number(row.get("position"))
+            if number is None or number != int(number) or abs(number) > 1_000_000:
+                row.error(
+                    "position",
+                    "invalid_position",
+                    "Urutan harus bilangan bulat",
+                    "position must be a whole number",
+                )
+            else:
+                position = int(number)
+        if row.failed or levels is None:
+            return None
+        return {
+            "dimension_id": dimension_id,
+            "name": name,
+            "guidance": row.get("guidance"),
+            "answer_type": answer_type,
+            "target": target,
+            "weight": weight,
+            "agency_type_id": type_id,
+            "applies_province": RegionLevel.PROVINCE in levels,
+            "applies_regency": RegionLevel.REGENCY in levels,
+            "applies_city": RegionLevel.CITY in levels,
+            "evidence_required": evidence_required,
+            "evidence_guidance": row.get("evidence_guidance"),
+            "position": position,
+        }
+
+    async def process(self, rows: list[ParsedRow]) -> None:
+        ctx = self.ctx
+        creates: list[dict[str, Any]] = []
+        updates: list[tuple[Any, dict[str, Any]]] = []
+        for number, cells in rows:
+            row = RowCheck(ctx, number, cells)
+            framework_code = row.required("framework")
+            code = row.required("code")
+            row.max_length("code", 40)
+            framework_id = self.frameworks.get(framework_code) if framework_code else None
+            if framework_code and framework_id is None:
+                row.unknown("framework", framework_code, "Kerangka", "framework")
+            values = self._values(row, framework_id) if framework_id is not None else None
+            if framework_id is None or code is None:
+                continue
+            first = self.seen.get((framework_id, code))
+            if first is not None:
+                duplicate_row_error(row, "code", first, f"Indikator {code}", f"indicator {code}")
+                continue
+            self.seen[(framework_id, code)] = number
+            if values is None or row.failed:
+                continue
+            old = self.existing.get((framework_id, code))
+            label = f"{framework_code}/{code}"
+            if old is None:
+                creates.append({"framework_id": framework_id, "code": code, **values})
+                ctx.results.outcome(number, label, "created")
+                continue
+            for optional in ("guidance", "evidence_guidance", "position"):
+                if not row.has(optional):
+                    values[optional] = getattr(old, optional)
+            if values["answer_type"] != old.answer_type and old.id in self.answered:
+                row.error(
+                    "answer_type",
+                    "answer_type_locked",
+                    f"Jenis jawaban {code} tidak dapat diubah karena sudah ada jawaban",
+                    f"the answer type of {code} cannot change: it already has answers",
+                )
+                continue
+            if all(getattr(old, f) == values[f] for f in _INDICATOR_FIELDS):
+                ctx.results.outcome(number, label, "unchanged")
+                continue
+            updates.append((old, values))
+            ctx.results.outcome(number, label, "updated")
+        if ctx.writing and (creates or updates):
+            await self._write(creates, updates)
+
+    def _snapshot(self, values: dict[str, Any] | Any) -> dict[str, Any]:
+        get = values.get if isinstance(values, dict) else lambda f: getattr(values, f)
+        out = {f: get(f) for f in _INDICATOR_FIELDS}
+        out["answer_type"] = str(out["answer_type"])
+        return out
+
+    async def _write(
+        self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
+    ) -> None:
+        ctx = self.ctx
+        table = table_of(Indicator)
+        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
+        if creates:
+            await ctx.session.execute(
+                insert(table),
+                [{**c, "answer_type": c["answer_type"].value} for c in creates],
+            )
+            for c in creates:
+                label = f"{self.framework_codes[c['framework_id']]}/{c['code']}"
+                audits.append((label, None, None, self._snapshot(c)))
+        if updates:
+            await bulk_update(
+                ctx.session,
+                table,
+                [
+                    {"id": old.id}
+                    | {f: (v[f].value if f == "answer_type" else v[f]) for f in _INDICATOR_FIELDS}
+                    for old, v in updates
+                ],
+            )
+            for old, v in updates:
+                label = f"{self.framework_codes[old.framework_id]}/{old.code}"
+                audits.append((label, None, self._snapshot(old), self._snapshot(v)))
+        await bulk_insert(
+            ctx.session,
+            table_of(AuditEvent),
+            ctx.audit_rows("indicator.imported", "indicator", audits),
+        )

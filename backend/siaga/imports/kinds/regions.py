@@ -1,0 +1,181 @@
+"""Regions (provinces, regencies, cities) by Kemendagri code."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import insert
+
+from siaga.core.security import in_subtree
+from siaga.imports import repository
+from siaga.imports.bulk import (
+    bulk_insert,
+    bulk_update,
+)
+from siaga.imports.kinds.base import (
+    Handler,
+    ParsedRow,
+    RowCheck,
+    duplicate_row_error,
+    table_of,
+)
+from siaga.models import (
+    AuditEvent,
+    ImportKind,
+    Region,
+    RegionLevel,
+)
+
+# -- regions -----------------------------------------------------------------------------
+
+_PROVINCE_CODE = re.compile(r"^\d{2}$")
+_CHILD_CODE = re.compile(r"^\d{2}\.\d{2}$")
+
+
+class RegionsHandler(Handler):
+    kind = ImportKind.REGIONS
+
+    async def prepare(self) -> None:
+        # Every region, not only the scope: a parent may lie above a provincial admin's
+        # subtree only for its own province, which is in scope anyway.
+        self.regions: dict[str, Any] = {
+            r.code: r for r in await repository.regions(self.ctx.session, None)
+        }
+        self.ids: dict[str, int] = {code: r.id for code, r in self.regions.items()}
+        self.seen: dict[str, int] = {}
+        # Codes created earlier in this file (dry run: no ids yet).
+        self.pending: set[str] = set()
+
+    async def process(self, rows: list[ParsedRow]) -> None:
+        ctx = self.ctx
+        creates: list[dict[str, Any]] = []
+        updates: list[tuple[Any, dict[str, Any]]] = []
+        for number, cells in rows:
+            row = RowCheck(ctx, number, cells)
+            code = row.required("code")
+            name = row.required("name")
+            row.max_length("name", 200)
+            level_raw = (row.required("level") or "").lower()
+            level = None
+            if level_raw:
+                try:
+                    level = RegionLevel(level_raw)
+                except ValueError:
+                    row.error(
+                        "level",
+                        "invalid_level",
+                        f"Tingkat {level_raw!r} tidak sah: province, regency atau city",
+                        f"level {level_raw!r} is not valid: province, regency or city",
+                    )
+            bps = row.max_length("bps_code", 20) or None
+            if code is None:
+                continue
+            parent_code = code.rsplit(".", 1)[0] if "." in code else None
+            pattern = _PROVINCE_CODE if level == RegionLevel.PROVINCE else _CHILD_CODE
+            if level is not None and not pattern.match(code):
+                row.error(
+                    "code",
+                    "invalid_code",
+                    f"Kode {code!r} tidak sesuai format Kemendagri untuk {level.value} "
+                    "(provinsi 64, kabupaten/kota 64.72)",
+                    f"code {code!r} does not match the Kemendagri format for a {level.value} "
+                    "(province 64, regency/city 64.72)",
+                )
+            if not in_subtree(ctx.principal.region_code, code):
+                row.error(
+                    "code",
+                    "region_out_of_scope",
+                    f"Wilayah {code} di luar cakupan Anda",
+                    f"region {code} is outside your scope",
+                )
+            given_parent = row.get("parent")
+            if given_parent and given_parent != parent_code:
+                row.error(
+                    "parent",
+                    "parent_mismatch",
+                    f"Induk {given_parent!r} tidak sesuai dengan kode {code} "
+                    f"(seharusnya {parent_code or 'kosong'})",
+                    f"parent {given_parent!r} does not match code {code} "
+                    f"(expected {parent_code or 'empty'})",
+                )
+            if parent_code and parent_code not in self.regions and parent_code not in self.pending:
+                row.error(
+                    "parent",
+                    "unknown_parent",
+                    f"Provinsi induk {parent_code} belum ada (letakkan barisnya lebih dahulu)",
+                    f"parent province {parent_code} does not exist (put its row first)",
+                )
+            first = self.seen.get(code)
+            if first is not None:
+                duplicate_row_error(row, "code", first, f"Kode {code}", f"code {code}")
+            else:
+                self.seen[code] = number
+            if row.failed or level is None or name is None:
+                continue
+            old = self.regions.get(code)
+            values = {"code": code, "name": name, "level": level, "bps_code": bps}
+            if old is None:
+                self.pending.add(code)
+                creates.append({**values, "parent_code": parent_code})
+                ctx.results.outcome(number, code, "created")
+                continue
+            if not row.has("bps_code"):
+                values["bps_code"] = old.bps_code
+            if (old.name, old.level, old.bps_code) == (name, level, values["bps_code"]):
+                ctx.results.outcome(number, code, "unchanged")
+                continue
+            updates.append((old, values))
+            ctx.results.outcome(number, code, "updated")
+        if ctx.writing and (creates or updates):
+            await self._write(creates, updates)
+
+    async def _write(
+        self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
+    ) -> None:
+        ctx = self.ctx
+        table = table_of(Region)
+        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
+        # Provinces first, so their children in the same chunk find their ids.
+        for depth in (0, 1):
+            batch = [c for c in creates if c["code"].count(".") == depth]
+            if not batch:
+                continue
+            params = [
+                {
+                    "code": c["code"],
+                    "name": c["name"],
+                    "level": c["level"].value,
+                    "bps_code": c["bps_code"],
+                    "parent_id": self.ids.get(c["parent_code"]) if c["parent_code"] else None,
+                }
+                for c in batch
+            ]
+            result = await ctx.session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), params
+            )
+            for c, (new_id,) in zip(batch, result.all(), strict=True):
+                self.ids[c["code"]] = new_id
+                after = {"name": c["name"], "level": c["level"].value, "bps_code": c["bps_code"]}
+                audits.append((c["code"], c["code"], None, after))
+        if updates:
+            await bulk_update(
+                ctx.session,
+                table,
+                [
+                    {
+                        "id": old.id,
+                        "name": v["name"],
+                        "level": v["level"].value,
+                        "bps_code": v["bps_code"],
+                    }
+                    for old, v in updates
+                ],
+            )
+            for old, v in updates:
+                before = {"name": old.name, "level": old.level.value, "bps_code": old.bps_code}
+                after = {"name": v["name"], "level": v["level"].value, "bps_code": v["bps_code"]}
+                audits.append((old.code, old.code, before, after))
+        await bulk_insert(
+            ctx.session, table_of(AuditEvent), ctx.audit_rows("region.imported", "region", audits)
+        )

@@ -1,0 +1,274 @@
+"""User accounts, by username: created inactive and without a usable password, until an
+administrator sets one."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import insert
+
+from siaga.core.security import in_subtree
+from siaga.imports import repository
+from siaga.imports.bulk import (
+    bulk_insert,
+    bulk_update,
+)
+from siaga.imports.kinds.base import (
+    Handler,
+    ParsedRow,
+    RowCheck,
+    duplicate_row_error,
+    table_of,
+)
+from siaga.models import (
+    AuditEvent,
+    ImportKind,
+    Role,
+    User,
+)
+
+# -- users -------------------------------------------------------------------------------
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def unusable_password_hash() -> str:
+    """Not a hash any password verifies against: the account waits for an administrator
+    to set a password (and it is created inactive as well)."""
+    return "!import:" + secrets.token_hex(16)
+
+
+class UsersHandler(Handler):
+    kind = ImportKind.USERS
+
+    async def prepare(self) -> None:
+        session, scope = self.ctx.session, self.ctx.principal.region_code
+        self.regions = {r.code: r.id for r in await repository.regions(session, scope)}
+        self.agencies = {r.code: r for r in await repository.agencies(session, scope)}
+        self.seen: dict[str, int] = {}
+
+    def _check(self, row: RowCheck) -> dict[str, Any] | None:
+        scope = self.ctx.principal.region_code
+        username = (row.required("username") or "").lower()
+        if username and not _USERNAME.match(username):
+            row.error(
+                "username",
+                "invalid_username",
+                "Nama pengguna: 3-80 huruf kecil, angka, titik, garis bawah atau tanda hubung",
+                "username: 3-80 lower-case letters, digits, dot, underscore or hyphen",
+            )
+        full_name = row.max_length("full_name", 200)
+        if not full_name:
+            row.required("full_name")
+        role_raw = (row.required("role") or "").lower()
+        role = None
+        if role_raw:
+            try:
+                role = Role(role_raw)
+            except ValueError:
+                row.error(
+                    "role",
+                    "invalid_role",
+                    f"Peran {role_raw!r} tidak sah: admin, verifier, operator atau viewer",
+                    f"role {role_raw!r} is not valid: admin, verifier, operator or viewer",
+                )
+        email = row.max_length("email", 254) or None
+        if email and not _EMAIL.match(email):
+            row.error("email", "invalid_email", "Alamat email tidak sah", "invalid e-mail address")
+        region_code = row.get("region") or None
+        agency_code = row.get("agency") or None
+        region_id = agency_id = None
+        if role == Role.OPERATOR:
+            agency = self.agencies.get(agency_code) if agency_code else None
+            if not agency_code:
+                row.error(
+                    "agency",
+                    "required",
+                    "Operator wajib memiliki perangkat daerah",
+                    "an operator belongs to one agency",
+                )
+            elif agency is None:
+                row.unknown("agency", agency_code, "Perangkat daerah", "agency")
+            else:
+                agency_id, region_id = agency.id, agency.region_id
+                if region_code and region_code != agency.region_code:
+                    row.error(
+                        "region",
+                        "region_mismatch",
+                        "Wilayah operator adalah wilayah perangkat daerahnya",
+                        "an operator's region is its agency's region",
+                    )
+                region_code = agency.region_code
+        elif role is not None:
+            if agency_code:
+                row.error(
+                    "agency",
+                    "agency_not_allowed",
+                    "Hanya operator yang terikat pada perangkat daerah",
+                    "only operators belong to an agency",
+                )
+            if region_code:
+                region_id = self.regions.get(region_code)
+                if region_id is None:
+                    row.unknown("region", region_code, "Wilayah", "region")
+            elif role != Role.ADMIN:
+                row.error(
+                    "region",
+                    "required",
+                    f"Peran {role.value} wajib memiliki wilayah cakupan",
+                    f"a {role.value} needs a region (its scope)",
+                )
+            elif scope is not None:
+                row.error(
+                    "region",
+                    "region_out_of_scope",
+                    "Administrator provinsi tidak dapat membuat akun nasional",
+                    "a provincial administrator cannot create national accounts",
+                )
+        if row.failed or role is None:
+            return None
+        return {
+            "username": username,
+            "full_name": full_name,
+            "email": email,
+            "role": role,
+            "region_id": region_id,
+            "agency_id": agency_id,
+            "region_code": region_code,
+        }
+
+    async def process(self, rows: list[ParsedRow]) -> None:
+        ctx = self.ctx
+        checked: list[tuple[RowCheck, dict[str, Any]]] = []
+        for number, cells in rows:
+            row = RowCheck(ctx, number, cells)
+            values = self._check(row)
+            username = row.get("username").lower()
+            if username:
+                first = self.seen.get(username)
+                if first is not None:
+                    duplicate_row_error(row, "username", first, f"Pengguna {username}", username)
+                    continue
+                self.seen[username] = number
+            if values is not None and not row.failed:
+                checked.append((row, values))
+        existing = {
+            r.username: r
+            for r in await repository.users_by_name(
+                ctx.session, [v["username"] for _, v in checked]
+            )
+        }
+        creates: list[dict[str, Any]] = []
+        updates: list[tuple[Any, dict[str, Any]]] = []
+        for row, values in checked:
+            username = values["username"]
+            old = existing.get(username)
+            if old is None:
+                creates.append(values)
+                ctx.results.outcome(row.number, username, "created")
+                continue
+            scope = ctx.principal.region_code
+            visible = in_subtree(scope, old.region_code) if old.region_code else scope is None
+            if not visible:
+                row.error(
+                    "username",
+                    "user_exists",
+                    f"Nama pengguna {username} sudah dipakai",
+                    f"username {username} is already taken",
+                )
+                continue
+            if (old.role, old.region_id, old.agency_id) != (
+                values["role"],
+                values["region_id"],
+                values["agency_id"],
+            ):
+                row.error(
+                    "role",
+                    "user_scope_change",
+                    "Peran, wilayah atau perangkat daerah pengguna yang sudah ada tidak diubah "
+                    "lewat impor; ubah melalui menu Pengguna",
+                    "the role, region or agency of an existing user is not changed by import; "
+                    "change it under Users",
+                )
+                continue
+            if not row.has("email"):
+                values["email"] = old.email
+            if (old.full_name, old.email) == (values["full_name"], values["email"]):
+                ctx.results.outcome(row.number, username, "unchanged")
+                continue
+            updates.append((old, values))
+            ctx.results.outcome(row.number, username, "updated")
+        if ctx.writing and (creates or updates):
+            await self._write(creates, updates)
+
+    async def _write(
+        self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
+    ) -> None:
+        ctx = self.ctx
+        table = table_of(User)
+        now = ctx.now
+        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
+        if creates:
+            await ctx.session.execute(
+                insert(table),
+                [
+                    {
+                        "username": c["username"],
+                        "full_name": c["full_name"],
+                        "email": c["email"],
+                        "role": c["role"].value,
+                        "region_id": c["region_id"],
+                        "agency_id": c["agency_id"],
+                        "password_hash": unusable_password_hash(),
+                        "is_active": False,
+                        "locale": "id",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for c in creates
+                ],
+            )
+            audits += [
+                (
+                    c["username"],
+                    c["region_code"],
+                    None,
+                    {
+                        "full_name": c["full_name"],
+                        "email": c["email"],
+                        "role": c["role"].value,
+                        "region_code": c["region_code"],
+                        "is_active": False,
+                    },
+                )
+                for c in creates
+            ]
+        if updates:
+            await bulk_update(
+                ctx.session,
+                table,
+                [
+                    {
+                        "id": old.id,
+                        "full_name": v["full_name"],
+                        "email": v["email"],
+                        "updated_at": now,
+                    }
+                    for old, v in updates
+                ],
+            )
+            audits += [
+                (
+                    old.username,
+                    old.region_code,
+                    {"full_name": old.full_name, "email": old.email},
+                    {"full_name": v["full_name"], "email": v["email"]},
+                )
+                for old, v in updates
+            ]
+        await bulk_insert(
+            ctx.session, table_of(AuditEvent), ctx.audit_rows("user.imported", "user", audits)
+        )
