@@ -275,13 +275,6 @@ class SubmissionsHandler(Handler):
             deadline=period.deadline,
         )
 
-    async def process(self, rows: list[ParsedRow]) -> None:
-        # The three steps at once, for callers that do not pipeline.
-        checked = await self.check(rows)
-        write = await self.plan(checked, await self.lookup(checked))
-        if write is not None:
-            await write()
-
     async def check(self, rows: list[ParsedRow]) -> list[_AnswerRow]:
         checked = []
         for n, (number, cells) in enumerate(rows, 1):
