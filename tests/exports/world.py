@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.models import (
     AgencyType,
     CategoryThreshold,
-    EvidenceBlob,
-    EvidenceFile,
     Period,
     PeriodState,
     Review,
@@ -29,7 +27,7 @@ from siaga.scoring.reference import (
     Level,
     RegionDef,
 )
-from tests.fixtures.factories import create_user
+from tests.fixtures.factories import create_fake_evidence, create_user
 from tests.scoring.builders import Written, write_answers, write_world
 
 ALL: frozenset[Level] = frozenset({"province", "regency", "city"})
@@ -157,21 +155,9 @@ async def build_world(session: AsyncSession) -> World:
             reason=RETURN_REASON,
         )
     )
-    session.add(EvidenceBlob(sha256="e" * 64, storage_key="ek", size=3, content_type="x/y"))
     await session.flush()
     evidenced = await _answer(session, written, period, "64.72", "L.01")
-    for n in (1, 2):
-        session.add(
-            EvidenceFile(
-                id=f"00000000-0000-0000-0000-0000000000e{n}",
-                submission_id=evidenced,
-                blob_sha256="e" * 64,
-                original_name=f"bukti{n}.pdf",
-                content_type="application/pdf",
-                size=3,
-            )
-        )
-    await session.flush()
+    await create_fake_evidence(session, evidenced, files=2, sha256="e" * 64)
     province = written.regions["64"]
     return World(
         written=written,

@@ -21,6 +21,7 @@ from siaga.models import (
     SubmissionStatus,
     SubmissionVersion,
 )
+from tests.fixtures.factories import create_fake_evidence
 from tests.helpers import assert_error
 from tests.imports.conftest import IMPORTS, LoginAs, World, csv_bytes, table_counts, upload
 
@@ -422,24 +423,9 @@ class TestRowErrors:
     async def test_evidence_present_allows_submitting(
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
     ) -> None:
-        from siaga.models import EvidenceBlob, EvidenceFile
-
         await upload(client, "submissions", csv_bytes(HEADER, "2023-Q4,64.72,L.01,3,x,draft"))
         answer = (await _answers(session, world))["L.01"]
-        session.add(
-            EvidenceBlob(sha256="a" * 64, storage_key="k/a", size=1, content_type="application/pdf")
-        )
-        session.add(
-            EvidenceFile(
-                id="00000000-0000-0000-0000-000000000001",
-                submission_id=answer.id,
-                blob_sha256="a" * 64,
-                original_name="sk.pdf",
-                content_type="application/pdf",
-                size=1,
-            )
-        )
-        await session.flush()
+        await create_fake_evidence(session, answer.id)
         response = await upload(
             client, "submissions", csv_bytes(HEADER, "2023-Q4,64.72,L.01,3,x,submitted")
         )

@@ -16,8 +16,6 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.models import (
-    EvidenceBlob,
-    EvidenceFile,
     Indicator,
     Period,
     PeriodState,
@@ -39,7 +37,7 @@ from siaga.scoring.reference import (
     score_all,
     summarise,
 )
-from tests.fixtures.factories import create_user
+from tests.fixtures.factories import create_fake_evidence, create_user
 from tests.helpers import API, assert_error
 from tests.scoring.builders import Written, write_answers, write_world
 
@@ -129,20 +127,7 @@ async def scores(session: AsyncSession) -> Scores:
         )
     )
     assert submission is not None
-    session.add(EvidenceBlob(sha256="b" * 64, storage_key="kb", size=3, content_type="x/y"))
-    await session.flush()
-    for n in (1, 2):
-        session.add(
-            EvidenceFile(
-                id=f"00000000-0000-0000-0000-00000000000{n}",
-                submission_id=submission.id,
-                blob_sha256="b" * 64,
-                original_name=f"bukti{n}.pdf",
-                content_type="application/pdf",
-                size=3,
-            )
-        )
-    await session.flush()
+    await create_fake_evidence(session, submission.id, files=2, sha256="b" * 64)
     province = written.regions["64"]
     return Scores(
         written=written,

@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.models import (
     AuditEvent,
     EvidenceBlob,
-    EvidenceFile,
     Indicator,
     Submission,
     SubmissionStatus,
     SubmissionVersion,
     User,
 )
+from tests.fixtures.factories import create_fake_evidence
 from tests.helpers import API, assert_error, assert_page
 from tests.submissions.conftest import Workflow
 
@@ -71,20 +71,7 @@ async def attach_fake_evidence(session: AsyncSession, indicator_code: str) -> No
             .where(Indicator.code == indicator_code)
         )
     ).one()
-    session.add(
-        EvidenceBlob(sha256="a" * 64, storage_key="k", size=3, content_type="application/pdf")
-    )
-    session.add(
-        EvidenceFile(
-            id="00000000-0000-0000-0000-000000000001",
-            submission_id=submission.id,
-            blob_sha256="a" * 64,
-            original_name="sk.pdf",
-            content_type="application/pdf",
-            size=3,
-        )
-    )
-    await session.flush()
+    await create_fake_evidence(session, submission.id)
 
 
 class TestPutSubmission:
@@ -553,20 +540,7 @@ async def attach_fake_evidence_for(session: AsyncSession, world: Workflow, code:
             .where(Indicator.code == code, Submission.period_id == world.closed_period.id)
         )
     ).one()
-    session.add(
-        EvidenceBlob(sha256="b" * 64, storage_key="k2", size=3, content_type="application/pdf")
-    )
-    session.add(
-        EvidenceFile(
-            id="00000000-0000-0000-0000-000000000002",
-            submission_id=submission.id,
-            blob_sha256="b" * 64,
-            original_name="lama.pdf",
-            content_type="application/pdf",
-            size=3,
-        )
-    )
-    await session.flush()
+    await create_fake_evidence(session, submission.id, sha256="b" * 64)
 
 
 class TestGetAndHistory:
