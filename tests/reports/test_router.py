@@ -92,6 +92,16 @@ class TestProvinceReport:
         assert "Kabupaten Paser Badan Kesatuan Bangsa dan Politik 0 1 1 0 2" in text
         assert "Kota Samarinda Badan Pengelolaan Keuangan dan Aset Daerah 0 0 0 1 1" in text
 
+    async def test_the_cover_says_whether_the_numbers_are_final(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        open_text = pdf_text(await client.get(f"{API}/reports/64/2023-Q4.pdf"))
+        assert "Status periode dibuka (pengisian masih berjalan)" in open_text
+        assert "angka dapat berubah sampai periode ditutup" in open_text
+        closed_text = pdf_text(await client.get(f"{API}/reports/64/2023-Q3.pdf"))
+        assert "Status periode ditutup" in closed_text
+        assert "angka dapat berubah" not in closed_text
+
     async def test_provisional_view_is_named_and_counts_submitted_answers(
         self, client: httpx.AsyncClient, world: World
     ) -> None:

@@ -5,23 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.security import Principal
 from siaga.models import (
     Agency,
     Dimension,
-    EvidenceFile,
     Indicator,
     Period,
     Region,
-    Review,
     Submission,
     SubmissionStatus,
 )
 from siaga.regions.repository import subtree_filter
-from siaga.submissions.repository import scope_conditions
+from siaga.submissions.repository import evidence_count, last_review_reason, scope_conditions
 
 # Rows fetched per round trip: large enough that the national set (~100k answers) needs
 # ~100 fetches, small enough that memory stays flat however large the export grows.
@@ -64,21 +62,6 @@ def submissions_select(
     late: bool | None,
 ) -> Select[*tuple[Any, ...]]:
     """Every answer of the period in the caller's scope, filtered like GET /submissions."""
-    evidence_count = (
-        select(func.count(EvidenceFile.id))
-        .where(EvidenceFile.submission_id == Submission.id)
-        .correlate(Submission)
-        .scalar_subquery()
-    )
-    # The reason of the latest review: why it was returned or reopened (NULL if verified).
-    last_reason = (
-        select(Review.reason)
-        .where(Review.submission_id == Submission.id)
-        .order_by(Review.created_at.desc(), Review.id.desc())
-        .limit(1)
-        .correlate(Submission)
-        .scalar_subquery()
-    )
     stmt = (
         select(
             Period.code.label("period"),
@@ -99,8 +82,8 @@ def submissions_select(
             Submission.submitted_at,
             Submission.verified_at,
             Submission.updated_at,
-            last_reason.label("last_reason"),
-            evidence_count.label("evidence_count"),
+            last_review_reason().label("last_reason"),
+            evidence_count().label("evidence_count"),
         )
         .select_from(Submission)
         .join(Period, Submission.period_id == Period.id)

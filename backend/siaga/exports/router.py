@@ -55,95 +55,66 @@ def _download(export: Export) -> StreamingResponse:
     )
 
 
-@router.get(
-    "/scores.csv",
-    name="scores_csv",
-    response_class=StreamingResponse,
-    responses=_documented("csv"),
-)
-async def export_scores_csv(
-    session: DbSession,
-    principal: Reader,
-    period: PeriodQuery,
-    region: RegionCodeQuery = None,
-    view: ViewQuery = "official",
-) -> StreamingResponse:
-    """Readiness of every Pemda in the region's subtree as CSV (UTF-8 with BOM)."""
-    export = await service.scores(
-        session, principal, period_code=period, region_code=region, view=view, fmt="csv"
+# One route per format (the format is in the path, so each has its own documented media
+# type); the handlers differ only in `fmt`, so they are made here rather than written twice.
+def _scores_route(fmt: Format, doc: str) -> None:
+    async def export_scores(
+        session: DbSession,
+        principal: Reader,
+        period: PeriodQuery,
+        region: RegionCodeQuery = None,
+        view: ViewQuery = "official",
+    ) -> StreamingResponse:
+        export = await service.scores(
+            session, principal, period_code=period, region_code=region, view=view, fmt=fmt
+        )
+        return _download(export)
+
+    export_scores.__doc__ = doc
+    router.add_api_route(
+        f"/scores.{fmt}",
+        export_scores,
+        methods=["GET"],
+        name=f"scores_{fmt}",
+        response_class=StreamingResponse,
+        responses=_documented(fmt),
     )
-    return _download(export)
 
 
-@router.get(
-    "/scores.xlsx",
-    name="scores_xlsx",
-    response_class=StreamingResponse,
-    responses=_documented("xlsx"),
-)
-async def export_scores_xlsx(
-    session: DbSession,
-    principal: Reader,
-    period: PeriodQuery,
-    region: RegionCodeQuery = None,
-    view: ViewQuery = "official",
-) -> StreamingResponse:
-    """Readiness of every Pemda in the region's subtree as an Excel workbook."""
-    export = await service.scores(
-        session, principal, period_code=period, region_code=region, view=view, fmt="xlsx"
+def _submissions_route(fmt: Format, doc: str) -> None:
+    async def export_submissions(
+        request: Request,
+        session: DbSession,
+        principal: Reader,
+        period: PeriodQuery,
+        filters: Filters,
+        region: RegionCodeQuery = None,
+    ) -> StreamingResponse:
+        export = await service.submissions(
+            session,
+            request.app.state.sessionmaker,
+            principal,
+            period_code=period,
+            region_code=region,
+            filters=filters,
+            fmt=fmt,
+        )
+        return _download(export)
+
+    export_submissions.__doc__ = doc
+    router.add_api_route(
+        f"/submissions.{fmt}",
+        export_submissions,
+        methods=["GET"],
+        name=f"submissions_{fmt}",
+        response_class=StreamingResponse,
+        responses=_documented(fmt),
     )
-    return _download(export)
 
 
-@router.get(
-    "/submissions.csv",
-    name="submissions_csv",
-    response_class=StreamingResponse,
-    responses=_documented("csv"),
+_scores_route("csv", "Readiness of every Pemda in the region's subtree as CSV (UTF-8 with BOM).")
+_scores_route("xlsx", "Readiness of every Pemda in the region's subtree as an Excel workbook.")
+_submissions_route(
+    "csv", "Every answer of the period in the caller's scope as CSV, streamed row by row."
 )
-async def export_submissions_csv(
-    request: Request,
-    session: DbSession,
-    principal: Reader,
-    period: PeriodQuery,
-    filters: Filters,
-    region: RegionCodeQuery = None,
-) -> StreamingResponse:
-    """Every answer of the period in the caller's scope as CSV, streamed row by row."""
-    export = await service.submissions(
-        session,
-        request.app.state.sessionmaker,
-        principal,
-        period_code=period,
-        region_code=region,
-        filters=filters,
-        fmt="csv",
-    )
-    return _download(export)
-
-
-@router.get(
-    "/submissions.xlsx",
-    name="submissions_xlsx",
-    response_class=StreamingResponse,
-    responses=_documented("xlsx"),
-)
-async def export_submissions_xlsx(
-    request: Request,
-    session: DbSession,
-    principal: Reader,
-    period: PeriodQuery,
-    filters: Filters,
-    region: RegionCodeQuery = None,
-) -> StreamingResponse:
-    """Every answer of the period in the caller's scope as an Excel workbook."""
-    export = await service.submissions(
-        session,
-        request.app.state.sessionmaker,
-        principal,
-        period_code=period,
-        region_code=region,
-        filters=filters,
-        fmt="xlsx",
-    )
-    return _download(export)
+_submissions_route("xlsx", "Every answer of the period in the caller's scope as an Excel workbook.")

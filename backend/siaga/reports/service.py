@@ -54,6 +54,16 @@ VIEW_LABELS = {
     "official": "resmi (hanya jawaban terverifikasi)",
     "provisional": "sementara (jawaban terkirim dan terverifikasi)",
 }
+# The period's state on the cover, and a warning for numbers that are not final yet.
+PERIOD_STATE_LABELS = {
+    "planned": "direncanakan (belum dibuka)",
+    "open": "dibuka (pengisian masih berjalan)",
+    "closed": "ditutup",
+}
+PERIOD_NOTICES = {
+    "planned": "Periode ini belum dibuka: belum ada jawaban, sehingga semua skor bernilai 0.",
+    "open": "Periode ini masih dibuka: angka dapat berubah sampai periode ditutup.",
+}
 DASH = "\u2013"  # en dash: "nothing to show" in tables
 WEAKEST = 3
 # A province has a few dozen offices per Pemda; the table stops where a reader would.
@@ -426,6 +436,8 @@ async def report(
         "region": {**region, "level_label": LEVELS[RegionLevel(region["level"])]},
         "period": period,
         "view_label": VIEW_LABELS[view],
+        "period_state": PERIOD_STATE_LABELS[period.state.value],
+        "period_notice": PERIOD_NOTICES.get(period.state.value),
         "generated": f"{long_date(now.date())}, pukul {now:%H.%M} {now.tzname() or ''}".strip(),
         "generated_date": long_date(now.date()),
         "outstanding": outstanding[:OUTSTANDING_ROWS],

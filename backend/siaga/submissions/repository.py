@@ -147,10 +147,24 @@ async def history(session: AsyncSession, submission_id: int) -> list[Any]:
     return list((await session.execute(stmt)).all())
 
 
-def _evidence_count() -> Any:
+def evidence_count() -> Any:
+    """How many evidence files the answer of the enclosing query has (a correlated count)."""
     return (
         select(func.count(EvidenceFile.id))
         .where(EvidenceFile.submission_id == Submission.id)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
+
+
+def last_review_reason() -> Any:
+    """The reason of the answer's latest review: why it was returned or reopened (NULL if
+    verified), for the answer of the enclosing query."""
+    return (
+        select(Review.reason)
+        .where(Review.submission_id == Submission.id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
         .correlate(Submission)
         .scalar_subquery()
     )
@@ -173,7 +187,7 @@ def _list_select() -> Select[*tuple[Any, ...]]:
             Submission.is_late,
             Submission.updated_at,
             Submission.submitted_at,
-            _evidence_count().label("evidence_count"),
+            evidence_count().label("evidence_count"),
         )
         .select_from(Submission)
         .join(Period, Submission.period_id == Period.id)
@@ -229,14 +243,6 @@ async def list_tasks(
     status: str | None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Every (Pemda, indicator) pair the period asks for in scope, with its answer if any."""
-    review_reason = (
-        select(Review.reason)
-        .where(Review.submission_id == Submission.id)
-        .order_by(Review.created_at.desc(), Review.id.desc())
-        .limit(1)
-        .correlate(Submission)
-        .scalar_subquery()
-    )
     stmt = (
         select(
             Region.code.label("region"),
@@ -255,8 +261,8 @@ async def list_tasks(
             Submission.value,
             Submission.version,
             Submission.is_late,
-            _evidence_count().label("evidence_count"),
-            review_reason.label("last_reason"),
+            evidence_count().label("evidence_count"),
+            last_review_reason().label("last_reason"),
         )
         .select_from(Region)
         .join(Indicator, Indicator.framework_id == period.framework_id)
