@@ -81,9 +81,8 @@ class Submission(Base):
 
     __table_args__ = (
         UniqueConstraint("period_id", "region_id", "indicator_id"),
+        # The review queue and per-status counts of a period.
         Index("ix_submissions_period_status", "period_id", "status"),
-        # Score ETags read the latest change per period from this index alone.
-        Index("ix_submissions_period_updated", "period_id", "updated_at"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 
