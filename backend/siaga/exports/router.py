@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -57,6 +58,18 @@ def _download(export: Export) -> StreamingResponse:
 
 # One route per format (the format is in the path, so each has its own documented media
 # type); the handlers differ only in `fmt`, so they are made here rather than written twice.
+def _register(kind: str, fmt: Format, endpoint: Callable[..., Any], doc: str) -> None:
+    endpoint.__doc__ = doc
+    router.add_api_route(
+        f"/{kind}.{fmt}",
+        endpoint,
+        methods=["GET"],
+        name=f"{kind}_{fmt}",
+        response_class=StreamingResponse,
+        responses=_documented(fmt),
+    )
+
+
 def _scores_route(fmt: Format, doc: str) -> None:
     async def export_scores(
         session: DbSession,
@@ -70,15 +83,7 @@ def _scores_route(fmt: Format, doc: str) -> None:
         )
         return _download(export)
 
-    export_scores.__doc__ = doc
-    router.add_api_route(
-        f"/scores.{fmt}",
-        export_scores,
-        methods=["GET"],
-        name=f"scores_{fmt}",
-        response_class=StreamingResponse,
-        responses=_documented(fmt),
-    )
+    _register("scores", fmt, export_scores, doc)
 
 
 def _submissions_route(fmt: Format, doc: str) -> None:
@@ -101,15 +106,7 @@ def _submissions_route(fmt: Format, doc: str) -> None:
         )
         return _download(export)
 
-    export_submissions.__doc__ = doc
-    router.add_api_route(
-        f"/submissions.{fmt}",
-        export_submissions,
-        methods=["GET"],
-        name=f"submissions_{fmt}",
-        response_class=StreamingResponse,
-        responses=_documented(fmt),
-    )
+    _register("submissions", fmt, export_submissions, doc)
 
 
 _scores_route("csv", "Readiness of every Pemda in the region's subtree as CSV (UTF-8 with BOM).")
