@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.security import Principal
 from siaga.core.types import utcnow
-from siaga.models import RegionLevel, SubmissionStatus
+from siaga.models import PeriodState, RegionLevel, SubmissionStatus
 from siaga.periods.service import PeriodNotFound
 from siaga.regions.exceptions import RegionNotFound
 from siaga.reports import repository
@@ -56,13 +56,15 @@ VIEW_LABELS = {
 }
 # The period's state on the cover, and a warning for numbers that are not final yet.
 PERIOD_STATE_LABELS = {
-    "planned": "direncanakan (belum dibuka)",
-    "open": "dibuka (pengisian masih berjalan)",
-    "closed": "ditutup",
+    PeriodState.PLANNED: "direncanakan (belum dibuka)",
+    PeriodState.OPEN: "dibuka (pengisian masih berjalan)",
+    PeriodState.CLOSED: "ditutup",
 }
 PERIOD_NOTICES = {
-    "planned": "Periode ini belum dibuka: belum ada jawaban, sehingga semua skor bernilai 0.",
-    "open": "Periode ini masih dibuka: angka dapat berubah sampai periode ditutup.",
+    PeriodState.PLANNED: (
+        "Periode ini belum dibuka: belum ada jawaban, sehingga semua skor bernilai 0."
+    ),
+    PeriodState.OPEN: "Periode ini masih dibuka: angka dapat berubah sampai periode ditutup.",
 }
 DASH = "\u2013"  # en dash: "nothing to show" in tables
 WEAKEST = 3
@@ -436,8 +438,8 @@ async def report(
         "region": {**region, "level_label": LEVELS[RegionLevel(region["level"])]},
         "period": period,
         "view_label": VIEW_LABELS[view],
-        "period_state": PERIOD_STATE_LABELS[period.state.value],
-        "period_notice": PERIOD_NOTICES.get(period.state.value),
+        "period_state": PERIOD_STATE_LABELS[period.state],
+        "period_notice": PERIOD_NOTICES.get(period.state),
         "generated": f"{long_date(now.date())}, pukul {now:%H.%M} {now.tzname() or ''}".strip(),
         "generated_date": long_date(now.date()),
         "outstanding": outstanding[:OUTSTANDING_ROWS],
