@@ -75,6 +75,7 @@ from siaga.seed.reference import (
     upsert_periods,
     upsert_regions,
 )
+from siaga.users.rules import LOCAL_ADMIN
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/siaga_h1b_bench"
 DEFAULT_REGIONS = Path(__file__).resolve().parents[2] / "shared/data/wilayah/regions-kabkota.csv"
@@ -162,7 +163,7 @@ async def _seed(url: str, settings: Settings, regions_csv: Path | None) -> tuple
                 ApiKeyCreate(
                     name="bench imports", region=None, scopes=["import"], expires_in_days=1
                 ),
-                scope=None,
+                principal=LOCAL_ADMIN,
                 actor=SYSTEM,
             )
             lookups = await _lookups(session)

@@ -55,6 +55,7 @@ load_all_checks()
 _SCHEMA_REJECTIONS = {"The request is not valid", "The request body could not be parsed"}
 _PRECONDITION_CODES = {"precondition_required", "precondition_failed"}
 _IMPORT_FILE_REJECTIONS = {
+    "import_too_large",
     "unsupported_media_type",
     "import_header_invalid",
     "import_file_empty",
@@ -88,7 +89,7 @@ def positive_data_acceptance(
             return None
         # An import file's content (its type, its header) is such a rule too.
         if (
-            response.status_code in (415, 422)
+            response.status_code in (413, 415, 422)
             and case.path == "/api/v1/imports"
             and response.json().get("error", {}).get("code") in _IMPORT_FILE_REJECTIONS
         ):

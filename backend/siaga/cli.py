@@ -174,6 +174,7 @@ def users_create(
 
     from siaga.audit.service import Actor
     from siaga.core.errors import AppError
+    from siaga.users.rules import LOCAL_ADMIN
     from siaga.users.schemas import UserCreate
     from siaga.users.service import create_user
 
@@ -189,7 +190,7 @@ def users_create(
             password=password or "",
         )
         user = _run_in_session(
-            lambda s: create_user(s, data, scope=None, actor=Actor(CLI_ACTOR_LABEL))
+            lambda s: create_user(s, data, principal=LOCAL_ADMIN, actor=Actor(CLI_ACTOR_LABEL))
         )
     except (AppError, ValidationError) as exc:
         _fail(exc)
@@ -239,13 +240,18 @@ def _update_user(username: str, **changes: Any) -> None:
 
     from siaga.audit.service import Actor
     from siaga.core.errors import AppError
+    from siaga.users.rules import LOCAL_ADMIN
     from siaga.users.schemas import UserUpdate
     from siaga.users.service import update_user
 
     try:
         _run_in_session(
             lambda s: update_user(
-                s, username, UserUpdate(**changes), scope=None, actor=Actor(CLI_ACTOR_LABEL)
+                s,
+                username,
+                UserUpdate(**changes),
+                principal=LOCAL_ADMIN,
+                actor=Actor(CLI_ACTOR_LABEL),
             )
         )
     except (AppError, ValidationError) as exc:
@@ -292,6 +298,7 @@ def apikeys_create(
     from siaga.apikeys.service import create_key
     from siaga.audit.service import Actor
     from siaga.core.errors import AppError
+    from siaga.users.rules import LOCAL_ADMIN
 
     try:
         data = ApiKeyCreate(
@@ -301,7 +308,9 @@ def apikeys_create(
             expires_in_days=days,
         )
         created = _run_in_session(
-            lambda s: create_key(s, get_settings(), data, scope=None, actor=Actor(CLI_ACTOR_LABEL))
+            lambda s: create_key(
+                s, get_settings(), data, principal=LOCAL_ADMIN, actor=Actor(CLI_ACTOR_LABEL)
+            )
         )
     except (AppError, ValidationError) as exc:
         _fail(exc)
@@ -341,9 +350,12 @@ def apikeys_revoke(prefix: str) -> None:
     from siaga.apikeys.service import revoke_key
     from siaga.audit.service import Actor
     from siaga.core.errors import AppError
+    from siaga.users.rules import LOCAL_ADMIN
 
     try:
-        _run_in_session(lambda s: revoke_key(s, prefix, scope=None, actor=Actor(CLI_ACTOR_LABEL)))
+        _run_in_session(
+            lambda s: revoke_key(s, prefix, principal=LOCAL_ADMIN, actor=Actor(CLI_ACTOR_LABEL))
+        )
     except AppError as exc:
         _fail(exc)
     console.print(f"API key {prefix} revoked.")

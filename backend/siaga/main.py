@@ -1,21 +1,32 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from siaga import __version__
 from siaga.api import API_PREFIX, api_router
+from siaga.audit.service import RefusalThrottle
 from siaga.core.database import create_engine, create_sessionmaker
 from siaga.core.errors import install_error_handlers
 from siaga.core.headers import SecurityHeadersMiddleware, install_docs
 from siaga.core.logging import configure_logging
-from siaga.core.middleware import AccessLogMiddleware, BodyLimitMiddleware, RequestIdMiddleware
+from siaga.core.middleware import (
+    AccessLogMiddleware,
+    BodyLimitMiddleware,
+    RequestIdMiddleware,
+    RequestTargetMiddleware,
+)
+from siaga.core.passwords import PasswordChecker
+from siaga.core.security import dummy_password_hash
 from siaga.core.settings import Settings, get_settings
 from siaga.core.spa import mount_spa
+from siaga.core.spool import Spool
 from siaga.evidence.service import clean_staging
 from siaga.health.router import metrics as metrics_route
 
@@ -31,14 +42,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await clean_staging(settings)
-        yield
-        await app.state.engine.dispose()
+        # Made once, off the event loop, before the first sign-in of an unknown user.
+        await run_in_threadpool(dummy_password_hash)
+        flusher = asyncio.create_task(app.state.spool.run(app.state.sessionmaker))
+        try:
+            yield
+        finally:
+            flusher.cancel()
+            await app.state.spool.flush(app.state.sessionmaker)
+            app.state.password_checker.close()
+            await app.state.engine.dispose()
 
     app = FastAPI(
         title="Siaga API",
         version=__version__,
         summary="Kesiapan pemerintah daerah mendukung Pemilu: "
         "regional government readiness to support elections.",
+        # What every route does alike, so no route repeats it (siaga.core.middleware).
+        description="Path and query values must be UTF-8 text without control characters "
+        "(U+0000-U+001F, U+007F-U+009F) or noncharacters (U+FFFE, U+FFFF): any other value "
+        "is refused with 422 `invalid_input` on every route. A raw control byte in the "
+        "request line is refused with 400 by the HTTP server itself, before the API sees it. "
+        "Names and free texts in bodies follow the `pattern` of their field, and are stored "
+        "in Unicode NFC.",
         openapi_url=f"{API_PREFIX}/openapi.json",
         # Served by install_docs, under a Content-Security-Policy that lets it load.
         docs_url=None,
@@ -50,6 +76,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Created here, not in lifespan, so tests and tools that skip lifespan still work.
     app.state.engine = create_engine(settings.database_url, echo=settings.sql_echo)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
+    app.state.password_checker = PasswordChecker(settings.password_check_concurrency)
+    app.state.refusal_throttle = RefusalThrottle(settings.audit_refusals_per_minute)
+    # Audit records of refusals that the database could not take (an outage).
+    app.state.spool = Spool()
 
     if settings.env != "test":
         # Tests keep pytest's own log capture; `siaga serve` also hands this to uvicorn.
@@ -57,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # Added innermost first: request id, then security headers, then the access log
     # wrap everything else, so even a refused body or a 500 carries all three.
+    app.add_middleware(RequestTargetMiddleware)
     app.add_middleware(BodyLimitMiddleware, settings=settings, api_prefix=API_PREFIX)
     if settings.cors_origin_list:
         app.add_middleware(

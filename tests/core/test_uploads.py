@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from siaga.core.errors import InvalidInput
-from siaga.core.types import utcnow
-from siaga.core.uploads import (
+from siaga.core.filetypes import (
     DOCX,
     JPEG,
     ODT,
@@ -23,13 +22,12 @@ from siaga.core.uploads import (
     PNG,
     XLSX,
     FileType,
-    TooLarge,
     content_disposition,
     detect_type,
-    receive_file,
-    remove_stale_staging,
     sanitize_filename,
 )
+from siaga.core.types import utcnow
+from siaga.core.uploads import TooLarge, receive_file, remove_stale_staging
 from tests.evidence import files
 
 HEADERS = {"content-type": files.CONTENT_TYPE}

@@ -127,9 +127,10 @@ def _free_port() -> int:
 class Server:
     """`uvicorn siaga.main:create_app --factory`, one worker, as `siaga serve` runs it."""
 
-    def __init__(self, deployment: Deployment, log_path: Path) -> None:
+    def __init__(self, deployment: Deployment, log_path: Path, **env: str) -> None:
         self.deployment = deployment
         self.log_path = log_path
+        self.env = env  # extra SIAGA_* settings of this server
         self.port = _free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -154,7 +155,7 @@ class Server:
                     "--log-level",
                     "warning",
                 ],
-                env=self.deployment.env(),
+                env=self.deployment.env(**self.env),
                 cwd=self.deployment.workdir,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -200,8 +201,8 @@ class Server:
 
 
 @contextmanager
-def running(deployment: Deployment, log_path: Path) -> Iterator[Server]:
-    server = Server(deployment, log_path)
+def running(deployment: Deployment, log_path: Path, **env: str) -> Iterator[Server]:
+    server = Server(deployment, log_path, **env)
     server.start()
     try:
         yield server

@@ -96,6 +96,17 @@ class TestBatches:
         assert (await client.get(f"{IMPORTS}/{provincial['id']}")).status_code == 200
         assert_page(await client.get(IMPORTS, params={"kind": "users"}), total=0)
 
+    async def test_the_file_name_is_stored_harmless(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        # A name that displays as "jawaban.csv" but hides a direction override and a
+        # path: listed and audited as the plain name it shows.
+        name = "C:\\Users\\x\\jaw\u202eaban\u200b.csv"
+        body = (await upload(client, "submissions", ANSWERS, filename=name, dry_run=True)).json()
+        assert body["filename"] == "jawaban.csv"
+        batch = (await client.get(f"{IMPORTS}/{body['id']}")).json()
+        assert batch["filename"] == "jawaban.csv"
+
     async def test_unknown_batch(self, client: httpx.AsyncClient, world: World) -> None:
         assert_error(await client.get(f"{IMPORTS}/987654"), 404, "import_not_found")
         assert_error(await client.get(f"{IMPORTS}/abc"), 422, "invalid_input")

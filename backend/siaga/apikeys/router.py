@@ -42,7 +42,7 @@ async def create_api_key(
     data: ApiKeyCreate,
 ) -> ApiKeyCreated:
     """Create a key for another system; the secret is in this response and nowhere else."""
-    return await service.create_key(session, settings, data, scope=admin.region_code, actor=actor)
+    return await service.create_key(session, settings, data, principal=admin, actor=actor)
 
 
 @router.get("/{prefix}", name="get", response_model=ApiKeyRead, responses=responses(401, 403, 404))
@@ -61,4 +61,4 @@ async def revoke_api_key(
     session: DbSession, admin: Admin, actor: CurrentActor, prefix: PrefixPath
 ) -> ApiKeyRead:
     """Revoke a key: it stops working at once."""
-    return await service.revoke_key(session, prefix, scope=admin.region_code, actor=actor)
+    return await service.revoke_key(session, prefix, principal=admin, actor=actor)

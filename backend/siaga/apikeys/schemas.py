@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from siaga.core.pagination import Page
 from siaga.core.security import ApiKeyScope
+from siaga.core.text import CleanText
 
 
 class ApiKeyRead(BaseModel):
@@ -31,7 +33,9 @@ class ApiKeyPage(Page[ApiKeyRead]):
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200, examples=["SIPD Kemendagri"])
+    name: Annotated[str, CleanText(max_length=200, min_length=1)] = Field(
+        examples=["SIPD Kemendagri"]
+    )
     region: str | None = Field(
         default=None, max_length=20, description="Region subtree; omit for the whole nation"
     )

@@ -14,11 +14,13 @@ from siaga.audit.service import Actor, record
 from siaga.auth.service import API_KEY_PREFIX
 from siaga.core.errors import Conflict, InvalidInput, NotFound
 from siaga.core.pagination import PageParams
-from siaga.core.security import in_subtree, token_digest
+from siaga.core.security import ApiKeyScope, Principal, in_subtree, token_digest
 from siaga.core.settings import Settings
 from siaga.core.types import utcnow
 from siaga.models import ApiKey
+from siaga.users.exceptions import AccountsNotAllowed
 from siaga.users.repository import find_region_id
+from siaga.users.rules import Account, Refusal, may_manage
 
 
 class ApiKeyNotFound(NotFound):
@@ -57,14 +59,39 @@ async def get_key(session: AsyncSession, prefix: str, *, scope: str | None) -> A
     return _read(row)
 
 
+def _check(principal: Principal, before: Account | None, after: Account | None) -> None:
+    """Keys are accounts of other systems: the same rule as for users (users.rules)."""
+    refusal = may_manage(principal, before, after)
+    if refusal is Refusal.NOT_AN_ADMINISTRATOR:
+        raise AccountsNotAllowed()
+    if refusal is not None and after is not None:
+        raise InvalidInput(
+            "Administrator provinsi hanya dapat membuat kunci untuk wilayahnya "
+            "(a key's region must lie inside your own scope)",
+            details=[{"field": "region", "message": "required inside your own scope"}],
+        )
+    if refusal is not None:
+        raise ApiKeyNotFound()
+
+
+def _key_account(row: Any) -> Account:
+    # A stored scope this version does not know grants nothing (auth.service), so it
+    # weighs nothing here either.
+    known = {s.value for s in ApiKeyScope}
+    scopes = [ApiKeyScope(s) for s in row.ApiKey.scopes if s in known]
+    return Account.api_key(scopes, row.region_code)
+
+
 async def create_key(
     session: AsyncSession,
     settings: Settings,
     data: ApiKeyCreate,
     *,
-    scope: str | None,
+    principal: Principal,
     actor: Actor,
 ) -> ApiKeyCreated:
+    _check(principal, None, None)
+    scope = principal.region_code
     if data.expires_in_days > settings.api_key_max_days:
         raise InvalidInput(
             f"Masa berlaku paling lama {settings.api_key_max_days} hari",
@@ -78,11 +105,7 @@ async def create_key(
                 f"Wilayah {data.region!r} tidak dikenal (unknown region)",
                 details=[{"field": "region", "message": "unknown region"}],
             )
-    elif scope is not None:
-        raise InvalidInput(
-            "Administrator provinsi hanya dapat membuat kunci untuk wilayahnya",
-            details=[{"field": "region", "message": "required for a provincial administrator"}],
-        )
+    _check(principal, None, Account.api_key(data.scopes, data.region))
     prefix = secrets.token_hex(6)
     key = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey(
@@ -111,11 +134,13 @@ async def create_key(
 
 
 async def revoke_key(
-    session: AsyncSession, prefix: str, *, scope: str | None, actor: Actor
+    session: AsyncSession, prefix: str, *, principal: Principal, actor: Actor
 ) -> ApiKeyRead:
-    row = await repository.get_key(session, prefix, scope=scope)
+    _check(principal, None, None)
+    row = await repository.get_key(session, prefix, scope=principal.region_code)
     if row is None:
         raise ApiKeyNotFound()
+    _check(principal, _key_account(row), None)
     api_key: ApiKey = row.ApiKey
     if api_key.revoked_at is not None:
         raise Conflict("Kunci API sudah dicabut (already revoked)", code="already_revoked")

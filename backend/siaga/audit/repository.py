@@ -8,6 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.core.pagination import PageParams
 from siaga.models import AuditEvent
 
+# Outcomes of requests that were turned away; the audit page filters on them together.
+REFUSED_OUTCOMES = ("failure", "denied", "rate_limited")
+
 
 async def list_events(
     session: AsyncSession,
@@ -39,7 +42,9 @@ async def list_events(
         stmt = stmt.where(AuditEvent.entity_type == entity)
     if entity_id is not None:
         stmt = stmt.where(AuditEvent.entity_id == entity_id)
-    if outcome is not None:
+    if outcome == "refused":
+        stmt = stmt.where(AuditEvent.outcome.in_(REFUSED_OUTCOMES))
+    elif outcome is not None:
         stmt = stmt.where(AuditEvent.outcome == outcome)
     if since is not None:
         stmt = stmt.where(AuditEvent.occurred_at >= since)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.audit.service import Actor, record_separately
+from siaga.audit.service import Actor, record_refusal
 from siaga.auth import service
-from siaga.auth.exceptions import CsrfFailed, Forbidden, NotAuthenticated
+from siaga.auth.exceptions import CredentialRefused, CsrfFailed, Forbidden, NotAuthenticated
 from siaga.core.deps import DbSession
+from siaga.core.errors import AppError
 from siaga.core.security import Capability, Principal, constant_time_equal
 from siaga.core.settings import Settings
 
@@ -41,12 +43,31 @@ def app_settings(request: Request) -> Settings:
 AppSettings = Annotated[Settings, Depends(app_settings)]
 
 
+def _route(request: Request) -> str:
+    return f"{request.method} {request.url.path}"[:120]
+
+
+def refuse(
+    request: Request,
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    *,
+    outcome: str = "denied",
+    **fields: Any,
+) -> None:
+    """Audit a refusal of this request, within the application's per-address budget."""
+    record_refusal(
+        session, request.app.state.refusal_throttle, actor, action, outcome=outcome, **fields
+    )
+
+
 async def _principal(
     request: Request,
     session: DbSession,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
-) -> Principal:
+) -> AsyncIterator[Principal]:
     settings = app_settings(request)
     if bearer is not None:
         token, via_cookie = bearer.credentials, False
@@ -56,29 +77,62 @@ async def _principal(
         raise NotAuthenticated()
     if len(token) > 200:
         raise NotAuthenticated()
-    principal = await service.authenticate_token(
-        session, settings, token, via_cookie=via_cookie, client_addr=client_addr(request)
-    )
+    try:
+        principal = await service.authenticate_token(
+            session, settings, token, via_cookie=via_cookie, client_addr=client_addr(request)
+        )
+    except CredentialRefused as exc:
+        refuse(
+            request,
+            session,
+            Actor(exc.entity_id, client_addr=client_addr(request), request_id=request_id(request)),
+            "auth.token_refused",
+            outcome="failure",
+            entity_type=exc.entity_type,
+            entity_id=exc.entity_id,
+            region_code=exc.region_code,
+            after={"reason": exc.reason, "route": _route(request)},
+        )
+        raise
+    actor = actor_of(principal, request)
     # A cookie is sent by the browser on its own, so a request that changes data must
     # also prove it comes from our SPA (double submit: header derived from the cookie).
     if via_cookie and request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not sent or not constant_time_equal(sent, service.csrf_token_for(settings, token)):
-            await record_separately(
-                request.app.state.sessionmaker,
-                actor_of(principal, request),
+            refuse(
+                request,
+                session,
+                actor,
                 "authz.csrf_failed",
-                outcome="denied",
                 region_code=principal.region_code,
                 entity_type="route",
-                entity_id=f"{request.method} {request.url.path}"[:120],
+                entity_id=_route(request),
             )
             raise CsrfFailed()
     request.state.user_id = principal.user_id  # for the access log line (core.middleware)
-    return principal
+    try:
+        yield principal
+    except AppError as exc:
+        # Objects outside the caller's scope answer 404 like missing ones; a write that
+        # gets one may be probing, so it is on record (reads would only be noise).
+        if exc.status_code == 404 and request.method not in _SAFE_METHODS:
+            refuse(
+                request,
+                session,
+                actor,
+                "authz.not_found",
+                region_code=principal.region_code,
+                entity_type="route",
+                entity_id=_route(request),
+                after={"code": exc.code},
+            )
+        raise
 
 
-CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+# scope="function", like the session it uses: it must see the endpoint's errors before
+# the session scope rolls back and writes what was kept for the audit.
+CurrentPrincipal = Annotated[Principal, Depends(_principal, scope="function")]
 
 
 def actor_of(principal: Principal, request: Request) -> Actor:
@@ -88,6 +142,7 @@ def actor_of(principal: Principal, request: Request) -> Actor:
         api_key_id=principal.api_key_id,
         client_addr=client_addr(request),
         request_id=request_id(request),
+        received_at=getattr(request.state, "received_at", None),
     )
 
 
@@ -101,16 +156,18 @@ CurrentActor = Annotated[Actor, Depends(_actor)]
 def require(capability: Capability) -> Callable[..., Awaitable[Principal]]:
     """A dependency that admits principals with `capability`, and audits refusals."""
 
-    async def dependency(principal: CurrentPrincipal, request: Request) -> Principal:
+    async def dependency(
+        principal: CurrentPrincipal, request: Request, session: DbSession
+    ) -> Principal:
         if not principal.can(capability):
-            await record_separately(
-                request.app.state.sessionmaker,
+            refuse(
+                request,
+                session,
                 actor_of(principal, request),
                 "authz.denied",
-                outcome="denied",
                 region_code=principal.region_code,
                 entity_type="route",
-                entity_id=f"{request.method} {request.url.path}"[:120],
+                entity_id=_route(request),
                 after={"needs": capability.value},
             )
             raise Forbidden()

@@ -42,3 +42,39 @@ class RateLimited(AppError):
             details=[{"retry_after_seconds": retry_after}],
             headers={"Retry-After": str(retry_after)},
         )
+
+
+class SignInBusy(AppError):
+    # Every password check slot is busy: refused at once rather than queued (core.passwords).
+    status_code = 429
+    code = "rate_limited"
+    message = (
+        "Terlalu banyak permintaan masuk bersamaan; coba lagi sebentar "
+        "(too many sign-ins at once; try again in a moment)"
+    )
+
+    def __init__(self) -> None:
+        super().__init__(
+            details=[{"retry_after_seconds": 1, "reason": "busy"}],
+            headers={"Retry-After": "1"},
+        )
+
+
+class CredentialRefused(NotAuthenticated):
+    """A real credential that no longer works (revoked or expired key, revoked session,
+    disabled account): answered like any invalid one, but worth an audit record."""
+
+    def __init__(
+        self,
+        answer: NotAuthenticated,
+        *,
+        entity_type: str,
+        entity_id: str,
+        region_code: str | None,
+        reason: str,
+    ) -> None:
+        super().__init__(answer.message)
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        self.region_code = region_code
+        self.reason = reason

@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select, update
+from sqlalchemy import String, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -46,6 +46,27 @@ def _session_with_user() -> Any:
 
 async def get_session_with_user(session: AsyncSession, token_hash: str) -> Any:
     return (await session.execute(_session_with_user(), {"token_hash": token_hash})).first()
+
+
+_ACCOUNT_LOCK, _ADDRESS_LOCK = 1, 2  # advisory lock classes: the two kinds never collide
+
+
+async def lock_login_keys(session: AsyncSession, username: str, addr: str) -> None:
+    """Serialise sign-in attempts on one account or one address until the commit.
+
+    PostgreSQL only; on SQLite the attempt's insert that follows takes the database's
+    write lock, which serialises all writers anyway. Always account before address, so
+    two attempts never wait on each other in a cycle.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(:account, hashtext(:username)),"
+            " pg_advisory_xact_lock(:address, hashtext(:addr))"
+        ),
+        {"account": _ACCOUNT_LOCK, "username": username, "address": _ADDRESS_LOCK, "addr": addr},
+    )
 
 
 async def count_failures(

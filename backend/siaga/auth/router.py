@@ -30,8 +30,9 @@ async def login(
     """Sign in: returns a bearer token and sets the SPA's HttpOnly session cookie."""
     result = await service.login(
         session,
-        request.app.state.sessionmaker,
-        settings,
+        service.LoginContext(
+            settings, request.app.state.password_checker, request.app.state.refusal_throttle
+        ),
         username=data.username,
         password=data.password,
         client_addr=client_addr(request),

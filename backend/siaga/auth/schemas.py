@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from siaga.core.security import Capability
+from siaga.core.text import CleanText
 from siaga.models import Role
 
 
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(min_length=1, max_length=80)
+    # Refused before any lookup: an attempted name is written to the audit log.
+    username: Annotated[str, CleanText(max_length=80, min_length=1)]
     # Long enough for any passphrase, short enough that hashing cannot be abused.
     password: str = Field(min_length=1, max_length=1024)
 

@@ -7,13 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.audit.service import Actor, record, record_separately
+from siaga.audit.service import Actor, RefusalThrottle, record, record_refusal
 from siaga.auth import repository
-from siaga.auth.exceptions import InvalidCredentials, NotAuthenticated, RateLimited
+from siaga.auth.exceptions import (
+    CredentialRefused,
+    InvalidCredentials,
+    NotAuthenticated,
+    RateLimited,
+    SignInBusy,
+)
 from siaga.auth.schemas import MeRead
-from siaga.core.database import session_scope
+from siaga.core.errors import is_database_unavailable
+from siaga.core.passwords import PasswordChecker, PasswordCheckerBusy
 from siaga.core.security import (
     API_KEY_CAPABILITIES,
     ROLE_CAPABILITIES,
@@ -22,7 +29,6 @@ from siaga.core.security import (
     dummy_password_hash,
     new_token,
     token_digest,
-    verify_password,
 )
 from siaga.core.settings import Settings
 from siaga.core.types import utcnow
@@ -69,31 +75,59 @@ def csrf_token_for(settings: Settings, token: str) -> str:
     return token_digest(settings.secret_key, token, purpose="csrf")
 
 
-async def _check_rate_limit(
+@dataclass(frozen=True)
+class LoginContext:
+    """What a sign-in needs from the application besides the database session."""
+
+    settings: Settings
+    checker: PasswordChecker
+    throttle: RefusalThrottle
+
+
+def _retry_after(oldest: datetime, window: timedelta, now: datetime) -> int:
+    return max(1, math.ceil((oldest + window - now).total_seconds()))
+
+
+async def _reserve_attempt(
     session: AsyncSession, settings: Settings, username: str, addr: str
-) -> None:
+) -> LoginAttempt:
+    """Count this attempt as a failure before the password is checked, atomically.
+
+    Its row is committed before the check, so every process sees it at once: with five
+    checks running for one account, a sixth is refused without being evaluated. The row
+    turns into a success only if the password is right (pessimistic, so a crash in
+    between counts against the caller, not for them).
+    """
     now = utcnow()
     window = timedelta(minutes=settings.login_window_minutes)
+    # Serialises attempts on the same account or address (PostgreSQL: advisory locks held
+    # to the commit; SQLite: the insert below takes the database's write lock first).
+    await repository.lock_login_keys(session, username, addr)
+    attempt = LoginAttempt(username=username, client_addr=addr, succeeded=False, created_at=now)
+    session.add(attempt)
+    await session.flush()
     since = now - window
-    for count, oldest, limit in (
+    for (count, oldest), limit in (
         (
-            *await repository.count_failures(session, since=since, username=username),
+            await repository.count_failures(session, since=since, username=username),
             settings.login_max_failures_per_account,
         ),
         (
-            *await repository.count_failures(session, since=since, addr=addr),
+            await repository.count_failures(session, since=since, addr=addr),
             settings.login_max_failures_per_address,
         ),
     ):
-        if count >= limit and oldest is not None:
-            retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
-            raise RateLimited(retry_after)
+        if count > limit and oldest is not None:
+            # Refused unevaluated: not counted, or a flood would lock the account forever.
+            await session.rollback()
+            raise RateLimited(_retry_after(oldest, window, now))
+    await session.commit()
+    return attempt
 
 
 async def login(
     session: AsyncSession,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    context: LoginContext,
     *,
     username: str,
     password: str,
@@ -103,36 +137,70 @@ async def login(
 ) -> LoginResult:
     username = username.strip().lower()
     actor = Actor(label=username, client_addr=client_addr, request_id=request_id)
-    try:
-        await _check_rate_limit(session, settings, username, client_addr)
-    except RateLimited:
-        await record_separately(
-            sessionmaker,
+
+    def refused(outcome: str, reason: str) -> None:
+        record_refusal(
+            session,
+            context.throttle,
             actor,
             "auth.login",
             entity_type="user",
             entity_id=username,
-            outcome="rate_limited",
+            outcome=outcome,
+            after={"reason": reason},
         )
-        raise
 
+    try:
+        slot = context.checker.slot()
+    except PasswordCheckerBusy:
+        refused("rate_limited", "busy")
+        raise SignInBusy() from None
+    with slot:
+        try:
+            return await _login(session, context, actor, username, password, user_agent)
+        except RateLimited:
+            refused("rate_limited", "too_many_failures")
+            raise
+        except InvalidCredentials:
+            raise
+        except Exception as exc:
+            if is_database_unavailable(exc):
+                # Spooled by the session scope and written once the database is back.
+                refused("failure", "database_unavailable")
+            raise
+
+
+async def _login(
+    session: AsyncSession,
+    context: LoginContext,
+    actor: Actor,
+    username: str,
+    password: str,
+    user_agent: str | None,
+) -> LoginResult:
+    settings = context.settings
+    client_addr = actor.client_addr or "unknown"
     row = await repository.get_user_by_username(session, username)
+    attempt = await _reserve_attempt(session, settings, username, client_addr)
+    # No connection is held from here: the reservation committed and released it.
     user: User | None = row.User if row else None
     # Verify even for unknown users so the response time does not reveal existence.
-    ok = verify_password(password, user.password_hash if user else dummy_password_hash())
+    ok = await context.checker.verify(
+        password, user.password_hash if user else dummy_password_hash()
+    )
     if user is None or not ok or not user.is_active:
-        # Written in its own transaction: the error below rolls back this request's.
-        async with session_scope(sessionmaker) as side:
-            side.add(LoginAttempt(username=username, client_addr=client_addr, succeeded=False))
-            record(
-                side,
-                actor,
-                "auth.login",
-                entity_type="user",
-                entity_id=username,
-                outcome="failure",
-                after={"reason": "disabled" if user and ok else "invalid_credentials"},
-            )
+        record(
+            session,
+            actor,
+            "auth.login",
+            entity_type="user",
+            entity_id=username,
+            outcome="failure",
+            after={"reason": "disabled" if user and ok else "invalid_credentials"},
+        )
+        # Committed here, in the request's own transaction: the error below rolls back
+        # nothing, and the failure is on record whatever the client does next.
+        await session.commit()
         raise InvalidCredentials()
 
     now = utcnow()
@@ -147,13 +215,13 @@ async def login(
         user_agent=(user_agent or "")[:300] or None,
     )
     session.add(auth_session)
-    session.add(LoginAttempt(username=username, client_addr=client_addr, succeeded=True))
+    attempt.succeeded = True
     user.last_login_at = now
     await session.flush()
     principal = user_principal(row, session_id=auth_session.id)
     record(
         session,
-        Actor(username, user.id, None, client_addr, request_id),
+        Actor(username, user.id, None, client_addr, actor.request_id),
         "auth.login",
         entity_type="user",
         entity_id=username,
@@ -200,13 +268,20 @@ async def authenticate_token(
         raise NotAuthenticated("Sesi tidak valid atau telah berakhir (invalid or expired session)")
     auth_session: AuthSession = row.AuthSession
     now = utcnow()
-    if (
-        auth_session.revoked_at is not None
-        or auth_session.expires_at <= now
-        or auth_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes) <= now
-        or not row.User.is_active
+    expired = NotAuthenticated("Sesi tidak valid atau telah berakhir (invalid or expired session)")
+    if auth_session.expires_at <= now or (
+        auth_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes) <= now
     ):
-        raise NotAuthenticated("Sesi tidak valid atau telah berakhir (invalid or expired session)")
+        raise expired  # the ordinary end of a session: nothing to investigate
+    if auth_session.revoked_at is not None or not row.User.is_active:
+        # A token used after sign-out or a password change, or by a disabled account.
+        raise CredentialRefused(
+            expired,
+            entity_type="user",
+            entity_id=row.User.username,
+            region_code=user_principal(row).region_code,
+            reason="session_revoked" if row.User.is_active else "account_disabled",
+        )
     if now - auth_session.last_seen_at >= TOUCH_INTERVAL:
         auth_session.last_seen_at = now
     return user_principal(row, session_id=auth_session.id, via_cookie=via_cookie)
@@ -231,12 +306,18 @@ async def authenticate_api_key(
         raise invalid
     api_key = row.ApiKey
     now = utcnow()
-    if (
-        not constant_time_equal(api_key.key_hash, token_digest(settings.secret_key, key, "api_key"))
-        or api_key.revoked_at is not None
-        or (api_key.expires_at is not None and api_key.expires_at <= now)
-    ):
+    if not constant_time_equal(api_key.key_hash, token_digest(settings.secret_key, key, "api_key")):
         raise invalid
+    if api_key.revoked_at is not None or (
+        api_key.expires_at is not None and api_key.expires_at <= now
+    ):
+        raise CredentialRefused(
+            invalid,
+            entity_type="api_key",
+            entity_id=api_key.prefix,
+            region_code=row.region_code,
+            reason="revoked" if api_key.revoked_at is not None else "expired",
+        )
     if api_key.last_used_at is None or now - api_key.last_used_at >= TOUCH_INTERVAL:
         api_key.last_used_at = now
         api_key.last_used_addr = client_addr

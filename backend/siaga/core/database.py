@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -58,16 +60,57 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+_log = logging.getLogger(__name__)
+_KEPT = "siaga.kept_after_rollback"
+
+Unwritten = Callable[[list[Any], BaseException], None]
+
+
+def keep_after_rollback(session: AsyncSession, row: Any) -> None:
+    """Store `row` even though this unit of work is about to fail.
+
+    For the record of a refusal (a wrong password, a denied write): the error that follows
+    rolls the work back, and the row is then written on the same session in a transaction
+    of its own. A refused request therefore never holds one pooled connection while it
+    waits for a second, which let a burst of refusals deadlock the pool.
+    """
+    session.info.setdefault(_KEPT, []).append(row)
+
+
+async def _write_kept(session: AsyncSession, on_unwritten: Unwritten | None) -> None:
+    rows: list[Any] = session.info.pop(_KEPT, [])
+    if not rows:
+        return
+    try:
+        session.add_all(rows)
+        await session.commit()
+    except Exception as exc:  # the database is away or refused: hand the rows on
+        with contextlib.suppress(Exception):  # the connection is gone: nothing to undo
+            await session.rollback()
+        if on_unwritten is None:
+            # Never let the record of a refusal replace the refusal itself as the answer.
+            _log.warning("rows kept after a rollback were not written", exc_info=exc)
+        else:
+            on_unwritten(rows, exc)
+
+
 @asynccontextmanager
 async def session_scope(
-    sessionmaker: async_sessionmaker[AsyncSession],
+    sessionmaker: async_sessionmaker[AsyncSession], *, on_unwritten: Unwritten | None = None
 ) -> AsyncIterator[AsyncSession]:
-    """One transaction per unit of work: commit on success, roll back on any error."""
+    """One transaction per unit of work: commit on success, roll back on any error.
+
+    Rows kept with `keep_after_rollback` are written after the rollback; if that fails
+    too (the database is unreachable), they go to `on_unwritten` instead of being lost.
+    """
     async with sessionmaker() as session:
         try:
             yield session
         except BaseException:
-            await session.rollback()
+            try:
+                await session.rollback()
+            finally:
+                await _write_kept(session, on_unwritten)
             raise
         else:
             await session.commit()

@@ -11,7 +11,11 @@ from siaga.core.database import session_scope
 
 async def _db_session(request: Request) -> AsyncIterator[AsyncSession]:
     # One transaction per request (architecture rule 2): services flush, this commits.
-    async with session_scope(request.app.state.sessionmaker) as session:
+    # Rows kept for a refusal that the database cannot take now (an outage) are spooled.
+    spool = getattr(request.app.state, "spool", None)
+    async with session_scope(
+        request.app.state.sessionmaker, on_unwritten=spool.add if spool is not None else None
+    ) as session:
         yield session
 
 

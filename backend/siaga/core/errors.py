@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 # Seconds a client is asked to wait before retrying while the database is away.
 DATABASE_RETRY_AFTER = 5
@@ -134,8 +135,27 @@ def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
             "type": err.get("type"),
             "message": err.get("msg"),
         }
+        # The text rule (siaga.core.text) names the character it refused, for clients
+        # that point at it rather than show the message.
+        code_point = (err.get("ctx") or {}).get("code_point")
+        if isinstance(code_point, str):
+            item["code_point"] = code_point
         out.append(item)
     return out
+
+
+def client_disconnected(exc: BaseException) -> ClientDisconnect | None:
+    """The ClientDisconnect behind `exc` (itself, or what it was raised from), if any."""
+    # Only explicit causes (`raise ... from`), as FastAPI and Starlette wrap it: an error
+    # merely raised while a disconnect was being handled (a failed cleanup) is our own.
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ClientDisconnect):
+            return current
+        current = current.__cause__
+    return None
 
 
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -145,13 +165,20 @@ async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return error_response(
-        422, "invalid_input", "The request is not valid", _jsonable_errors(exc.errors())
-    )
+    details = _jsonable_errors(exc.errors())
+    message = "The request is not valid"
+    if len(details) == 1 and details[0]["type"] == "text_character":
+        # The one thing wrong is a character the writer cannot see: say which, up front.
+        message = details[0]["message"]
+    return error_response(422, "invalid_input", message, details)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if (disconnect := client_disconnected(exc)) is not None:
+        # FastAPI wraps a body read cut short by the client in a 400; nobody is left to
+        # answer, and the access log records it as the client's abort (499).
+        raise disconnect
     if exc.status_code == 400:
         # FastAPI's only own 400 is a body it cannot decode (bad encoding, broken
         # multipart): an invalid payload like any other, so answer as one.

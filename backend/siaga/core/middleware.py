@@ -5,13 +5,16 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from siaga.core import metrics
-from siaga.core.errors import RequestTooLarge, error_response
+from siaga.core.errors import RequestTooLarge, client_disconnected, error_response
 from siaga.core.logging import ACCESS_LOGGER, REQUEST_ID
 from siaga.core.settings import Settings
+from siaga.core.text import find_control
+from siaga.core.types import utcnow
 from siaga.core.uploads import ENVELOPE_ALLOWANCE, MIB
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -19,6 +22,9 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _MAX_LOGGED_PATH = 300
 # Default of the imports limit until the imports module's setting exists everywhere.
 _DEFAULT_IMPORT_MAX_MB = 50
+# nginx's status for a request the client closed before it was answered; never sent (the
+# client is gone), only logged and counted, apart from both client and server errors.
+CLIENT_CLOSED_REQUEST = 499
 
 
 class RequestIdMiddleware:
@@ -38,7 +44,12 @@ class RequestIdMiddleware:
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        # When the request arrived, before it waited for the event loop or a connection:
+        # a row created after this moment was made by a concurrent request, which tells a
+        # lost race apart from a client that forgot If-Match (siaga.submissions).
+        state["received_at"] = utcnow()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -76,7 +87,8 @@ class AccessLogMiddleware:
     Replaces uvicorn's access log, which knows neither the request id, the route nor
     the user. An exception nobody handled is answered here with a 500 in the error
     shape (so it still passes the request-id and security-header middlewares) and
-    then re-raised for the server to log it.
+    then re-raised for the server to log it. A client that hung up mid-request (an
+    aborted upload) is no error of ours: it is recorded as 499, without a traceback.
     """
 
     def __init__(self, app: ASGIApp, api_prefix: str) -> None:
@@ -102,6 +114,10 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, observing_send)
         except Exception as exc:
+            if client_disconnected(exc) is not None:
+                # Nobody is left to answer; the server must not log it as a crash either.
+                state["status"] = CLIENT_CLOSED_REQUEST
+                return
             error = exc
             if state["status"] is None:
                 response = error_response(
@@ -139,6 +155,69 @@ class AccessLogMiddleware:
         level = logging.ERROR if status >= 500 else logging.INFO
         message = f"{scope['method']} {extra['path']} {status}"
         self.logger.log(level, message, extra=extra, exc_info=error)
+
+
+class RequestTargetMiddleware:
+    """Refuse a path or query string that is not text, the same way on every route: 422.
+
+    A value with a control character (a NUL) or bytes that are not UTF-8 would otherwise
+    get whatever its route makes of it: a 404 from a lookup, a 200 from a search that
+    SQLite cuts at the NUL, a 422 from PostgreSQL that cannot hold it. Checked before
+    routing, so every route, documented or not, answers alike. (A raw control byte in
+    the request line never gets here: the HTTP server refuses it with 400 first.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = _target_problem(scope)
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        loc, message = problem
+        detail = {"loc": loc, "type": "invalid_text", "message": message}
+        response = error_response(422, "invalid_input", message, [detail])
+        await response(scope, receive, send)
+
+
+def _text_problem(raw: bytes) -> tuple[str, str] | None:
+    """What makes one percent-encoded component not text, in (Indonesian, English)."""
+    try:
+        text = unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return "bukan teks UTF-8", "is not UTF-8 text"
+    refusal = find_control(text)
+    if refusal is None:
+        return None
+    point = f"{refusal.code_point} ({refusal.name})"
+    return (
+        f"berisi {refusal.label_id} {point}",
+        f"contains the {refusal.label_en} {point}",
+    )
+
+
+def _target_problem(scope: Scope) -> tuple[list[str], str] | None:
+    """(loc, message) of the first part of the path or query that is not text."""
+    raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+    if (problem := _text_problem(raw_path)) is not None:
+        return ["path"], f"Alamat {problem[0]} (the path {problem[1]})"
+    query: bytes = scope.get("query_string", b"")
+    for pair in query.split(b"&") if query else ():
+        raw_name, _, raw_value = pair.replace(b"+", b" ").partition(b"=")
+        if (problem := _text_problem(raw_name)) is not None:
+            return ["query"], (
+                f"Nama parameter kueri {problem[0]} (a query parameter name {problem[1]})"
+            )
+        if (problem := _text_problem(raw_value)) is not None:
+            name = unquote_to_bytes(raw_name).decode("utf-8")
+            return ["query", name], (
+                f"Parameter kueri {name!r} {problem[0]} (the query parameter {name!r} {problem[1]})"
+            )
+    return None
 
 
 class BodyLimitMiddleware:

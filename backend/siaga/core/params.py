@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Path, Query
+from pydantic import AwareDatetime, BeforeValidator
 
 # Kemendagri codes: `64`, `64.72` (and deeper levels, should they ever be loaded).
 REGION_CODE_PATTERN = r"^\d{2}(\.\d{2,4}){0,3}$"
@@ -19,4 +21,21 @@ RegionCodeQuery = Annotated[
 CodePath = Annotated[str, Path(max_length=80)]
 SearchQuery = Annotated[
     str | None, Query(min_length=1, max_length=100, description="Text to search in names")
+]
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_only(value: object) -> object:
+    # Pydantic would also read a number ("0.5", "1700000000") as seconds since 1970: a
+    # query like ?until=0.5 is a mistake, not a moment, and must be refused as one.
+    if isinstance(value, str) and not _ISO_DATETIME.match(value):
+        raise ValueError("expected an ISO 8601 date-time with a time zone")
+    return value
+
+
+TimestampQuery = Annotated[
+    AwareDatetime | None,
+    BeforeValidator(_iso_only),
+    Query(description="ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00`"),
 ]

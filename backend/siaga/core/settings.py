@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +64,15 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_address: int = Field(default=30, ge=1)
+    # Password checks (Argon2, ~0.1 s of CPU and 64 MiB each) run in threads, at most
+    # this many at once per process (default: one per core, so that checks cannot take
+    # every core from the requests being served); sign-ins beyond it get 429 at once.
+    password_check_concurrency: int = Field(
+        default_factory=lambda: min(16, os.cpu_count() or 2), ge=1, le=64
+    )
+    # Refusals (denied, rate limited, out of scope) audited per client address and
+    # minute; more are counted in the next recorded one, so a flood cannot fill the table.
+    audit_refusals_per_minute: int = Field(default=30, ge=1)
     # Send cookies only over HTTPS; defaults to on in production.
     cookie_secure: bool | None = None
     api_key_max_days: int = Field(default=730, ge=1)

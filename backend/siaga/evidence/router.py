@@ -8,7 +8,8 @@ from fastapi.responses import StreamingResponse
 from siaga.auth.dependencies import Answerer, AppSettings, CurrentActor, Reader
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
-from siaga.core.uploads import FILE_FIELD, FILE_TYPES, MIB
+from siaga.core.filetypes import FILE_TYPES
+from siaga.core.uploads import FILE_FIELD, MIB
 from siaga.evidence import service
 from siaga.evidence.dependencies import EvidenceStorage
 from siaga.evidence.schemas import EvidenceUploadRead

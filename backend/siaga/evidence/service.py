@@ -16,23 +16,25 @@ from starlette.concurrency import run_in_threadpool
 from siaga.audit.service import Actor
 from siaga.core import metrics
 from siaga.core.database import session_scope
+from siaga.core.filetypes import (
+    TYPE_BY_CONTENT_TYPE,
+    FileType,
+    UnsupportedFileType,
+    content_disposition,
+    detect_type,
+    sanitize_filename,
+)
 from siaga.core.security import Principal
 from siaga.core.settings import Settings
 from siaga.core.storage import STAGING_DIR_NAME, ObjectMissing, Storage, key_for_sha256
 from siaga.core.types import utcnow
 from siaga.core.uploads import (
     DISK_FULL_ERRNOS,
-    TYPE_BY_CONTENT_TYPE,
-    FileType,
     StagedUpload,
     StorageFull,
-    UnsupportedFileType,
     check_declared_length,
-    content_disposition,
-    detect_type,
     receive_file,
     remove_stale_staging,
-    sanitize_filename,
 )
 from siaga.evidence import repository
 from siaga.evidence.exceptions import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from siaga.core.text import Refusal, TextRefused, clean_text
 from siaga.models import ImportKind
 
 
@@ -51,6 +52,7 @@ class Column:
     cells may still be empty where the description says so (`narrative`, or `value` of a
     draft answer). Optional columns may be left out of the header altogether: on update,
     a left-out column keeps the stored value; on create, the default applies.
+    `multiline`: free text whose cells may hold tabs and line breaks (see clean_cells).
     """
 
     name: str
@@ -60,6 +62,7 @@ class Column:
     codes: CodeList | None = None
     # A value shown in templates and examples.
     example: str = ""
+    multiline: bool = False
 
 
 COLUMNS: dict[ImportKind, list[Column]] = {
@@ -105,6 +108,7 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             "Short narrative (may be empty, but the column must be present)",
             None,
             "SK tim pemantauan telah ditetapkan",
+            multiline=True,
         ),
         Column(
             "status",
@@ -272,7 +276,15 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             CodeList.YES_NO,
             "ya",
         ),
-        Column("guidance", False, "Petunjuk pengisian", "Guidance for answering", None, ""),
+        Column(
+            "guidance",
+            False,
+            "Petunjuk pengisian",
+            "Guidance for answering",
+            None,
+            "",
+            multiline=True,
+        ),
         Column(
             "evidence_guidance",
             False,
@@ -280,6 +292,7 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             "What evidence proves it",
             None,
             "SK tim sesuai Permendagri 61/2011",
+            multiline=True,
         ),
         Column(
             "position",
@@ -347,3 +360,31 @@ USERS_NOTE_EN = (
 
 def column_names(kind: ImportKind) -> list[str]:
     return [c.name for c in COLUMNS[kind]]
+
+
+_MULTILINE = {
+    kind: frozenset(c.name for c in columns if c.multiline) for kind, columns in COLUMNS.items()
+}
+
+
+def clean_cells(kind: ImportKind, cells: dict[str, str]) -> list[tuple[str, Refusal]]:
+    """Hold every cell of a row to the text rule of the API (siaga.core.text.clean_text).
+
+    Cells that pass are put in NFC in place, as the API stores them; the others are
+    returned with what is wrong, and the row is then refused. Code cells are held to
+    the rule too: a code with a hidden character would only fail later, less clearly.
+    Cells under a blank header cell are not imported, so not checked.
+    """
+    multiline = _MULTILINE[kind]
+    refused: list[tuple[str, Refusal]] = []
+    for name, value in cells.items():
+        if not value or not name:
+            continue
+        try:
+            cleaned = clean_text(value, multiline=name in multiline)
+        except TextRefused as exc:
+            refused.append((name, exc.refusal))
+            continue
+        if cleaned is not value:
+            cells[name] = cleaned
+    return refused

@@ -11,25 +11,22 @@ import codecs
 import csv
 import io
 import math
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from siaga.imports import limits
 from siaga.imports.columns import COLUMNS
-from siaga.imports.exceptions import ImportFileInvalid, UnsupportedImportFile
+from siaga.imports.exceptions import ImportFileInvalid, UnsupportedImportFile, file_invalid
+from siaga.imports.xlsx_bounds import bounded_copy
+from siaga.imports.xlsx_bounds import check_zip as check_zip
 from siaga.models import ImportKind
 
 # A spreadsheet cell longer than this is not data we import (narratives are short texts);
 # it also bounds what one row can cost in memory.
 MAX_CELL = 10_000
-# An XLSX whose members would expand beyond this, or any large member compressed more
-# than MAX_RATIO times, is refused before a byte of it is inflated: a zip bomb.
-MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
-MAX_RATIO = 200
-_RATIO_FLOOR = 1024 * 1024  # small members (styles, themes) may compress very well
 _SNIFF_BYTES = 64 * 1024
 _ZIP_SIGNATURE = b"PK\x03\x04"
 
@@ -47,13 +44,6 @@ class Header:
 Row = tuple[int, list[str]]
 
 
-def _file_error(message_id: str, message_en: str, **detail: Any) -> ImportFileInvalid:
-    return ImportFileInvalid(
-        f"{message_id} ({message_en})",
-        details=[{"message": message_id, "message_en": message_en, **detail}],
-    )
-
-
 def is_xlsx(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(4) == _ZIP_SIGNATURE
@@ -65,7 +55,7 @@ def check_header(kind: ImportKind, cells: list[str]) -> Header:
     known = {c.name for c in columns}
     names = [cell.strip().lower() for cell in cells]
     if not any(names):
-        raise _file_error(
+        raise file_invalid(
             "Baris pertama (header) kosong", "the first row (header) is empty", columns=[]
         )
     index: dict[str, int] = {}
@@ -132,10 +122,22 @@ def _check_text(head: bytes) -> None:
         # An incremental decoder tolerates a multi-byte character cut at the sniff limit.
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        raise _file_error(
+        raise file_invalid(
             "Berkas bukan teks UTF-8; simpan sebagai CSV UTF-8",
             "the file is not UTF-8 text; save it as CSV UTF-8",
         ) from None
+
+
+def _lines(text: io.TextIOWrapper, record: list[int]) -> Iterator[str]:
+    """The file's lines for the CSV reader, each record (`record[0]` characters so far,
+    reset by the caller at each record's end) bounded before it is split into fields: a
+    line of a million commas would otherwise become a million fields at once."""
+    most = limits.CSV_RECORD_CHARS.maximum
+    while line := text.readline(most + 1):
+        record[0] += len(line)
+        if record[0] > most:
+            limits.CSV_RECORD_CHARS.check(record[0])
+        yield line
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
@@ -146,51 +148,23 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         delimiter = _sniff_delimiter(first_line)
         raw.seek(0)
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        record = [0]
         try:
-            yield from csv.reader(text, delimiter=delimiter, strict=False)
+            for cells in csv.reader(_lines(text, record), delimiter=delimiter, strict=False):
+                record[0] = 0
+                yield cells
         except UnicodeDecodeError:
-            raise _file_error(
+            raise file_invalid(
                 "Berkas memuat byte yang bukan UTF-8; simpan sebagai CSV UTF-8",
                 "the file contains bytes that are not UTF-8; save it as CSV UTF-8",
             ) from None
         except csv.Error as exc:
-            raise _file_error(
+            raise file_invalid(
                 "Berkas CSV rusak", f"malformed CSV: {exc}", reason=str(exc)
             ) from None
 
 
 # -- XLSX --------------------------------------------------------------------------------
-
-
-def check_zip(path: Path) -> None:
-    """Refuse an XLSX that is not a real zip or would inflate beyond our bounds."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise UnsupportedImportFile()
-            total = 0
-            for info in infos:
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
-                    raise _zip_bomb(total=total)
-            if total > MAX_XLSX_UNCOMPRESSED:
-                raise _zip_bomb(total=total)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
-        raise UnsupportedImportFile() from None
-
-
-def _zip_bomb(total: int) -> ImportFileInvalid:
-    limit_mb = MAX_XLSX_UNCOMPRESSED // (1024 * 1024)
-    return ImportFileInvalid(
-        f"Isi XLSX terlalu besar setelah diekstrak (batas {limit_mb} MB) "
-        f"(the XLSX would expand beyond the {limit_mb} MB limit or is compressed "
-        "suspiciously well: refused as a possible zip bomb)",
-        code="import_file_too_expanded",
-        details=[{"uncompressed_bytes_seen": total, "limit_bytes": MAX_XLSX_UNCOMPRESSED}],
-    )
 
 
 def _cell_text(value: Any) -> str:
@@ -212,20 +186,32 @@ def _cell_text(value: Any) -> str:
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     from python_calamine import CalamineError, load_workbook
 
-    check_zip(path)
-    try:
-        workbook = load_workbook(str(path))
-        if not workbook.sheet_names:
+    # calamine reads the checked copy whole (the copy is removed once it has); its limits
+    # keep that small. See xlsx_bounds.
+    with bounded_copy(path) as copy:
+        if copy is None:
             return
-        sheet = workbook.get_sheet_by_index(0)
-        # Rows are converted one at a time; empty leading rows and columns are kept so
-        # row numbers match what the user sees.
+        try:
+            workbook = load_workbook(str(copy))
+            try:
+                if not workbook.sheet_names:
+                    return
+                sheet = workbook.get_sheet_by_index(0)
+            finally:
+                workbook.close()
+        except (CalamineError, ValueError, OSError) as exc:
+            raise _unreadable(exc) from None
+    try:
+        # Rows are converted one at a time; empty leading rows are kept so row numbers
+        # match what the user sees.
         for values in sheet.iter_rows():
             yield [_cell_text(v) for v in values]
-    except (CalamineError, ValueError, OSError) as exc:
-        raise _file_error(
-            "Berkas XLSX tidak dapat dibaca", f"the XLSX cannot be read: {exc}"[:300]
-        ) from None
+    except (CalamineError, ValueError) as exc:
+        raise _unreadable(exc) from None
+
+
+def _unreadable(exc: Exception) -> ImportFileInvalid:
+    return file_invalid("Berkas XLSX tidak dapat dibaca", f"the XLSX cannot be read: {exc}"[:300])
 
 
 # -- both --------------------------------------------------------------------------------
@@ -233,16 +219,28 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
 
 def read_rows(kind: ImportKind, path: Path) -> tuple[Header, Iterator[Row]]:
     """The checked header and an iterator over the data rows (blank rows skipped)."""
-    source = _xlsx_rows(path) if is_xlsx(path) else _csv_rows(path)
+    source = _bounded(_xlsx_rows(path) if is_xlsx(path) else _csv_rows(path))
     first = next(source, None)
     if first is None or not any(c.strip() for c in first):
         if first is None or not any(any(c.strip() for c in cells) for cells in source):
             raise ImportFileInvalid(
                 "Berkas kosong (the file is empty)", code="import_file_empty", details=[]
             )
-        raise _file_error("Baris pertama harus berisi header", "the first row must hold the header")
+        raise file_invalid(
+            "Baris pertama harus berisi header", "the first row must hold the header"
+        )
     header = check_header(kind, first)
     return header, _data_rows(source)
+
+
+def _bounded(source: Iterator[list[str]]) -> Iterator[list[str]]:
+    # Every row counts, blank ones too: stepping over them costs time as well.
+    rows, columns = limits.ROWS.maximum, limits.COLUMNS.maximum
+    for number, cells in enumerate(source, start=1):
+        if number > rows or len(cells) > columns:
+            limits.ROWS.check(number)
+            limits.COLUMNS.check(len(cells))
+        yield cells
 
 
 def _data_rows(source: Iterator[list[str]]) -> Iterator[Row]:

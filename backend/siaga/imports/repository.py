@@ -4,10 +4,12 @@ per chunk, and the stored batches. Plain columns, never ORM entities per row: an
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import BigInteger, Select, and_, bindparam, func, or_, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -181,29 +183,6 @@ async def evidence_hashes(session: AsyncSession, submission_ids: list[int]) -> d
     return found
 
 
-async def users_by_name(session: AsyncSession, usernames: list[str]) -> Sequence[Any]:
-    if not usernames:
-        return []
-    stmt = (
-        select(
-            User.id,
-            User.username,
-            User.full_name,
-            User.email,
-            User.role,
-            User.region_id,
-            User.agency_id,
-            Region.code.label("region_code"),
-        )
-        .outerjoin(Region, Region.id == User.region_id)
-        .where(User.username.in_(usernames))
-    )
-    return (await session.execute(stmt)).all()
-
-
-# -- batches -----------------------------------------------------------------------------
-
-
 def _visible(principal: Principal) -> list[Any]:
     """Batches the caller may see: an API key its own; an administrator those of its
     subtree (national administrators: all)."""
@@ -270,6 +249,63 @@ async def find_by_idempotency_key(
         else ImportBatch.api_key_id.is_(None),
     )
     return (await session.scalars(stmt)).first()
+
+
+def idempotency_lock_id(principal: Principal, key: str) -> int:
+    """A 64-bit advisory lock id for (author, key); a collision only makes two keys wait
+    for each other."""
+    digest = hashlib.sha256(f"import:{principal.kind}:{principal.id}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def lock_idempotency_key(session: AsyncSession, principal: Principal, key: str) -> bool:
+    """Take the caller's key for this transaction; False while another transaction has it.
+
+    PostgreSQL only, with a transaction-scoped advisory lock: it goes with the commit or
+    rollback, so a crashed or failed import never leaves its key taken, and a retry is
+    told at once that the import is still running instead of waiting for it on the
+    unique index. SQLite has one writer at a time: there the batch insert waits for it.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    taken = await session.scalar(
+        select(func.pg_try_advisory_xact_lock(idempotency_lock_id(principal, key)))
+    )
+    return bool(taken)
+
+
+async def insert_batch(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """Insert the batch row; None if its author already has a batch with this
+    Idempotency-Key (ON CONFLICT DO NOTHING: the transaction stays usable)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(ImportBatch).values(**values).on_conflict_do_nothing().returning(ImportBatch.id)
+    batch_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
+    return batch_id
+
+
+# SQLSTATE of a unique violation; SQLite's extended codes for a UNIQUE or PRIMARY KEY clash.
+_PG_UNIQUE_VIOLATION = "23505"
+_SQLITE_UNIQUE_CODES = frozenset({2067, 1555})
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """Whether `exc` is a unique key clash: another transaction wrote the same row first.
+
+    Raised through SQLAlchemy (IntegrityError around the driver's error) or straight from
+    asyncpg by the bulk writes' COPY, so the driver's own error is looked for in the chain.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for error in (current, getattr(current, "orig", None)):
+            if getattr(error, "sqlstate", None) == _PG_UNIQUE_VIOLATION:
+                return True
+            if getattr(error, "sqlite_errorcode", None) in _SQLITE_UNIQUE_CODES:
+                return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 async def batch_errors(

@@ -24,10 +24,15 @@ Contract (what the CLI, the SPA and partner scripts rely on):
   worded exactly like an unknown code (nothing about its existence leaks); a region row
   whose own code lies outside is `region_out_of_scope` (decided by the code's prefix
   alone); indicators (national reference data) may be imported only by national callers.
-- Users: no password column (a spreadsheet of passwords leaks); new accounts are created
-  inactive with an unusable password, and an administrator sets a password and activates
-  each (PATCH /users/{username}). Role, region and agency of an existing user are not
-  changed by import (row error `user_scope_change`).
+- Users: only an administrator signed in as a user imports accounts; an API key gets 403
+  `forbidden` whatever its scopes (audited like every 403), and every row passes the rule
+  of POST/PATCH /users. No password column (a spreadsheet of passwords leaks); new
+  accounts are created inactive with an unusable password, and an administrator sets a
+  password and activates each (PATCH /users/{username}). Role, region and agency of an
+  existing user are not changed by import (row error `user_scope_change`). A username
+  taken by an account outside the caller's scope is `user_exists`, worded as for POST
+  /users; past the caller's allowance of such answers (users.availability) rows that
+  would need one are `username_not_checked`.
 - Answers: values per answer type as in docs/api.md; only open periods; an answer that is
   `submitted` or `verified` is `unchanged` when the row repeats it and a row error
   `answer_locked` when the row would change it; `submitted` for an indicator that requires
@@ -38,16 +43,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from siaga.auth.dependencies import AppSettings, CurrentActor, Importer
+from siaga.auth.dependencies import AppSettings, CurrentActor, Importer, require
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
+from siaga.core.filetypes import MAX_NAME_LENGTH, display_name
 from siaga.core.pagination import Pagination
+from siaga.core.security import Capability, Principal
 from siaga.core.uploads import FILE_FIELD, MIB, receive_file
 from siaga.evidence.dependencies import EvidenceStorage
 from siaga.imports import service, templates
+from siaga.imports.kinds import ACCOUNT_KINDS
 from siaga.imports.schemas import ImportBatchPage, ImportBatchRead
 from siaga.models import ImportKind
 
@@ -81,6 +89,23 @@ _XLSX_CONTENT = {
 
 BatchId = Annotated[int, Path(ge=1, le=2**62, description="Import batch id")]
 
+# API keys never hold ADMIN (core.security.API_KEY_CAPABILITIES): this refuses them too.
+_account_admin = require(Capability.ADMIN)
+
+
+async def _importer_of_kind(principal: Importer, request: Request, session: DbSession) -> Principal:
+    """An importer; for a kind that manages accounts, an administrator signed in as a user.
+
+    The kind is read from the query here, before the upload is received, so a refused
+    caller sends no file in vain; the route still declares and validates `kind` itself.
+    """
+    if request.query_params.get("kind") in ACCOUNT_KINDS:
+        return await _account_admin(principal, request, session)
+    return principal
+
+
+KindImporter = Annotated[Principal, Depends(_importer_of_kind)]
+
 
 @router.post(
     "",
@@ -93,7 +118,7 @@ async def create_import(
     request: Request,
     response: Response,
     session: DbSession,
-    principal: Importer,
+    principal: KindImporter,
     actor: CurrentActor,
     settings: AppSettings,
     storage: EvidenceStorage,
@@ -115,7 +140,9 @@ async def create_import(
             actor,
             kind,
             staged.path,
-            filename=staged.filename or f"import-{kind.value}",
+            # Shown in the imports list and audit: cleaned like evidence file names.
+            filename=display_name(staged.filename or "")[:MAX_NAME_LENGTH]
+            or f"import-{kind.value}",
             dry_run=dry_run,
             idempotency_key=idempotency_key,
             sha256=staged.sha256,

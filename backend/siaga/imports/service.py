@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from siaga.audit.service import Actor, record
 from siaga.core import metrics
@@ -27,9 +28,12 @@ from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
 from siaga.core.types import utcnow
 from siaga.imports import repository
+from siaga.imports.columns import clean_cells
 from siaga.imports.exceptions import (
     IdempotencyKeyReused,
+    ImportConflict,
     ImportFileInvalid,
+    ImportInProgress,
     ImportNotFound,
     KindNotAllowed,
 )
@@ -93,46 +97,54 @@ async def run_import(
     """Import `path` as `kind`; returns (batch, replayed).
 
     `replayed` is true when `idempotency_key` named an earlier import of the same file by
-    the same caller, whose result is returned without importing again. File-level problems
-    raise (ImportFileInvalid, UnsupportedImportFile); row problems are in the batch.
+    the same caller, whose result is returned without importing again; while that import
+    is still running, ImportInProgress. File-level problems raise (ImportFileInvalid,
+    UnsupportedImportFile); row problems are in the batch.
     """
     if kind == ImportKind.INDICATORS and principal.region_code is not None:
         raise KindNotAllowed()
     sha256 = sha256 or file_sha256(path)
+    fingerprint = (sha256, kind, dry_run)
     if idempotency_key is not None:
-        earlier = await repository.find_by_idempotency_key(session, principal, idempotency_key)
+        earlier = await _earlier(session, principal, idempotency_key, fingerprint)
         if earlier is not None:
-            if (earlier.file_sha256, earlier.kind, earlier.dry_run) != (sha256, kind, dry_run):
-                raise IdempotencyKeyReused()
-            return await get_batch(session, principal, earlier.id), True
+            return earlier, True
 
-    header, rows = read_rows(kind, path)
+    # Off the event loop: an XLSX is scanned and loaded whole before its first row (seconds
+    # for a large one); the rows that follow are consumed in chunks that yield the loop.
+    header, rows = await run_in_threadpool(read_rows, kind, path)
     now = utcnow()
     batches = _table(ImportBatch)
-    batch_id: int = (
-        await session.execute(
-            insert(batches).returning(batches.c.id),
-            [
-                {
-                    "kind": kind.value,
-                    "dry_run": dry_run,
-                    "status": ImportStatus.RUNNING.value,
-                    "filename": filename[:255],
-                    "file_sha256": sha256,
-                    "region_code": principal.region_code,
-                    "created_by_id": principal.user_id,
-                    "api_key_id": principal.api_key_id,
-                    "idempotency_key": idempotency_key,
-                    "created_at": now,
-                    "row_count": 0,
-                    "created_count": 0,
-                    "updated_count": 0,
-                    "unchanged_count": 0,
-                    "error_count": 0,
-                }
-            ],
-        )
-    ).scalar_one()
+    claimed = await repository.insert_batch(
+        session,
+        {
+            "kind": kind.value,
+            "dry_run": dry_run,
+            "status": ImportStatus.RUNNING.value,
+            "filename": filename[:255],
+            "file_sha256": sha256,
+            "region_code": principal.region_code,
+            "created_by_id": principal.user_id,
+            "api_key_id": principal.api_key_id,
+            "idempotency_key": idempotency_key,
+            "created_at": now,
+            "row_count": 0,
+            "created_count": 0,
+            "updated_count": 0,
+            "unchanged_count": 0,
+            "error_count": 0,
+        },
+    )
+    if claimed is None:
+        # The key's batch was committed by another request while this one waited for
+        # SQLite's write lock (on PostgreSQL the key's lock in _earlier rules this out).
+        earlier = None
+        if idempotency_key is not None:
+            earlier = await _earlier(session, principal, idempotency_key, fingerprint)
+        if earlier is None:
+            raise ImportInProgress()
+        return earlier, True
+    batch_id: int = claimed
     ctx = Context(
         session=session,
         principal=principal,
@@ -155,9 +167,14 @@ async def run_import(
                 "data rows)",
                 code="import_file_empty",
             )
-    except BaseException:
+    except BaseException as exc:
         if savepoint is not None and savepoint.is_active:
             await savepoint.rollback()
+        if repository.is_unique_violation(exc):
+            # A row of the file was written by another transaction since this import
+            # looked it up (on PostgreSQL the insert waited for that one to commit): the
+            # same outcome as a stale If-Match, not a server error.
+            raise ImportConflict() from exc
         raise
     failed = results.error_count > 0
     if savepoint is not None:
@@ -234,6 +251,27 @@ async def run_import(
     return await get_batch(session, principal, batch_id), False
 
 
+async def _earlier(
+    session: AsyncSession,
+    principal: Principal,
+    key: str,
+    fingerprint: tuple[str, ImportKind, bool],
+) -> ImportBatchRead | None:
+    """The batch of the caller's earlier request with this key, or None to import now.
+
+    The key is locked first, so a request still importing under it is reported
+    (ImportInProgress) rather than imported a second time beside it.
+    """
+    if not await repository.lock_idempotency_key(session, principal, key):
+        raise ImportInProgress()
+    earlier = await repository.find_by_idempotency_key(session, principal, key)
+    if earlier is None:
+        return None
+    if (earlier.file_sha256, earlier.kind, earlier.dry_run) != fingerprint:
+        raise IdempotencyKeyReused()
+    return await get_batch(session, principal, earlier.id)
+
+
 async def _import_rows(
     handler: Handler,
     header: Header,
@@ -284,7 +322,14 @@ async def _import_rows(
                     "the row has cells beyond the header's columns",
                 )
                 continue
-            chunk.append((number, dict(zip(names, cells, strict=False))))
+            row = dict(zip(names, cells, strict=False))
+            if refused := clean_cells(handler.kind, row):
+                for column, refusal in refused:
+                    results.error(
+                        number, column, "invalid_text", refusal.message_id, refusal.message_en
+                    )
+                continue
+            chunk.append((number, row))
             if len(chunk) >= size:
                 await step(chunk)
                 chunk, size = [], CHUNK_ROWS

@@ -41,7 +41,8 @@ class ImportBatch(Base):
     region_code: Mapped[str | None] = mapped_column(String(20))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
-    # Scoped to its author: the same key from two callers is two requests.
+    # Scoped to its author (a user or an API key, never both): the same key from two
+    # callers is two requests. Unique per kind of author (migration 0006).
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -53,7 +54,21 @@ class ImportBatch(Base):
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (
+        # Holds nothing, as one of the two authors is always NULL; left in place because
+        # SQLite could drop it only by copying the table (migration 0006).
         UniqueConstraint("created_by_id", "api_key_id", "idempotency_key"),
+        Index(
+            "ix_import_batches_created_by_id_idempotency_key",
+            "created_by_id",
+            "idempotency_key",
+            unique=True,
+        ),
+        Index(
+            "ix_import_batches_api_key_id_idempotency_key",
+            "api_key_id",
+            "idempotency_key",
+            unique=True,
+        ),
         Index("ix_import_batches_created_at", "created_at"),
     )
 

@@ -41,3 +41,23 @@ class PreconditionFailed(AppError):
         "Jawaban telah diubah orang lain; muat ulang lalu coba lagi "
         "(the answer changed since you read it)"
     )
+
+
+class CreatedConcurrently(Conflict):
+    # A lost race, not a forgotten If-Match: the answer did not exist when the request
+    # arrived, so the client could not have sent its ETag.
+    code = "created_concurrently"
+    message = (
+        "Jawaban ini baru saja dibuat oleh permintaan lain; muat ulang lalu ubah dengan "
+        "If-Match (the answer was created by another request meanwhile; reload it and send "
+        "If-Match)"
+    )
+
+
+class CopiedConcurrently(Conflict):
+    code = "copied_concurrently"
+    message = (
+        "Jawaban periode ini baru saja dibuat oleh permintaan lain yang berjalan bersamaan; "
+        "tidak ada yang disalin (another request created this period's answers meanwhile; "
+        "nothing was copied)"
+    )

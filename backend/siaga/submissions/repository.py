@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.pagination import PageParams
@@ -70,6 +72,16 @@ async def get_context(
     return (await session.execute(stmt)).first()
 
 
+async def newest_answer_created_at(
+    session: AsyncSession, period_id: int, region_id: int
+) -> datetime | None:
+    stmt = select(func.max(Submission.created_at)).where(
+        Submission.period_id == period_id, Submission.region_id == region_id
+    )
+    created_at: datetime | None = await session.scalar(stmt)
+    return created_at
+
+
 async def get_submission(
     session: AsyncSession, period_id: int, region_id: int, indicator_id: int, *, lock: bool
 ) -> Submission | None:
@@ -98,6 +110,27 @@ async def get_submission(
                 .execution_options(synchronize_session=False)
             )
     return (await session.scalars(stmt)).one_or_none()
+
+
+async def insert_submission_if_absent(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """Insert a new answer; its id, or None if the answer exists already.
+
+    ON CONFLICT DO NOTHING on the answer's natural key rather than check-then-insert: two
+    requests that both found no answer cannot both create it. On PostgreSQL the second
+    waits here for the first to commit, then finds its row; the transaction stays usable.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Submission)
+        .values(**values)
+        .on_conflict_do_nothing(
+            index_elements=[Submission.period_id, Submission.region_id, Submission.indicator_id]
+        )
+        .returning(Submission.id)
+    )
+    new_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
+    return new_id
 
 
 async def find_agency(session: AsyncSession, region_id: int, agency_type_id: int) -> Agency | None:

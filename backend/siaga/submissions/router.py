@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
@@ -36,10 +36,38 @@ router = APIRouter(tags=["submissions"])
 PeriodPath = Annotated[str, Path(max_length=20, description="Period code, e.g. `2023-Q4`")]
 RegionPath = Annotated[str, Path(max_length=20, description="Region code, e.g. `64.72`")]
 IndicatorPath = Annotated[str, Path(max_length=40, description="Indicator code, e.g. `K1.01`")]
-IfMatch = Annotated[
+_IF_MATCH = "if-match"
+_IF_MATCH_MAX_LENGTH = 200
+# PUT creates an answer without it, so there it is documented as optional.
+IfMatchToEdit = Annotated[
     str | None,
-    Header(max_length=200, description="The answer's ETag; required to change an answer"),
+    Header(
+        max_length=_IF_MATCH_MAX_LENGTH,
+        description="The answer's ETag: required to change an existing answer (428 "
+        "without it, 412 when stale); omit it, or send `*`, to create the answer",
+    ),
 ]
+# The transitions always need it, but the service answers its absence (428, after the
+# answer is found and the caller may act on it), so FastAPI reads it as optional (its
+# own check would be a 422 before all that) and the document declares it required.
+IfMatch = Annotated[str | None, Header(max_length=_IF_MATCH_MAX_LENGTH, include_in_schema=False)]
+
+
+def _if_match_required() -> dict[str, Any]:
+    # A fresh dict per route: FastAPI puts it into the document as it is.
+    return {
+        "parameters": [
+            {
+                "name": _IF_MATCH,
+                "in": "header",
+                "required": True,
+                "description": "The answer's ETag (428 without it, 412 when stale)",
+                "schema": {"type": "string", "maxLength": _IF_MATCH_MAX_LENGTH},
+            }
+        ]
+    }
+
+
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 ANSWER = "/submissions/{period}/{region}/{indicator}"
 
@@ -131,7 +159,7 @@ async def put_submission(
     response: Response,
     keys: AnswerKeys,
     data: SubmissionWrite,
-    if_match: IfMatch = None,
+    if_match: IfMatchToEdit = None,
 ) -> SubmissionRead:
     """Create the draft answer (201), or change a draft or returned one (If-Match required)."""
     answer, created = await service.put_answer(session, principal, actor, keys, data, if_match)
@@ -148,6 +176,7 @@ _TRANSITION_RESPONSES = responses(401, 403, 404, 409, 412, 428)
     name="submit",
     response_model=SubmissionRead,
     responses=_TRANSITION_RESPONSES,
+    openapi_extra=_if_match_required(),
 )
 async def submit_submission(
     session: DbSession,
@@ -176,6 +205,7 @@ async def submit_submission(
     name="verify",
     response_model=SubmissionRead,
     responses=_TRANSITION_RESPONSES,
+    openapi_extra=_if_match_required(),
 )
 async def verify_submission(
     session: DbSession,
@@ -195,6 +225,7 @@ async def verify_submission(
     name="return",
     response_model=SubmissionRead,
     responses=_TRANSITION_RESPONSES,
+    openapi_extra=_if_match_required(),
 )
 async def return_submission(
     session: DbSession,
@@ -223,6 +254,7 @@ async def return_submission(
     name="reopen",
     response_model=SubmissionRead,
     responses=_TRANSITION_RESPONSES,
+    openapi_extra=_if_match_required(),
 )
 async def reopen_submission(
     session: DbSession,

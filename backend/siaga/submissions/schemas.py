@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from siaga.core.pagination import Page
+from siaga.core.text import CleanText
 from siaga.models import AnswerType, ReviewDecision, SubmissionStatus
 
 # JSON numbers and booleans; yes/no answers may be true/false or 1/0.
@@ -85,13 +86,13 @@ class SubmissionWrite(BaseModel):
     value: AnswerValue = Field(
         description="level: 0-4; yes_no: true/false (or 1/0); percent: 0-100; count: >= 0"
     )
-    narrative: str = Field(default="", max_length=5000)
+    narrative: Annotated[str, CleanText(max_length=5000, multiline=True)] = ""
 
 
 class ReasonBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: Annotated[str, CleanText(max_length=2000, min_length=3, multiline=True)]
 
 
 class HistoryEntry(BaseModel):

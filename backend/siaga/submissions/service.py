@@ -37,6 +37,8 @@ from siaga.periods.service import PeriodNotFound
 from siaga.submissions import repository
 from siaga.submissions.exceptions import (
     AnswerNotFound,
+    CopiedConcurrently,
+    CreatedConcurrently,
     EvidenceMissing,
     InvalidTransition,
     PeriodNotOpen,
@@ -340,25 +342,33 @@ async def put_answer(
         if if_match is not None and if_match.strip() != "*":
             raise PreconditionFailed("Jawaban belum ada (the answer does not exist yet)")
         agency = await repository.find_agency(session, ctx.region.id, ctx.indicator.agency_type_id)
-        submission = Submission(
-            period_id=ctx.period.id,
-            region_id=ctx.region.id,
-            indicator_id=ctx.indicator.id,
+        created = await _create_draft(
+            session,
+            ctx,
+            actor,
             agency_id=agency.id if agency else None,
             value=value,
             narrative=data.narrative,
-            status=SubmissionStatus.DRAFT,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            created_by_id=actor.user_id,
-            updated_by_id=actor.user_id,
+            now=now,
         )
-        session.add(submission)
+        if created is not None:
+            ctx.submission = created
+            await _write_version(session, created, "created", actor, None)
+            audit_answer(session, actor, "submission.create", ctx, after=_snapshot(created))
+            return await read(session, ctx), True
+        # Another request created the answer since this one looked (on PostgreSQL the
+        # insert waited for it to commit): a create that lost the race.
+        submission = await repository.get_submission(
+            session, ctx.period.id, ctx.region.id, ctx.indicator.id, lock=True
+        )
+        if submission is None:
+            raise AnswerNotFound()
+        if if_match is None:
+            raise CreatedConcurrently()
         ctx.submission = submission
-        await _write_version(session, submission, "created", actor, None)
-        audit_answer(session, actor, "submission.create", ctx, after=_snapshot(submission))
-        return await read(session, ctx), True
+    elif if_match is None and _created_since(submission.created_at, actor.received_at):
+        # The same race, seen after the winner committed (SQLite serialises writers).
+        raise CreatedConcurrently()
 
     check_if_match(submission, if_match)
     if submission.status not in EDITABLE:
@@ -374,6 +384,41 @@ async def put_answer(
             session, actor, "submission.update", ctx, before=before, after=_snapshot(submission)
         )
     return await read(session, ctx), False
+
+
+def _created_since(created_at: datetime | None, received_at: datetime | None) -> bool:
+    return created_at is not None and received_at is not None and created_at >= received_at
+
+
+async def _create_draft(
+    session: AsyncSession,
+    ctx: AnswerContext,
+    actor: Actor,
+    *,
+    agency_id: int | None,
+    value: float | None,
+    narrative: str,
+    now: datetime,
+) -> Submission | None:
+    """The new draft answer at version 1, or None if the answer exists already."""
+    new_id = await repository.insert_submission_if_absent(
+        session,
+        {
+            "period_id": ctx.period.id,
+            "region_id": ctx.region.id,
+            "indicator_id": ctx.indicator.id,
+            "agency_id": agency_id,
+            "value": value,
+            "narrative": narrative,
+            "status": SubmissionStatus.DRAFT,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "created_by_id": actor.user_id,
+            "updated_by_id": actor.user_id,
+        },
+    )
+    return None if new_id is None else await session.get(Submission, new_id)
 
 
 async def transition(
@@ -626,6 +671,9 @@ async def copy_previous(
                 Submission.region_id == region.id,
                 Submission.status == SubmissionStatus.VERIFIED,
             )
+            # One order for every caller: two copies into one Pemda then meet on the
+            # same first answer, and the later waits there instead of deadlocking.
+            .order_by(Indicator.code)
         )
     ).all()
     current_indicators = {
@@ -643,22 +691,20 @@ async def copy_previous(
         if code not in wanted:  # already answered this period: never overwritten
             skipped += 1
             continue
-        submission = Submission(
-            period_id=period.id,
-            region_id=region.id,
-            indicator_id=indicator.id,
+        submission = await _create_draft(
+            session,
+            AnswerContext(period, region, indicator, None),
+            actor,
             agency_id=old.agency_id,
             value=old.value,
             narrative=old.narrative,
-            status=SubmissionStatus.DRAFT,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            created_by_id=actor.user_id,
-            updated_by_id=actor.user_id,
+            now=now,
         )
-        session.add(submission)
-        await session.flush()
+        if submission is None:
+            # Created since `wanted` was read, by a copy or a PUT running beside this one
+            # (on PostgreSQL the insert waited for it to commit): kept, never overwritten.
+            skipped += 1
+            continue
         files = (
             await session.scalars(select(EvidenceFile).where(EvidenceFile.submission_id == old.id))
         ).all()
@@ -683,6 +729,11 @@ async def copy_previous(
             session, submission, "copied", actor, f"Disalin dari periode {previous.code}"
         )
         created += 1
+    if created == 0 and skipped and actor.received_at is not None:
+        newest = await repository.newest_answer_created_at(session, period.id, region.id)
+        if _created_since(newest, actor.received_at):
+            # Another copy (or edit) made this period's answers while this one ran.
+            raise CopiedConcurrently()
     record(
         session,
         actor,

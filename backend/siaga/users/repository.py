@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -7,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from siaga.core.pagination import PageParams
-from siaga.models import Agency, Region, Role, User
+from siaga.models import Agency, AuditEvent, ImportBatch, ImportRowError, Region, Role, User
 
 _AgencyRegion = aliased(Region)
 
@@ -74,6 +76,73 @@ async def get_user(session: AsyncSession, username: str, *, scope: str | None) -
 
 async def username_taken(session: AsyncSession, username: str) -> bool:
     return (await session.scalar(select(User.id).where(User.username == username))) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingAccount:
+    id: int
+    username: str
+    full_name: str
+    email: str | None
+    role: Role
+    region_id: int | None
+    agency_id: int | None
+    is_active: bool
+    scope_code: str | None  # as for the API: an operator's is its agency's region
+
+
+async def accounts_by_name(session: AsyncSession, usernames: list[str]) -> list[ExistingAccount]:
+    if not usernames:
+        return []
+    stmt = (
+        select(
+            User.id,
+            User.username,
+            User.full_name,
+            User.email,
+            User.role,
+            User.region_id,
+            User.agency_id,
+            User.is_active,
+            _scope_code().label("scope_code"),
+        )
+        .outerjoin(Region, User.region_id == Region.id)
+        .outerjoin(Agency, User.agency_id == Agency.id)
+        .outerjoin(_AgencyRegion, Agency.region_id == _AgencyRegion.id)
+        .where(User.username.in_(usernames))
+    )
+    return [ExistingAccount(*row) for row in (await session.execute(stmt)).all()]
+
+
+async def taken_name_answers(
+    session: AsyncSession, user_id: int, since: datetime, *, denied_action: str, row_code: str
+) -> tuple[int, datetime | None]:
+    """How many times `user_id` was told a username is taken since `since`, and the
+    earliest: refused creations on record, and row errors of its imports."""
+    refused = (
+        await session.execute(
+            select(func.count(), func.min(AuditEvent.occurred_at)).where(
+                AuditEvent.actor_user_id == user_id,
+                AuditEvent.action == denied_action,
+                AuditEvent.outcome == "denied",
+                AuditEvent.occurred_at >= since,
+            )
+        )
+    ).one()
+    imported = (
+        await session.execute(
+            select(func.count(), func.min(ImportBatch.created_at))
+            .select_from(ImportRowError)
+            .join(ImportBatch, ImportBatch.id == ImportRowError.batch_id)
+            .where(
+                ImportBatch.created_by_id == user_id,
+                ImportBatch.created_at >= since,
+                ImportRowError.code == row_code,
+            )
+        )
+    ).one()
+    earliest = [t for t in (refused[1], imported[1]) if t is not None]
+    return (refused[0] or 0) + (imported[0] or 0), min(earliest, default=None)
 
 
 async def find_agency(session: AsyncSession, code: str) -> Any:

@@ -39,13 +39,13 @@ async def list_users(
     name="create",
     status_code=201,
     response_model=UserRead,
-    responses=responses(401, 403, 409),
+    responses=responses(401, 403, 409, 429),
 )
 async def create_user(
     session: DbSession, admin: Admin, actor: CurrentActor, data: UserCreate
 ) -> UserRead:
     """Create an account with a role and a scope inside the administrator's own."""
-    return await service.create_user(session, data, scope=admin.region_code, actor=actor)
+    return await service.create_user(session, data, principal=admin, actor=actor)
 
 
 @router.get("/{username}", name="get", response_model=UserRead, responses=responses(401, 403, 404))
@@ -68,4 +68,4 @@ async def update_user(
     data: UserUpdate,
 ) -> UserRead:
     """Change an account's name, e-mail, password, or disable it (ending its sessions)."""
-    return await service.update_user(session, username, data, scope=admin.region_code, actor=actor)
+    return await service.update_user(session, username, data, principal=admin, actor=actor)

@@ -6,20 +6,31 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from siaga.core.pagination import Page
+from siaga.core.text import CleanText, refused_class
 from siaga.models import Role
 
-# `\s` differs between the regex dialects that read this pattern: pydantic's (Rust: also
-# U+0085), Python's (also U+001C-U+001F) and JSON Schema's (ECMA: also U+FEFF), so clients
-# validating against the OpenAPI document would accept addresses the API refuses. Naming
-# the extra characters makes every dialect exclude the same set.
-_NOT_AT_OR_SPACE = r"[^@\s\x1c-\x1f\x85\ufeff]"
+# `\s` differs between the regex dialects that read this pattern: Python's (also
+# U+001C-U+001F, U+0085) and JSON Schema's (ECMA: also U+FEFF), so clients validating
+# against the OpenAPI document would accept addresses the API refuses. Naming the extra
+# characters makes every dialect exclude the same set. The text rule is checked first
+# (naming the character it refuses); the documented pattern holds both rules.
+_NOT_AT_OR_SPACE = r"\s\x1c-\x1f\x85\ufeff"
+
+
+def _email_pattern(excluded: str) -> str:
+    part = f"[^@{excluded}]+"
+    return rf"^{part}@{part}\.{part}$"
+
+
 Email = Annotated[
     str,
-    Field(
+    CleanText(
         max_length=254,
-        pattern=rf"^{_NOT_AT_OR_SPACE}+@{_NOT_AT_OR_SPACE}+\.{_NOT_AT_OR_SPACE}+$",
+        pattern=_email_pattern(_NOT_AT_OR_SPACE),
+        json_pattern=_email_pattern(_NOT_AT_OR_SPACE + refused_class()),
     ),
 ]
+FullName = Annotated[str, CleanText(max_length=200)]
 Username = Field(min_length=3, max_length=80, pattern=r"^[a-z0-9][a-z0-9._-]{2,79}$")
 # The hashing cost is bounded by this length; 128 leaves room for passphrases.
 Password = Field(min_length=1, max_length=128)
@@ -47,7 +58,7 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Username
-    full_name: str = Field(default="", max_length=200)
+    full_name: FullName = ""
     email: Email | None = None
     role: Role
     region: str | None = Field(default=None, max_length=20, description="Scope region code")
@@ -58,7 +69,7 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    full_name: str | None = Field(default=None, max_length=200)
+    full_name: FullName | None = None
     email: Email | None = None
     is_active: bool | None = Field(
         default=None, description="false disables the account and ends its sessions at once"

@@ -1,31 +1,35 @@
 """User accounts: creation with role and scope, listing and changes, all within the admin's
-scope and all audited."""
+scope and all audited. Who may create or change which account is `rules.may_manage`."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
 
 from siaga.audit.service import Actor, changes, record
 from siaga.auth.repository import revoke_user_sessions
-from siaga.core.errors import Conflict, InvalidInput, NotFound
+from siaga.core.errors import Conflict, InvalidInput
 from siaga.core.pagination import PageParams
-from siaga.core.security import hash_password, in_subtree
+from siaga.core.security import Principal, hash_password, in_subtree
 from siaga.core.types import utcnow
 from siaga.models import Role, User
-from siaga.users import repository
+from siaga.users import availability, repository
+from siaga.users.exceptions import (
+    AccountsNotAllowed,
+    NameAnswersExhausted,
+    UsernameTaken,
+    UserNotFound,
+)
+from siaga.users.rules import Account, Refusal, may_manage
 from siaga.users.schemas import UserCreate, UserPage, UserRead, UserUpdate
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 128
-
-
-class UserNotFound(NotFound):
-    code = "user_not_found"
-    message = "Pengguna tidak ditemukan (user not found)"
 
 
 @lru_cache
@@ -95,10 +99,30 @@ async def get_user(session: AsyncSession, username: str, *, scope: str | None) -
     return _read(row)
 
 
+_WIDER = {
+    Refusal.OUT_OF_SCOPE: "the account's scope must lie inside your own (a provincial "
+    "administrator cannot create national accounts)",
+    Refusal.MORE_POWER: "the account's role may do more than your own",
+}
+
+
+def _refuse_account(refusal: Refusal) -> NoReturn:
+    """The answer to a refusal that the scoped lookups did not already give."""
+    if refusal is Refusal.NOT_AN_ADMINISTRATOR:
+        raise AccountsNotAllowed()
+    if refusal is Refusal.SELF_LOCKOUT:
+        raise Conflict("Anda tidak dapat menonaktifkan akun sendiri (cannot disable yourself)")
+    # Out of scope or of reach: like an account that does not exist.
+    raise UserNotFound()
+
+
 async def create_user(
-    session: AsyncSession, data: UserCreate, *, scope: str | None, actor: Actor
+    session: AsyncSession, data: UserCreate, *, principal: Principal, actor: Actor
 ) -> UserRead:
     """Create an account whose scope lies inside the creating admin's scope."""
+    if (refusal := may_manage(principal, None, None)) is not None:
+        _refuse_account(refusal)
+    scope = principal.region_code
     problems: list[dict[str, str]] = []
 
     def problem(field: str, message: str) -> None:
@@ -129,27 +153,47 @@ async def create_user(
             scope_code = data.region
         elif data.role != Role.ADMIN:
             problem("region", f"a {data.role.value} needs a region (its scope)")
-        elif scope is not None:
-            problem("region", "a provincial administrator cannot create national accounts")
+    if not any(p["field"] in {"region", "agency"} for p in problems):
+        refusal = may_manage(principal, None, Account.user(data.role, scope_code))
+        if refusal is not None:
+            problem("region" if refusal is Refusal.OUT_OF_SCOPE else "role", _WIDER[refusal])
     if problems:
         raise InvalidInput(
             "Pengguna tidak dapat dibuat (the user cannot be created)", details=problems
         )
-    if await repository.username_taken(session, data.username):
-        raise Conflict(f"Pengguna {data.username!r} sudah ada (user exists)", code="user_exists")
+    # Counted before the name is looked at: once spent, a free name gets no answer either.
+    answers = await availability.taken_answers(session, principal, utcnow())
+    if answers.exhausted:
+        raise NameAnswersExhausted(answers.retry_after)
+    if not await repository.username_taken(session, data.username):
+        user = User(
+            username=data.username,
+            full_name=data.full_name,
+            email=data.email,
+            role=data.role,
+            region_id=region_id,
+            agency_id=agency_id,
+            # ~0.1 s of CPU: in a thread, so other requests are served meanwhile.
+            password_hash=await run_in_threadpool(hash_password, data.password),
+            password_changed_at=utcnow(),
+        )
+        try:
+            async with session.begin_nested():
+                session.add(user)
+                await session.flush()
+        except IntegrityError:
+            # Taken meanwhile by a simultaneous request: the same answer as taken before.
+            if not await repository.username_taken(session, data.username):
+                raise
+        else:
+            return await _created(session, data, actor, scope_code)
+    availability.keep_refused_create(session, actor, data.username, scope_code)
+    raise UsernameTaken(data.username)
 
-    user = User(
-        username=data.username,
-        full_name=data.full_name,
-        email=data.email,
-        role=data.role,
-        region_id=region_id,
-        agency_id=agency_id,
-        password_hash=hash_password(data.password),
-        password_changed_at=utcnow(),
-    )
-    session.add(user)
-    await session.flush()
+
+async def _created(
+    session: AsyncSession, data: UserCreate, actor: Actor, scope_code: str | None
+) -> UserRead:
     created = await get_user(session, data.username, scope=None)
     record(
         session,
@@ -163,10 +207,22 @@ async def create_user(
     return created
 
 
+def _account(row: Any) -> Account:
+    user: User = row.User
+    return Account.user(user.role, row.region_code, user_id=user.id, is_active=user.is_active)
+
+
 async def update_user(
-    session: AsyncSession, username: str, data: UserUpdate, *, scope: str | None, actor: Actor
+    session: AsyncSession,
+    username: str,
+    data: UserUpdate,
+    *,
+    principal: Principal,
+    actor: Actor,
 ) -> UserRead:
-    row = await repository.get_user(session, username, scope=scope)
+    if (refusal := may_manage(principal, None, None)) is not None:
+        _refuse_account(refusal)
+    row = await repository.get_user(session, username, scope=principal.region_code)
     if row is None:
         raise UserNotFound()
     user: User = row.User
@@ -178,8 +234,15 @@ async def update_user(
                 "Kata sandi ditolak (password refused)",
                 details=[{"field": "password", "message": m} for m in problems],
             )
-    if actor.user_id == user.id and data.is_active is False:
-        raise Conflict("Anda tidak dapat menonaktifkan akun sendiri (cannot disable yourself)")
+    was = _account(row)
+    will = Account(
+        was.capabilities,
+        was.region_code,
+        was.user_id,
+        was.is_active if data.is_active is None else data.is_active,
+    )
+    if (refusal := may_manage(principal, was, will)) is not None:
+        _refuse_account(refusal)
     now = utcnow()
     if data.full_name is not None:
         user.full_name = data.full_name
@@ -188,7 +251,7 @@ async def update_user(
     if data.is_active is not None:
         user.is_active = data.is_active
     if data.password is not None:
-        user.password_hash = hash_password(data.password)
+        user.password_hash = await run_in_threadpool(hash_password, data.password)
         user.password_changed_at = now
     # A disabled account or a new password ends every session of the account at once.
     if data.is_active is False or data.password is not None:

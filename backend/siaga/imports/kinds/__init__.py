@@ -36,7 +36,12 @@ HANDLERS: dict[ImportKind, type[Handler]] = {
     ImportKind.USERS: UsersHandler,
 }
 
+# Kinds that create or change accounts: imported only by an administrator signed in as a
+# user, never by an API key whatever its scopes (users.rules).
+ACCOUNT_KINDS = frozenset({ImportKind.USERS})
+
 __all__ = [
+    "ACCOUNT_KINDS",
     "HANDLERS",
     "MAX_LISTED_ROWS",
     "YIELD_EVERY",

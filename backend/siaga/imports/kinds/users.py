@@ -1,5 +1,11 @@
 """User accounts, by username: created inactive and without a usable password, until an
-administrator sets one."""
+administrator sets one.
+
+Only an administrator signed in as a user imports accounts, and each row passes the rule
+of POST/PATCH /users (users.rules.may_manage), in a dry run as in a real one. An existing
+username out of the caller's reach is answered exactly as for POST /users: taken, and
+nothing more (users.availability, whose count these row errors are part of).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,8 @@ import secrets
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 
-from siaga.core.security import in_subtree
 from siaga.imports import repository
 from siaga.imports.bulk import (
     bulk_insert,
@@ -28,6 +34,10 @@ from siaga.models import (
     Role,
     User,
 )
+from siaga.users import availability
+from siaga.users import repository as accounts
+from siaga.users.exceptions import AccountsNotAllowed
+from siaga.users.rules import Account, Refusal, may_manage
 
 # -- users -------------------------------------------------------------------------------
 
@@ -45,13 +55,18 @@ class UsersHandler(Handler):
     kind = ImportKind.USERS
 
     async def prepare(self) -> None:
-        session, scope = self.ctx.session, self.ctx.principal.region_code
+        session, principal = self.ctx.session, self.ctx.principal
+        # Also refused at the route (imports.router), with the audit of a 403; this holds
+        # for every other way in (the service called directly, the CLI).
+        if may_manage(principal, None, None) is not None:
+            raise AccountsNotAllowed()
+        scope = principal.region_code
         self.regions = {r.code: r.id for r in await repository.regions(session, scope)}
         self.agencies = {r.code: r for r in await repository.agencies(session, scope)}
         self.seen: dict[str, int] = {}
+        self.answers = await availability.taken_answers(session, principal, self.ctx.now)
 
     def _check(self, row: RowCheck) -> dict[str, Any] | None:
-        scope = self.ctx.principal.region_code
         username = (row.required("username") or "").lower()
         if username and not _USERNAME.match(username):
             row.error(
@@ -121,14 +136,11 @@ class UsersHandler(Handler):
                     f"Peran {role.value} wajib memiliki wilayah cakupan",
                     f"a {role.value} needs a region (its scope)",
                 )
-            elif scope is not None:
-                row.error(
-                    "region",
-                    "region_out_of_scope",
-                    "Administrator provinsi tidak dapat membuat akun nasional",
-                    "a provincial administrator cannot create national accounts",
-                )
         if row.failed or role is None:
+            return None
+        refusal = may_manage(self.ctx.principal, None, Account.user(role, region_code))
+        if refusal is not None:
+            row.error(*_WIDER.get(refusal, _WIDER[Refusal.OUT_OF_SCOPE]))
             return None
         return {
             "username": username,
@@ -157,7 +169,7 @@ class UsersHandler(Handler):
                 checked.append((row, values))
         existing = {
             r.username: r
-            for r in await repository.users_by_name(
+            for r in await accounts.accounts_by_name(
                 ctx.session, [v["username"] for _, v in checked]
             )
         }
@@ -166,19 +178,16 @@ class UsersHandler(Handler):
         for row, values in checked:
             username = values["username"]
             old = existing.get(username)
-            if old is None:
-                creates.append(values)
-                ctx.results.outcome(row.number, username, "created")
-                continue
-            scope = ctx.principal.region_code
-            visible = in_subtree(scope, old.region_code) if old.region_code else scope is None
-            if not visible:
-                row.error(
-                    "username",
-                    "user_exists",
-                    f"Nama pengguna {username} sudah dipakai",
-                    f"username {username} is already taken",
-                )
+            if old is None or not self._within_reach(old):
+                # Free, or taken by an account out of reach: an answer about a name.
+                if self.answers.exhausted:
+                    _not_checked(row)
+                elif old is not None:
+                    self.answers.spend()
+                    _taken(row, username)
+                else:
+                    creates.append({**values, "row": row})
+                    ctx.results.outcome(row.number, username, "created")
                 continue
             if (old.role, old.region_id, old.agency_id) != (
                 values["role"],
@@ -204,52 +213,78 @@ class UsersHandler(Handler):
         if ctx.writing and (creates or updates):
             await self._write(creates, updates)
 
+    def _within_reach(self, old: accounts.ExistingAccount) -> bool:
+        before = Account.user(old.role, old.scope_code, user_id=old.id, is_active=old.is_active)
+        return may_manage(self.ctx.principal, before, None) is None
+
+    async def _insert(self, creates: list[dict[str, Any]]) -> bool:
+        """Insert the new accounts; False when a simultaneous request took one of the
+        names first, which its row then says (and the import writes nothing)."""
+        ctx = self.ctx
+        try:
+            async with ctx.session.begin_nested():
+                await ctx.session.execute(
+                    insert(table_of(User)),
+                    [
+                        {
+                            "username": c["username"],
+                            "full_name": c["full_name"],
+                            "email": c["email"],
+                            "role": c["role"].value,
+                            "region_id": c["region_id"],
+                            "agency_id": c["agency_id"],
+                            "password_hash": unusable_password_hash(),
+                            "is_active": False,
+                            "locale": "id",
+                            "created_at": ctx.now,
+                            "updated_at": ctx.now,
+                        }
+                        for c in creates
+                    ],
+                )
+        except IntegrityError:
+            names = [c["username"] for c in creates]
+            taken = {a.username for a in await accounts.accounts_by_name(ctx.session, names)}
+            if not taken:
+                raise
+            results = ctx.results
+            for c in creates:
+                if c["username"] in taken:
+                    _taken(c["row"], c["username"])
+                    results.created -= 1  # counted as created when planned
+            results.listed = [
+                r for r in results.listed if r["action"] != "created" or r["key"] not in taken
+            ]
+            return False
+        return True
+
     async def _write(
         self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
     ) -> None:
         ctx = self.ctx
-        table = table_of(User)
         now = ctx.now
         audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
-        if creates:
-            await ctx.session.execute(
-                insert(table),
-                [
-                    {
-                        "username": c["username"],
-                        "full_name": c["full_name"],
-                        "email": c["email"],
-                        "role": c["role"].value,
-                        "region_id": c["region_id"],
-                        "agency_id": c["agency_id"],
-                        "password_hash": unusable_password_hash(),
-                        "is_active": False,
-                        "locale": "id",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for c in creates
-                ],
+        if creates and not await self._insert(creates):
+            return
+        audits += [
+            (
+                c["username"],
+                c["region_code"],
+                None,
+                {
+                    "full_name": c["full_name"],
+                    "email": c["email"],
+                    "role": c["role"].value,
+                    "region_code": c["region_code"],
+                    "is_active": False,
+                },
             )
-            audits += [
-                (
-                    c["username"],
-                    c["region_code"],
-                    None,
-                    {
-                        "full_name": c["full_name"],
-                        "email": c["email"],
-                        "role": c["role"].value,
-                        "region_code": c["region_code"],
-                        "is_active": False,
-                    },
-                )
-                for c in creates
-            ]
+            for c in creates
+        ]
         if updates:
             await bulk_update(
                 ctx.session,
-                table,
+                table_of(User),
                 [
                     {
                         "id": old.id,
@@ -263,7 +298,7 @@ class UsersHandler(Handler):
             audits += [
                 (
                     old.username,
-                    old.region_code,
+                    old.scope_code,
                     {"full_name": old.full_name, "email": old.email},
                     {"full_name": v["full_name"], "email": v["email"]},
                 )
@@ -272,3 +307,42 @@ class UsersHandler(Handler):
         await bulk_insert(
             ctx.session, table_of(AuditEvent), ctx.audit_rows("user.imported", "user", audits)
         )
+
+
+# The row error for an account the caller may not create: (column, code, message, English).
+_WIDER = {
+    Refusal.OUT_OF_SCOPE: (
+        "region",
+        "region_out_of_scope",
+        "Cakupan akun harus di dalam cakupan Anda; administrator provinsi tidak dapat "
+        "membuat akun nasional",
+        "the account's scope must lie inside your own; a provincial administrator cannot "
+        "create national accounts",
+    ),
+    Refusal.MORE_POWER: (
+        "role",
+        "role_out_of_reach",
+        "Peran akun ini melebihi wewenang Anda",
+        "this role may do more than you may",
+    ),
+}
+
+
+def _taken(row: RowCheck, username: str) -> None:
+    # Worded alike wherever the account lives (users.exceptions.UsernameTaken).
+    row.error(
+        "username",
+        availability.TAKEN_ROW_CODE,
+        f"Nama pengguna {username} sudah dipakai",
+        f"username {username} is already taken",
+    )
+
+
+def _not_checked(row: RowCheck) -> None:
+    row.error(
+        "username",
+        "username_not_checked",
+        "Terlalu banyak nama pengguna yang sudah dipakai; nama ini tidak diperiksa, coba "
+        "lagi nanti",
+        "too many usernames already taken; this one was not checked, try again later",
+    )

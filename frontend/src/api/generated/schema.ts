@@ -3561,7 +3561,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The answer's ETag; required to change an answer */
+                /** @description The answer's ETag: required to change an existing answer (428 without it, 412 when stale); omit it, or send `*`, to create the answer */
                 "if-match"?: string | null;
             };
             path: {
@@ -3666,9 +3666,9 @@ export interface operations {
     "submissions-submit": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The answer's ETag; required to change an answer */
-                "if-match"?: string | null;
+            header: {
+                /** @description The answer's ETag (428 without it, 412 when stale) */
+                "if-match": string;
             };
             path: {
                 /** @description Period code, e.g. `2023-Q4` */
@@ -3759,9 +3759,9 @@ export interface operations {
     "submissions-verify": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The answer's ETag; required to change an answer */
-                "if-match"?: string | null;
+            header: {
+                /** @description The answer's ETag (428 without it, 412 when stale) */
+                "if-match": string;
             };
             path: {
                 /** @description Period code, e.g. `2023-Q4` */
@@ -3852,9 +3852,9 @@ export interface operations {
     "submissions-return": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The answer's ETag; required to change an answer */
-                "if-match"?: string | null;
+            header: {
+                /** @description The answer's ETag (428 without it, 412 when stale) */
+                "if-match": string;
             };
             path: {
                 /** @description Period code, e.g. `2023-Q4` */
@@ -3949,9 +3949,9 @@ export interface operations {
     "submissions-reopen": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The answer's ETag; required to change an answer */
-                "if-match"?: string | null;
+            header: {
+                /** @description The answer's ETag (428 without it, 412 when stale) */
+                "if-match": string;
             };
             path: {
                 /** @description Period code, e.g. `2023-Q4` */
@@ -4790,6 +4790,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     "users-get": {
@@ -5157,8 +5166,11 @@ export interface operations {
                 action?: string | null;
                 entity?: string | null;
                 entity_id?: string | null;
-                outcome?: ("success" | "failure" | "denied" | "rate_limited") | null;
+                /** @description `refused`: every refusal (failure, denied, rate_limited) */
+                outcome?: ("success" | "failure" | "denied" | "rate_limited" | "refused") | null;
+                /** @description ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00` */
                 since?: string | null;
+                /** @description ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00` */
                 until?: string | null;
                 /** @description Items per page, at most 500; larger values are refused. */
                 limit?: number;

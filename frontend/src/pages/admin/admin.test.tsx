@@ -215,6 +215,29 @@ describe("audit admin page", () => {
     );
   });
 
+  it("offers every refusal at once as a filter", async () => {
+    const refusal: AuditEventRead = {
+      ...event,
+      id: 8,
+      actor: "10.9.9.9",
+      action: "auth.token_refused",
+      outcome: "failure",
+      entity_type: "api_key",
+      entity_id: "a1b2c3",
+      after: { reason: "revoked", route: "GET /api/v1/regions" },
+    };
+    const fetchMock = mockApi({ "GET /audit": () => json(page([refusal])) });
+    const user = userEvent.setup();
+    renderWithProviders(<AppRoutes />, { route: "/admin/audit" });
+    await screen.findByText("auth.token_refused");
+
+    await user.selectOptions(screen.getByLabelText("Hasil"), "Semua penolakan");
+    expect(screen.getByTestId("location")).toHaveTextContent(/^\/admin\/audit\?outcome=refused$/);
+    await waitFor(() =>
+      expect(requestedUrls(fetchMock).some((u) => u.searchParams.get("outcome") === "refused")).toBe(true),
+    );
+  });
+
   it("ignores junk in the URL", () => {
     expect(parseAuditFilters(new URLSearchParams("outcome=nope&since=yesterday&offset=-5"))).toEqual({
       actor: undefined,

@@ -2,7 +2,9 @@ import type { ApiError, Role } from "../../api/client";
 import type { ApiKeyListParams, AuditListParams, AuditOutcome, UserListParams } from "./queries";
 
 export const ROLES: readonly Role[] = ["admin", "verifier", "operator", "viewer"];
-export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ["success", "failure", "denied", "rate_limited"];
+// "refused" asks for every refusal at once (failure, denied, rate limited): what an
+// investigation of an attack or a misconfigured system looks at first.
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ["refused", "success", "failure", "denied", "rate_limited"];
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
   return value !== null && (values as readonly string[]).includes(value) ? (value as T) : undefined;

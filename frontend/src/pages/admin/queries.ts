@@ -14,7 +14,7 @@ export interface ApiKeyListParams {
   offset: number;
 }
 
-export type AuditOutcome = "success" | "failure" | "denied" | "rate_limited";
+export type AuditOutcome = "success" | "failure" | "denied" | "rate_limited" | "refused";
 
 export interface AuditListParams {
   actor?: string;
