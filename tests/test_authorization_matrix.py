@@ -255,6 +255,9 @@ def _p(template: str) -> Callable[[World, str], str]:
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/healthz"): Case(PUBLIC, _p("/healthz")),
     ("GET", "/api/v1/readyz"): Case(PUBLIC, _p("/readyz")),
+    # The sign-in page reads it before anyone signs in; it names demo accounts only in
+    # development (tests/instance).
+    ("GET", "/api/v1/instance"): Case(PUBLIC, _p("/instance")),
     # Open to loopback without SIAGA_METRICS_TOKEN (the test client is 127.0.0.1);
     # tests/hardening/test_metrics.py covers the token and other addresses.
     ("GET", "/api/v1/metrics"): Case(PUBLIC, _p("/metrics")),

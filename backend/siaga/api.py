@@ -13,6 +13,7 @@ from siaga.exports.router import router as exports_router
 from siaga.frameworks.router import router as frameworks_router
 from siaga.health.router import router as health_router
 from siaga.imports.router import router as imports_router
+from siaga.instance.router import router as instance_router
 from siaga.periods.router import router as periods_router
 from siaga.regions.router import router as regions_router
 from siaga.reports.router import router as reports_router
@@ -25,6 +26,7 @@ API_PREFIX = "/api/v1"
 api_router = APIRouter()
 for _router in (
     health_router,
+    instance_router,
     auth_router,
     regions_router,
     agencies_router,

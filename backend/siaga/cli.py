@@ -88,6 +88,7 @@ def seed_demo(
     for label, value in (
         ("Wilayah (regions)", summary.regions),
         ("Perangkat daerah (agencies)", summary.agencies),
+        ("Batas wilayah baru (map outlines loaded)", summary.boundaries),
         ("Indikator (indicators)", summary.indicators),
         ("Periode (periods)", summary.periods),
         ("Pengguna baru (users created)", summary.users_created),

@@ -105,7 +105,7 @@ test("viewer: dashboard, period and language, region explanation, evidence PDF",
 });
 
 test("the ECharts choropleth loads lazily and draws when boundaries exist", async ({ page }) => {
-  // The demo data has no outlines: serve a square per Pemda instead.
+  // Squares instead of the demo's outlines: the map must draw whatever shapes it gets.
   await login(page, VIEWER);
   const scores = await page.request.get(`/api/v1/scores?period=${CLOSED}&region=64`);
   const codes = ((await scores.json()) as { items: { region: string; name: string; level: string }[] }).items.filter(

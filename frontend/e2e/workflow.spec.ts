@@ -102,8 +102,9 @@ test("answer, evidence, submit, return, resubmit, verify, history", async ({ pag
   }
   await page.getByRole("button", { name: "Kembalikan", exact: true }).click();
   await page.getByLabel("Alasan pengembalian").fill("ok");
-  await page.getByRole("button", { name: "Kembalikan jawaban" }).click();
-  await expect(page.getByText("Tulis alasan minimal 3 karakter.")).toBeVisible();
+  // A reason the agency can act on: the rule is shown, and sending waits for it (e2e/return.spec.ts).
+  await expect(page.getByRole("button", { name: "Kembalikan jawaban" })).toBeDisabled();
+  await expect(page.getByText(/minimal 15 karakter/).first()).toBeVisible();
   await page.getByLabel("Alasan pengembalian").fill(RETURN_REASON);
   await page.getByRole("button", { name: "Kembalikan jawaban" }).click();
   await expect(page.getByText("Jawaban dikembalikan ke perangkat daerah.")).toBeVisible();

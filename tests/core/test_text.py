@@ -271,7 +271,7 @@ class TestFreeTextsRefused:
         created = await anon_client.put(url("P.01"), headers=operator, json={"value": 40})
         submitted = await act(anon_client, operator, "P.01", "submit", created.json()["etag"])
         etag = submitted.json()["etag"]
-        request = body({"reason": f"Bukti{char} kurang"})
+        request = body({"reason": f"Bukti{char} dukung masih kurang"})
         request["headers"].update({**verifier, "If-Match": etag})
         response = await anon_client.post(url("P.01", "/return"), **request)
         assert_refused(response, "reason", char)
@@ -308,10 +308,11 @@ class TestStoredInNfc:
         assert created.json()["narrative"] == "Sudah ditétapkan\n\tlampiran"
         submitted = await act(anon_client, operator, "P.01", "submit", created.json()["etag"])
         await act(
-            anon_client, verifier, "P.01", "return", submitted.json()["etag"], "Cafe\u0301 ok"
-        )
+            anon_client, verifier, "P.01", "return", submitted.json()["etag"],
+            "Cafe\u0301 belum dilampirkan",
+        )  # fmt: skip
         seen = (await anon_client.get(url("P.01"), headers=operator)).json()
-        assert seen["last_review"]["reason"] == "Café ok"
+        assert seen["last_review"]["reason"] == "Café belum dilampirkan"
 
     async def test_imported_names(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
         content = csv_bytes("code,name,level", "65,Kalimantan Ute\u0301ra,province")

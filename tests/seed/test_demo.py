@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
+from importlib import resources
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
@@ -22,6 +24,7 @@ from siaga.models import (
     Indicator,
     Period,
     Region,
+    RegionBoundary,
     Review,
     Submission,
     SubmissionStatus,
@@ -29,6 +32,8 @@ from siaga.models import (
     User,
 )
 from siaga.seed.demo import SeedSummary, seed_demo
+from tests.fixtures.auth import bearer, create_session_token
+from tests.fixtures.client import API, bind_app_to, http_client
 from tests.fixtures.db import rolled_back_connection, session_on
 
 PASSWORD = "demo-password-for-tests"
@@ -277,6 +282,56 @@ class TestDemoAnswers:
         assert max(readiness.values()) >= 80
 
 
+KALTIM_KABKOTA = [
+    "64.01", "64.02", "64.03", "64.07", "64.08", "64.09", "64.11", "64.71", "64.72", "64.74",
+]  # fmt: skip
+
+
+class TestMapBoundaries:
+    """The map works on a fresh clone: the demo loads the outlines shipped in the package."""
+
+    async def test_seed_loads_the_ten_outlines(
+        self, seeded: tuple[SeedSummary, LocalStorage]
+    ) -> None:
+        summary, _ = seeded
+        assert summary.boundaries == 10
+
+    async def test_the_dashboard_map_gets_ten_features(
+        self,
+        app: FastAPI,
+        session: AsyncSession,
+        seeded_connection: tuple[AsyncConnection, SeedSummary, LocalStorage],
+    ) -> None:
+        monitor = await session.scalar(select(User).where(User.username == "pemantau.64"))
+        assert monitor is not None
+        token = await create_session_token(session, monitor, app.state.settings)
+        await session.flush()
+        bind_app_to(app, seeded_connection[0])
+        async with http_client(app) as client:
+            response = await client.get(
+                f"{API}/regions/boundaries", params={"parent": "64"}, headers=bearer(token)
+            )
+        assert response.status_code == 200
+        body = response.json()
+        assert body["type"] == "FeatureCollection"
+        features = body["features"]
+        assert [f["properties"]["code"] for f in features] == KALTIM_KABKOTA
+        assert all(f["geometry"]["type"] == "MultiPolygon" for f in features)
+        # The file is map-sized already (3,871 points): stored as shipped, not simplified.
+        points = sum(
+            len(ring) for f in features for poly in f["geometry"]["coordinates"] for ring in poly
+        )
+        assert points == 3871
+
+    async def test_the_shipped_file_keeps_its_licence_note(self) -> None:
+        data = resources.files("siaga.seed").joinpath("data")
+        note = data.joinpath("SOURCE.md").read_text("utf-8")
+        assert "kaltim-kabkota.geojson" in note
+        assert "MIT" in note and "Cahya DSN" in note
+        assert "Permission is hereby granted, free of charge" in note
+        assert data.joinpath("kaltim-kabkota.geojson").is_file()
+
+
 class TestIdempotence:
     async def test_second_seed_creates_nothing(
         self,
@@ -286,16 +341,19 @@ class TestIdempotence:
         _, storage = seeded
         before = {m.__name__: await _count(session, m) for m in (
             Region, Agency, Indicator, Period, User, Submission, SubmissionVersion,
-            EvidenceFile, EvidenceBlob, Review,
+            EvidenceFile, EvidenceBlob, Review, RegionBoundary,
         )}  # fmt: skip
         again = await seed_demo(session, storage, PASSWORD)
         after = {m.__name__: await _count(session, m) for m in (
             Region, Agency, Indicator, Period, User, Submission, SubmissionVersion,
-            EvidenceFile, EvidenceBlob, Review,
+            EvidenceFile, EvidenceBlob, Review, RegionBoundary,
         )}  # fmt: skip
         assert after == before
         assert (again.users_created, again.submissions_created, again.evidence_files) == (0, 0, 0)
-        assert await _count(session, AuditEvent) == 1
+        assert again.boundaries == 0
+        # The first seed's two events: the demo itself and the outlines' import.
+        actions = sorted((await session.scalars(select(AuditEvent.action))).all())
+        assert actions == ["regions.import_boundaries", "seed.demo"]
 
     async def test_deterministic_values(
         self, session: AsyncSession, seeded: tuple[SeedSummary, LocalStorage]

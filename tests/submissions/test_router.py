@@ -300,7 +300,9 @@ class TestWorkflow:
         etag = (await put(anon_client, operator, "P.01", None)).json()["etag"]
         assert_error(await act(anon_client, operator, "P.01", "submit", etag), 422, "invalid_input")
 
-    @pytest.mark.parametrize(("action", "reason"), [("verify", None), ("return", "Tidak lengkap")])
+    @pytest.mark.parametrize(
+        ("action", "reason"), [("verify", None), ("return", "Bukti kurang lengkap")]
+    )
     async def test_review_of_a_draft_is_409(
         self,
         anon_client: httpx.AsyncClient,

@@ -4,9 +4,10 @@ The SPA is built by Vite into external scripts and stylesheets only, so its poli
 needs nothing inline: React and ECharts (its tooltip box) set styles through the
 CSSOM, which style-src does not restrict, and ECharts draws the map on canvas; our
 tooltip formatter returns plain text, so no markup with style attributes is parsed.
-The Swagger page is FastAPI's, loading Swagger UI from a CDN with one inline bootstrap
-script; it gets a policy naming that CDN and the script's hash instead of weakening
-the policy of everything else.
+The Swagger page is FastAPI's with one inline bootstrap script; Swagger UI's script,
+stylesheet and icon come from the swagger-ui-bundle-v2 package, served under the docs
+URL, so the page works on a closed network. It gets a policy of its own ('self' plus
+the script's hash) instead of weakening the policy of everything else.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import re
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from swagger_ui_bundle import swagger_ui_path
 
+from siaga.core.errors import NotFound
 from siaga.core.settings import Settings
 
 _COMMON_DIRECTIVES = (
@@ -52,8 +55,13 @@ SECURITY_HEADERS = (
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 )
 
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
-_SWAGGER_FAVICON_HOST = "https://fastapi.tiangolo.com"
+# The only files of the bundle the page needs; the rest (its demo index page pointing
+# at the petstore, the OAuth redirect) stays unserved.
+DOCS_ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "favicon-32x32.png": "image/png",
+}
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -103,10 +111,11 @@ def docs_policy(html: str) -> str:
     return "; ".join(
         (
             "default-src 'self'",
-            f"script-src 'self' {SWAGGER_CDN} {' '.join(_script_hashes(html))}",
+            f"script-src 'self' {' '.join(_script_hashes(html))}",
             # Swagger UI styles its widgets inline; the page shows nothing of the users'.
-            f"style-src 'self' {SWAGGER_CDN} 'unsafe-inline'",
-            f"img-src 'self' data: {_SWAGGER_FAVICON_HOST}",
+            "style-src 'self' 'unsafe-inline'",
+            # Its stylesheet draws icons as data: SVGs.
+            "img-src 'self' data:",
             "connect-src 'self'",
             *_COMMON_DIRECTIVES,
         )
@@ -114,13 +123,33 @@ def docs_policy(html: str) -> str:
 
 
 def install_docs(app: FastAPI, docs_url: str, openapi_url: str) -> None:
-    """Serve Swagger UI at docs_url (FastAPI's own page) under a policy that lets it load."""
+    """Serve Swagger UI at docs_url (FastAPI's page) with its assets from the package."""
+    assets_url = f"{docs_url}/assets"
 
     @app.get(docs_url, include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
-        root_path = request.scope.get("root_path", "").rstrip("/")
+        root = request.scope.get("root_path", "").rstrip("/")
         page = get_swagger_ui_html(
-            openapi_url=root_path + openapi_url, title=f"{app.title} - Swagger UI"
+            openapi_url=root + openapi_url,
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{assets_url}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{assets_url}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{assets_url}/favicon-32x32.png",
+            # Swagger UI would otherwise send the spec's URL to validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
         )
         html = bytes(page.body).decode()
         return HTMLResponse(html, headers={"Content-Security-Policy": docs_policy(html)})
+
+    @app.get(assets_url + "/{name}", include_in_schema=False)
+    async def swagger_ui_asset(name: str) -> FileResponse:
+        media_type = DOCS_ASSETS.get(name)
+        if media_type is None:
+            raise NotFound()
+        # The files change only with the package version: revalidate by ETag, never
+        # by the wheel's fixed file dates, so an upgrade is picked up at once.
+        return FileResponse(
+            str(swagger_ui_path / name),
+            media_type=media_type,
+            headers={"Cache-Control": "no-cache"},
+        )

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     # Deadlines are dates; an answer is late when first submitted after the end of the
     # deadline day in this time zone.
     timezone: str = "Asia/Jakarta"
+    # The installation's name on the sign-in page (GET /instance), e.g. "Siaga Kaltim".
+    instance_name: str = Field(default="Siaga", min_length=1, max_length=100)
     # Evidence uploads larger than this are refused with 413 before they are read.
     max_upload_mb: int = Field(default=20, ge=1, le=1024)
     # Import files (CSV/XLSX) larger than this are refused with 413 while they arrive.

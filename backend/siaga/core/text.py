@@ -245,6 +245,8 @@ class CleanText:
     points): the stored value never exceeds its column. `pattern`, when given, is a
     further rule the value must match in full (Python `re` syntax), checked after the
     text rule; `json_pattern` then documents both in one pattern (ECMA-262 syntax).
+    `strip` removes surrounding whitespace first, so that spaces cannot pad a text to
+    its minimum length (a review reason); what is stored is then the trimmed text.
     """
 
     max_length: int
@@ -252,6 +254,7 @@ class CleanText:
     multiline: bool = False
     pattern: str | None = None
     json_pattern: str | None = None
+    strip: bool = False
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -268,6 +271,9 @@ class CleanText:
                     refusal.message,
                     {"code_point": refusal.code_point, "position": refusal.position},
                 ) from None
+            if self.strip:
+                # After the text rule, so a refusal's position counts what was written.
+                cleaned = cleaned.strip()
             if len(cleaned) > self.max_length:
                 raise PydanticCustomError(
                     "string_too_long",

@@ -42,6 +42,7 @@ from siaga.seed.pdf import simple_pdf
 from siaga.seed.reference import (
     RegionRow,
     indicator_applies,
+    load_boundaries_if_missing,
     load_json,
     upsert_agencies,
     upsert_agency_types,
@@ -51,6 +52,9 @@ from siaga.seed.reference import (
 )
 
 DEMO_SEED = 20240214  # election day; any fixed number keeps the demo reproducible
+# One account per role, named on the sign-in page of a development installation (GET
+# /instance) while the seed's password still opens them; _ensure_users creates them.
+SHOWCASE_USERNAMES = ("admin", "verifikator.64", "pemantau.64", "operator.64.72.kesbangpol")
 WITA = ZoneInfo("Asia/Makassar")  # Kalimantan Timur's time zone
 
 PERIOD_STATES = {
@@ -119,6 +123,7 @@ NARRATIVES = {
 class SeedSummary:
     regions: int = 0
     agencies: int = 0
+    boundaries: int = 0
     indicators: int = 0
     periods: int = 0
     users_created: int = 0
@@ -211,6 +216,10 @@ async def seed_demo(session: AsyncSession, storage: Storage, password: str) -> S
     ]
     regions_by_code = await upsert_regions(session, region_rows)
     regions = [regions_by_code[r.code] for r in region_rows]
+    # Shipped with the package so the map works on a fresh clone (SOURCE.md: MIT).
+    summary.boundaries = await load_boundaries_if_missing(
+        session, "kaltim-kabkota.geojson", parent_code=regions[0].code
+    )
     agency_types = await upsert_agency_types(session, framework_data["agency_types"])
     framework = await upsert_framework(session, framework_data, agency_types)
     indicators = list(

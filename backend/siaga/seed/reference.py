@@ -1,4 +1,5 @@
-"""Idempotent loaders for reference data: regions, agency types, agencies, frameworks, periods.
+"""Idempotent loaders for reference data: regions, agency types, agencies, frameworks, periods,
+and the map outlines shipped with the package.
 
 Each loader upserts by natural key, so running a seed twice changes nothing the second time.
 """
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.audit.service import SYSTEM
 from siaga.models import (
     Agency,
     AgencyType,
@@ -27,10 +29,29 @@ from siaga.models import (
     Region,
     RegionLevel,
 )
+from siaga.regions import repository as regions_repository
+from siaga.regions.boundaries import import_boundaries
 
 
 def load_json(name: str) -> Any:
     return json.loads(resources.files("siaga.seed").joinpath("data", name).read_text("utf-8"))
+
+
+async def load_boundaries_if_missing(session: AsyncSession, name: str, *, parent_code: str) -> int:
+    """Load a shipped GeoJSON file of `parent_code`'s regions; the number of outlines created.
+
+    Only when none of those regions has an outline yet: outlines an administrator loaded
+    later (a finer file) survive a re-seed. The file goes through the same importer as an
+    upload, so it is validated and stored exactly like one.
+    """
+    stored, _ = await regions_repository.boundaries_signature(
+        session, parent_code=parent_code, level=None
+    )
+    if stored:
+        return 0
+    raw = resources.files("siaga.seed").joinpath("data", name).read_bytes()
+    result = await import_boundaries(session, raw, scope=None, actor=SYSTEM, source=name)
+    return result.created
 
 
 @dataclass

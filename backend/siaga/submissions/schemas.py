@@ -89,10 +89,31 @@ class SubmissionWrite(BaseModel):
     narrative: Annotated[str, CleanText(max_length=5000, multiline=True)] = ""
 
 
+# A returned (or reopened) answer goes back to the agency with its reason as the only
+# guide to what to fix: "cek" or "salah" tells nobody anything, one sentence naming the
+# document or number does. Counted after trimming, so spaces cannot pad a reason. The
+# OpenAPI document carries it as the reason's minLength, where the SPA's form reads it.
+REASON_MIN_LENGTH = 15
+REASON_MAX_LENGTH = 2000
+
+
 class ReasonBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, CleanText(max_length=2000, min_length=3, multiline=True)]
+    reason: Annotated[
+        str,
+        CleanText(
+            max_length=REASON_MAX_LENGTH,
+            min_length=REASON_MIN_LENGTH,
+            multiline=True,
+            strip=True,
+        ),
+    ] = Field(
+        description=(
+            f"Why, for the agency to act on: {REASON_MIN_LENGTH} to {REASON_MAX_LENGTH} "
+            "characters after surrounding whitespace is trimmed"
+        )
+    )
 
 
 class HistoryEntry(BaseModel):

@@ -480,6 +480,10 @@ async def transition(
                 created_at=now,
             )
         )
+        # Sessions do not autoflush: without this the answer read back below would carry
+        # the previous review (none, after a first return), and the verifier's page, which
+        # shows what this response says, would not know why the answer went back.
+        await session.flush()
     after = _snapshot(submission) | ({"reason": reason} if reason else {})
     audit_answer(session, actor, f"submission.{action}", ctx, before=before, after=after)
     return await read(session, ctx)

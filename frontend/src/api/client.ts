@@ -31,6 +31,7 @@ export type SubmissionWrite = Schemas["SubmissionWrite"];
 export type EvidenceRead = Schemas["EvidenceRead"];
 export type EvidenceUploadRead = Schemas["EvidenceUploadRead"];
 export type HistoryEntry = Schemas["HistoryEntry"];
+export type ReviewRead = Schemas["ReviewRead"];
 export type BulkVerifyResult = Schemas["BulkVerifyResult"];
 export type CopyPreviousResult = Schemas["CopyPreviousResult"];
 export type LevelRubricRead = Schemas["LevelRubricRead"];

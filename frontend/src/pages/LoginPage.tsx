@@ -2,8 +2,10 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { ApiError, NETWORK_ERROR } from "../api/client";
+import { useInstance, type InstanceRead } from "../api/instance";
 import { safeNext, useLogin } from "../auth/session";
 import { usePageTitle } from "../components/Layout";
+import { roleLabel } from "../components/labels";
 
 /** Seconds to wait after a 429, from the error's details ([{retry_after_seconds}]). */
 export function retryAfterSeconds(error: ApiError): number | undefined {
@@ -22,7 +24,8 @@ export function LoginPage() {
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const login = useLogin();
-  const ids = { username: useId(), password: useId(), error: useId(), hint: useId() };
+  const instance = useInstance();
+  const ids = { username: useId(), password: useId(), error: useId(), demo: useId() };
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const usernameRef = useRef<HTMLInputElement>(null);
@@ -48,8 +51,8 @@ export function LoginPage() {
   return (
     <section className="login" aria-labelledby="login-title">
       <h1 id="login-title">{t("login.title")}</h1>
-      <p className="lead">{t("login.intro")}</p>
-      <form className="login-form" onSubmit={onSubmit} aria-describedby={ids.hint}>
+      <p className="lead">{t("login.intro", { name: instance.data?.name ?? "Siaga" })}</p>
+      <form className="login-form" onSubmit={onSubmit}>
         {login.isError ? (
           <div id={ids.error} className="status status-error" role="alert" tabIndex={-1} ref={errorRef}>
             <p>{loginErrorMessage(t, login.error)}</p>
@@ -94,10 +97,35 @@ export function LoginPage() {
         >
           {login.isPending ? t("login.submitting") : t("login.submit")}
         </button>
-        <p id={ids.hint} className="muted small">
-          {t("login.demoHint")}
-        </p>
       </form>
+      {instance.data && instance.data.demo_accounts.length > 0 ? <DemoAccounts id={ids.demo} instance={instance.data} /> : null}
+    </section>
+  );
+}
+
+/**
+ * The demo accounts, only as GET /instance names them: a development installation with
+ * the demo data loaded. Nothing here is hard-coded, so production shows none.
+ */
+function DemoAccounts({ id, instance }: { id: string; instance: InstanceRead }) {
+  const { t } = useTranslation();
+  return (
+    <section className="panel demo-accounts" aria-labelledby={id}>
+      <h2 id={id}>{t("login.demoTitle")}</h2>
+      <p className="small">{t("login.demoHint")}</p>
+      <ul>
+        {instance.demo_accounts.map((account) => (
+          <li key={account.username}>
+            <code>{account.username}</code> — {roleLabel(t, account.role)},{" "}
+            {account.agency_name ?? account.region_name ?? t("login.national")}
+          </li>
+        ))}
+      </ul>
+      <p className="small">
+        {instance.demo_password
+          ? t("login.demoPassword", { password: instance.demo_password })
+          : t("login.demoPasswordUnknown")}
+      </p>
     </section>
   );
 }

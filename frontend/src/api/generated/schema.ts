@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/instance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get
+         * @description The installation's name and time zone, and in development the demo accounts.
+         */
+        get: operations["instance-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1351,6 +1371,31 @@ export interface components {
             /** Skipped */
             skipped: number;
         };
+        /**
+         * DemoAccountRead
+         * @description A demo account the sign-in page may name, with what it may see.
+         */
+        DemoAccountRead: {
+            /** Username */
+            username: string;
+            role: components["schemas"]["Role"];
+            /** Full Name */
+            full_name: string;
+            /**
+             * Region
+             * @description Region code of the scope; none for national
+             */
+            region: string | null;
+            /** Region Name */
+            region_name: string | null;
+            /**
+             * Agency
+             * @description Agency code (operators)
+             */
+            agency: string | null;
+            /** Agency Name */
+            agency_name: string | null;
+        };
         /** DimensionExplanation */
         DimensionExplanation: {
             /** Dimension */
@@ -1740,6 +1785,32 @@ export interface components {
             /** Evidence Guidance */
             evidence_guidance: string;
         };
+        /**
+         * InstanceRead
+         * @description What a visitor may know about this installation before signing in.
+         */
+        InstanceRead: {
+            /**
+             * Name
+             * @description The installation's name (SIAGA_INSTANCE_NAME)
+             */
+            name: string;
+            /**
+             * Timezone
+             * @description Deadlines end at midnight in this IANA time zone
+             */
+            timezone: string;
+            /**
+             * Demo Accounts
+             * @description Development with the demo data loaded only; otherwise empty
+             */
+            demo_accounts: components["schemas"]["DemoAccountRead"][];
+            /**
+             * Demo Password
+             * @description The demo accounts' password, only while it is the default published in the README (development only)
+             */
+            demo_password: string | null;
+        };
         /** LevelRubricRead */
         LevelRubricRead: {
             /** Level */
@@ -1923,7 +1994,10 @@ export interface components {
         };
         /** ReasonBody */
         ReasonBody: {
-            /** Reason */
+            /**
+             * Reason
+             * @description Why, for the agency to act on: 15 to 2000 characters after surrounding whitespace is trimmed
+             */
             reason: string;
         };
         /** RegionDetail */
@@ -2455,6 +2529,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "instance-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceRead"];
                 };
             };
             /** @description Unprocessable Entity */

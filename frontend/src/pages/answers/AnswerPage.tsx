@@ -5,8 +5,18 @@ import type { FrameworkRead, IndicatorRead, PeriodRead, SubmissionRead } from ".
 import { useFramework } from "../../api/queries";
 import { usePageTitle } from "../../components/Layout";
 import { ErrorMessage, Loading } from "../../components/QueryState";
-import { formatDate, formatDateTime, formatNumber } from "../../format";
-import { HistoryList, LateBadge, StatusBadge, actionErrorMessage, findIndicator, formatValue, isStale } from "./common";
+import { formatDate, formatNumber } from "../../format";
+import {
+  HistoryList,
+  LateBadge,
+  ReturnedNotice,
+  StatusBadge,
+  actionErrorMessage,
+  findIndicator,
+  formatValue,
+  isStale,
+  returnedReview,
+} from "./common";
 import { EvidenceList, EvidenceUpload } from "./Evidence";
 import {
   isEditable,
@@ -190,7 +200,7 @@ function AnswerEditor({
 
   const busy = save.isPending || submit.isPending;
   const lng = i18n.language;
-  const returned = answer?.status === "returned" && answer.last_review?.decision === "returned" ? answer.last_review : null;
+  const returned = returnedReview(answer);
   const evidenceMissing = indicator.evidence_required && (answer?.evidence.length ?? 0) === 0;
 
   return (
@@ -207,18 +217,7 @@ function AnswerEditor({
         </span>
       </p>
 
-      {returned ? (
-        <div className="status status-warn returned-reason" role="alert">
-          <p className="status-title">{t("answer.returnedTitle")}</p>
-          <p className="reason-text">“{returned.reason}”</p>
-          <p className="small">
-            {t("answer.returnedBy", {
-              reviewer: returned.reviewer ?? t("common.none"),
-              at: formatDateTime(returned.at, lng),
-            })}
-          </p>
-        </div>
-      ) : null}
+      {returned ? <ReturnedNotice review={returned} title={t("answer.returnedTitle")} role="alert" /> : null}
 
       <section className="panel" aria-labelledby={ids.guidance}>
         <h2 id={ids.guidance}>{t("answer.guidance")}</h2>

@@ -202,6 +202,24 @@ describe("returned answer", () => {
     expect(screen.getByRole("button", { name: "Simpan draf" })).toBeEnabled();
     expect(await screen.findByText("Dikembalikan", { selector: ".history-action" })).toBeInTheDocument();
   });
+
+  it("shows the reason of a reopened answer too: it is back with the agency all the same", async () => {
+    mockApi({
+      ...common,
+      [`GET ${base}/K1.01`]: () =>
+        json(
+          submission({
+            status: "returned",
+            last_review: { decision: "reopened", reason: "Nilai salah ketik, perbaiki", reviewer: "verifikator.64", at: "2024-03-28T09:17:00Z" },
+          }),
+        ),
+      [`GET ${base}/K1.01/history`]: () => json({ period: "2024-Q1", region: "64.72", indicator: "K1.01", items: [] }),
+    });
+    renderWithProviders(<AppRoutes />, { route: "/tugas/2024-Q1/64.72/K1.01", session: operatorMe });
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Dikembalikan oleh verifikator");
+    expect(alert).toHaveTextContent("“Nilai salah ketik, perbaiki”");
+  });
 });
 
 class FakeXhr {

@@ -7,6 +7,8 @@ import {
   type FrameworkRead,
   type HistoryEntry,
   type LevelRubricRead,
+  type ReviewRead,
+  type SubmissionRead,
   type TaskStatus,
 } from "../../api/client";
 import { formatDateTime, formatNumber } from "../../format";
@@ -20,6 +22,43 @@ export function statusLabel(t: TFunction, status: TaskStatus | string): string {
 export function StatusBadge({ status }: { status: TaskStatus | string }) {
   const { t } = useTranslation();
   return <span className={`badge badge-status-${status}`}>{statusLabel(t, status)}</span>;
+}
+
+/**
+ * Why a returned answer came back: the verifier's return, or the reopening of a verified
+ * answer (which returns it too). Null for any other state.
+ */
+export function returnedReview(answer: SubmissionRead | null | undefined): ReviewRead | null {
+  const review = answer?.status === "returned" ? answer.last_review : null;
+  return review && (review.decision === "returned" || review.decision === "reopened") ? review : null;
+}
+
+/** A returned answer's reason, with who returned it and when: what the agency has to fix. */
+export function ReturnedNotice({
+  review,
+  title,
+  note,
+  role = "status",
+}: {
+  review: ReviewRead;
+  title: string;
+  note?: string;
+  role?: "alert" | "status";
+}) {
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="status status-warn returned-reason" role={role}>
+      <p className="status-title">{title}</p>
+      {review.reason ? <p className="reason-text">“{review.reason}”</p> : null}
+      <p className="small">
+        {t("answer.returnedBy", {
+          reviewer: review.reviewer ?? t("common.none"),
+          at: formatDateTime(review.at, i18n.language),
+        })}
+      </p>
+      {note ? <p className="small">{note}</p> : null}
+    </div>
+  );
 }
 
 export function LateBadge() {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { shortRegionName } from "./labelPoints";
 import type { BoundaryCollection } from "./queries";
 import {
   CATEGORY_STYLES,
@@ -56,7 +57,8 @@ export function ChoroplethMap({
     const data = items.map((item) => ({
       name: item.region,
       value: item.category ? item.readiness : Number.NaN,
-      label: `${categoryStyle(item.category).icon} ${item.name}`,
+      // The full name is in the tooltip and the ranking; the map has room for the short one.
+      label: `${categoryStyle(item.category).icon} ${shortRegionName(item.name)}`,
       tooltip: `${item.name}: ${formatScore(item.readiness, lng)} · ${categoryLabel(t, item.category)}`,
     }));
     import("./echartsMap")

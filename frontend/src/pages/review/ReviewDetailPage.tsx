@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { SubmissionRead } from "../../api/client";
@@ -6,9 +6,20 @@ import { useFramework } from "../../api/queries";
 import { usePageTitle } from "../../components/Layout";
 import { ErrorMessage, Loading } from "../../components/QueryState";
 import { formatDateTime } from "../../format";
-import { HistoryList, LateBadge, StatusBadge, actionErrorMessage, findIndicator, formatValue, isStale } from "../answers/common";
+import {
+  HistoryList,
+  LateBadge,
+  ReturnedNotice,
+  StatusBadge,
+  actionErrorMessage,
+  findIndicator,
+  formatValue,
+  isStale,
+  returnedReview,
+} from "../answers/common";
 import { EvidenceList } from "../answers/Evidence";
 import { useAnswer, useAnswerKey, useHistory, usePeriod, useReasonTransition, useTransition } from "../answers/queries";
+import { ReasonForm, reasonFieldError } from "./ReasonForm";
 
 /** /verifikasi/:period/:region/:indicator — review one answer. */
 export function ReviewDetailPage() {
@@ -21,18 +32,10 @@ export function ReviewDetailPage() {
   const verify = useTransition(key, "verify");
   const sendBack = useReasonTransition(key, "return");
   const reopen = useReasonTransition(key, "reopen");
-  const ids = { reason: useId() };
   const [mode, setMode] = useState<"return" | "reopen" | null>(null);
-  const [reason, setReason] = useState("");
-  const [reasonError, setReasonError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const found = findIndicator(framework.data, key.indicator);
   usePageTitle(t("review.detailTitle", { indicator: key.indicator }));
-
-  useEffect(() => {
-    if (mode) reasonRef.current?.focus();
-  }, [mode]);
 
   const back = (
     <p className="no-print">
@@ -62,6 +65,9 @@ export function ReviewDetailPage() {
   const lng = i18n.language;
   const rubric = framework.data?.level_rubric;
   const error = verify.error ?? sendBack.error ?? reopen.error;
+  // A refused reason belongs next to the reason, in the form; other errors above.
+  const reasonError = mode ? reasonFieldError(t, mode === "reopen" ? reopen.error : sendBack.error) : undefined;
+  const returned = returnedReview(data);
   const busy = verify.isPending || sendBack.isPending || reopen.isPending;
   const resetAll = () => {
     verify.reset();
@@ -75,26 +81,23 @@ export function ReviewDetailPage() {
     verify.mutate(data.etag, { onSuccess: () => setNotice(t("review.verified")) });
   };
 
-  const onReason = (event: FormEvent) => {
-    event.preventDefault();
-    const text = reason.trim();
-    if (text.length < 3) {
-      setReasonError(t("review.reasonTooShort"));
-      reasonRef.current?.focus();
-      return;
-    }
+  const onReason = (reason: string) => {
     resetAll();
     const mutation = mode === "reopen" ? reopen : sendBack;
     mutation.mutate(
-      { etag: data.etag, reason: text },
+      { etag: data.etag, reason },
       {
         onSuccess: () => {
           setNotice(t(mode === "reopen" ? "review.reopened" : "review.returned"));
           setMode(null);
-          setReason("");
         },
       },
     );
+  };
+  const toggle = (next: "return" | "reopen") => {
+    sendBack.reset();
+    reopen.reset();
+    setMode(mode === next ? null : next);
   };
 
   return (
@@ -114,7 +117,7 @@ export function ReviewDetailPage() {
         </span>
       </p>
 
-      {error ? (
+      {error && !reasonError ? (
         <div className="status status-error" role="alert">
           <p>{actionErrorMessage(t, error)}</p>
           {isStale(error) ? (
@@ -157,7 +160,7 @@ export function ReviewDetailPage() {
                 <dd>{found.indicator.guidance || t("common.none")}</dd>
               </div>
             ) : null}
-            {data.last_review ? (
+            {data.last_review && !returned ? (
               <div>
                 <dt>{t("review.lastReview")}</dt>
                 <dd>
@@ -180,10 +183,7 @@ export function ReviewDetailPage() {
                   className="button"
                   disabled={busy}
                   aria-expanded={mode === "return"}
-                  onClick={() => {
-                    setMode(mode === "return" ? null : "return");
-                    setReasonError(null);
-                  }}
+                  onClick={() => toggle("return")}
                 >
                   {t("review.return")}
                 </button>
@@ -194,54 +194,27 @@ export function ReviewDetailPage() {
                 className="button"
                 disabled={busy}
                 aria-expanded={mode === "reopen"}
-                onClick={() => {
-                  setMode(mode === "reopen" ? null : "reopen");
-                  setReasonError(null);
-                }}
+                onClick={() => toggle("reopen")}
               >
                 {t("review.reopen")}
               </button>
+            ) : returned ? (
+              // Back with the agency: say so, and why, rather than "not submitted yet".
+              <ReturnedNotice review={returned} title={t("review.returnedTitle")} note={t("review.returnedWaiting")} />
             ) : (
               <p className="muted">{t("review.nothingToDo")}</p>
             )}
           </div>
           {mode ? (
-            <form className="panel reason-form" onSubmit={onReason} noValidate>
-              <div className="field">
-                <label htmlFor={ids.reason}>{mode === "reopen" ? t("review.reopenReason") : t("review.returnReason")}</label>
-                <textarea
-                  id={ids.reason}
-                  ref={reasonRef}
-                  rows={4}
-                  required
-                  minLength={3}
-                  maxLength={2000}
-                  value={reason}
-                  onChange={(e) => {
-                    setReason(e.target.value);
-                    setReasonError(null);
-                  }}
-                  aria-invalid={reasonError ? true : undefined}
-                  aria-describedby={reasonError ? `${ids.reason}-error` : `${ids.reason}-hint`}
-                />
-                <p id={`${ids.reason}-hint`} className="field-hint">
-                  {t("review.reasonHint")}
-                </p>
-                {reasonError ? (
-                  <p id={`${ids.reason}-error`} className="field-error" role="alert">
-                    {reasonError}
-                  </p>
-                ) : null}
-              </div>
-              <div className="form-actions">
-                <button type="submit" className="button button-primary" disabled={busy}>
-                  {mode === "reopen" ? t("review.confirmReopen") : t("review.confirmReturn")}
-                </button>
-                <button type="button" className="button" onClick={() => setMode(null)}>
-                  {t("common.cancel")}
-                </button>
-              </div>
-            </form>
+            <ReasonForm
+              key={mode}
+              label={mode === "reopen" ? t("review.reopenReason") : t("review.returnReason")}
+              submitLabel={mode === "reopen" ? t("review.confirmReopen") : t("review.confirmReturn")}
+              busy={busy}
+              serverError={reasonError}
+              onSubmit={onReason}
+              onCancel={() => setMode(null)}
+            />
           ) : null}
         </section>
 

@@ -98,16 +98,23 @@ describe("verification detail", () => {
   };
   const photo = { ...pdf, id: "e2", name: "foto.png", content_type: "image/png", url: "/api/v1/evidence/e2" };
 
-  it("previews the evidence, requires a reason of 3+ characters and returns with If-Match", async () => {
+  const history = () => json({ period: "2024-Q1", region: "64.72", indicator: "K1.01", items: [] });
+  const returnedReview = {
+    decision: "returned" as const,
+    reason: "SK belum ditandatangani bupati",
+    reviewer: "verifikator.64",
+    at: "2024-03-28T09:17:00Z",
+  };
+
+  it("previews the evidence, shows the reason rule before sending, and returns with If-Match", async () => {
     const fetchMock = mockApi({
       "GET /periods/2024-Q1": () => json(period),
       "GET /frameworks/PEMILU2024": () => json(framework),
       "GET /submissions/2024-Q1/64.72/K1.01": () =>
         json(submission({ status: "submitted", value: 3, narrative: "SK terbit", etag: '"10-2"', evidence: [pdf, photo] })),
-      "GET /submissions/2024-Q1/64.72/K1.01/history": () =>
-        json({ period: "2024-Q1", region: "64.72", indicator: "K1.01", items: [] }),
+      "GET /submissions/2024-Q1/64.72/K1.01/history": history,
       "POST /submissions/2024-Q1/64.72/K1.01/return": () =>
-        json(submission({ status: "returned", etag: '"10-3"', version: 3 })),
+        json(submission({ status: "returned", etag: '"10-3"', version: 3, last_review: returnedReview })),
     });
     const user = userEvent.setup();
     renderWithProviders(<AppRoutes />, { route: "/verifikasi/2024-Q1/64.72/K1.01", session: verifierMe });
@@ -121,17 +128,101 @@ describe("verification detail", () => {
     await user.click(screen.getByRole("button", { name: "Kembalikan" }));
     const reason = screen.getByLabelText("Alasan pengembalian");
     expect(reason).toHaveFocus();
-    await user.type(reason, "ok");
-    await user.click(screen.getByRole("button", { name: "Kembalikan jawaban" }));
-    expect(await screen.findByText("Tulis alasan minimal 3 karakter.")).toBeInTheDocument();
+    // The rule is there before anything is typed, and sending waits for it.
+    expect(reason).toHaveAccessibleDescription(/minimal 15 karakter/);
+    const send = screen.getByRole("button", { name: "Kembalikan jawaban" });
+    expect(send).toBeDisabled();
+    expect(screen.getByText("0 karakter (minimal 15)")).toBeInTheDocument();
+
+    await user.type(reason, "SK belum ada");
+    expect(screen.getByText("12 karakter (minimal 15)")).toBeInTheDocument();
+    expect(send).toBeDisabled();
+    // Spaces around the words do not count.
+    await user.type(reason, "      ");
+    expect(screen.getByText("12 karakter (minimal 15)")).toBeInTheDocument();
+    expect(send).toBeDisabled();
+    await user.keyboard("{Enter}");
     expect(fetchMock.mock.calls.some(([r]) => (r as Request).url.endsWith("/return"))).toBe(false);
 
-    await user.type(reason, " tapi SK belum ditandatangani");
-    await user.click(screen.getByRole("button", { name: "Kembalikan jawaban" }));
+    await user.clear(reason);
+    await user.type(reason, "  SK belum ditandatangani bupati ");
+    expect(screen.getByText("30 karakter (minimal 15)")).toBeInTheDocument();
+    expect(send).toBeEnabled();
+    await user.click(send);
     expect(await screen.findByText(/Jawaban dikembalikan ke perangkat daerah/)).toBeInTheDocument();
     const post = fetchMock.mock.calls.map(([r]) => r as Request).find((r) => r.url.endsWith("/return"))!;
     expect(post.headers.get("If-Match")).toBe('"10-2"');
-    expect(await post.json()).toEqual({ reason: "ok tapi SK belum ditandatangani" });
+    expect(await post.json()).toEqual({ reason: "SK belum ditandatangani bupati" });
+
+    // The answer now reads as returned, with the reason: not as "not submitted yet".
+    const main = screen.getByRole("main");
+    expect(within(main).getByText("Dikembalikan", { selector: ".badge" })).toBeInTheDocument();
+    const returned = main.querySelector(".returned-reason") as HTMLElement;
+    expect(returned).toHaveTextContent("Dikembalikan ke perangkat daerah");
+    expect(returned).toHaveTextContent("“SK belum ditandatangani bupati”");
+    expect(returned).toHaveTextContent("verifikator.64");
+    expect(within(main).queryByText(/belum dikirim/)).not.toBeInTheDocument();
+  });
+
+  it("shows the server's refusal of a reason at the field", async () => {
+    mockApi({
+      "GET /periods/2024-Q1": () => json(period),
+      "GET /frameworks/PEMILU2024": () => json(framework),
+      "GET /submissions/2024-Q1/64.72/K1.01": () => json(submission({ status: "submitted", etag: '"10-2"' })),
+      "GET /submissions/2024-Q1/64.72/K1.01/history": history,
+      "POST /submissions/2024-Q1/64.72/K1.01/return": () =>
+        json(
+          {
+            error: {
+              code: "invalid_input",
+              message: "The request is not valid",
+              details: [{ loc: ["body", "reason"], type: "string_too_short", message: "String should have at least 15 characters" }],
+            },
+          },
+          422,
+        ),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<AppRoutes />, { route: "/verifikasi/2024-Q1/64.72/K1.01", session: verifierMe });
+    await user.click(await screen.findByRole("button", { name: "Kembalikan" }));
+    const reason = screen.getByLabelText("Alasan pengembalian");
+    await user.type(reason, "Lampirkan SK ya");
+    await user.click(screen.getByRole("button", { name: "Kembalikan jawaban" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Tulis alasan minimal 15 karakter.");
+    expect(reason).toHaveAttribute("aria-invalid", "true");
+    expect(reason).toHaveValue("Lampirkan SK ya");
+  });
+
+  it.each([
+    ["returned", "SK belum ditandatangani bupati"],
+    ["reopened", "Nilai salah ketik, perbaiki"],
+  ] as const)("says a %s answer is back with the agency, and why", async (decision, why) => {
+    mockApi({
+      "GET /periods/2024-Q1": () => json(period),
+      "GET /frameworks/PEMILU2024": () => json(framework),
+      "GET /submissions/2024-Q1/64.72/K1.01": () =>
+        json(submission({ status: "returned", last_review: { ...returnedReview, decision, reason: why } })),
+      "GET /submissions/2024-Q1/64.72/K1.01/history": history,
+    });
+    renderWithProviders(<AppRoutes />, { route: "/verifikasi/2024-Q1/64.72/K1.01", session: verifierMe });
+    const notice = (await screen.findByText("Dikembalikan ke perangkat daerah")).closest(".returned-reason");
+    expect(notice).toHaveAttribute("role", "status");
+    expect(notice).toHaveTextContent(`“${why}”`);
+    expect(notice).toHaveTextContent("Menunggu perangkat daerah memperbaiki lalu mengirim ulang.");
+    expect(screen.queryByText(/belum dikirim/)).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Kembalikan" })).not.toBeInTheDocument();
+  });
+
+  it("says a draft has nothing to verify yet", async () => {
+    mockApi({
+      "GET /periods/2024-Q1": () => json(period),
+      "GET /frameworks/PEMILU2024": () => json(framework),
+      "GET /submissions/2024-Q1/64.72/K1.01": () => json(submission({ status: "draft" })),
+      "GET /submissions/2024-Q1/64.72/K1.01/history": history,
+    });
+    renderWithProviders(<AppRoutes />, { route: "/verifikasi/2024-Q1/64.72/K1.01", session: verifierMe });
+    expect(await screen.findByText(/Jawaban ini belum dikirim/)).toBeInTheDocument();
   });
 
   it("offers reopen for a verified answer", async () => {
