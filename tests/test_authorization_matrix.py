@@ -351,6 +351,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/submissions"): Case(READ, _p("/submissions")),
     ("GET", "/api/v1/tasks"): Case(READ, _p("/tasks?period=2023-Q4")),
+    ("GET", "/api/v1/review-queue"): Case(REVIEWING, _p("/review-queue")),
     ("GET", "/api/v1/submissions/{period}/{region}/{indicator}"): Case(
         READ, _p("/submissions/{answer}"), outside=HIDDEN_OUTSIDE
     ),

@@ -73,7 +73,7 @@ test("admin: dry run with an error row, fix, confirm; exports and the report dow
   const errorsCsv = await page.request.get((await result.getByRole("link", { name: /daftar kesalahan/ }).getAttribute("href"))!);
   expect(errorsCsv.status()).toBe(200);
   expect(errorsCsv.headers()["content-type"]).toContain("text/csv");
-  expect(await errorsCsv.text()).toContain("value");
+  expect(await errorsCsv.text()).toContain("row;column;code;message;message_en");
 
   // 3. Fixed: a clean dry run, then the real import.
   await chooser.setInputFiles(answersCsv([good(indicators[0], "1"), good(indicators[1], "1")]));
@@ -113,11 +113,15 @@ test("admin: dry run with an error row, fix, confirm; exports and the report dow
   await expect(downloads).toBeVisible();
   const answersLink = downloads.getByRole("link", { name: "Unduh CSV — Jawaban" });
   const answersHref = await answersLink.getAttribute("href");
-  expect(answersHref).toBe(`/api/v1/exports/submissions.csv?period=${OPEN}&region=${PROVINCE}`);
+  // Indonesian UI: the CSV is spelled for Indonesian Excel (semicolons, decimal comma, BOM).
+  expect(answersHref).toBe(`/api/v1/exports/submissions.csv?period=${OPEN}&region=${PROVINCE}&locale=id`);
   const answers = await page.request.get(answersHref!);
   expect(answers.status()).toBe(200);
   expect(answers.headers()["content-type"]).toContain("text/csv");
-  expect(await answers.text()).toContain(`${region}`);
+  const answersBody = await answers.body();
+  expect([...answersBody.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  expect(answersBody.toString("utf8")).toContain("period;region;region_name;");
+  expect(answersBody.toString("utf8")).toContain(`${region}`);
   const scores = await page.request.get((await downloads.getByRole("link", { name: "Unduh XLSX — Skor kesiapan" }).getAttribute("href"))!);
   expect(scores.status()).toBe(200);
   expect(scores.headers()["content-type"]).toContain("spreadsheetml");

@@ -67,3 +67,23 @@ test("a verifier returns an answer with a reason the agency can act on, and both
   await expect(page.locator(".returned-reason")).toContainText("Dikembalikan oleh verifikator");
   await expect(page.locator(".returned-reason")).toContainText(REASON);
 });
+
+test("the verification queue starts with open periods and counts what waits per Pemda", async ({ page }) => {
+  await login(page, VERIFIER);
+  const periods = await page.request.get("/api/v1/periods?state=open&limit=500");
+  const open = new Set(((await periods.json()) as { items: { code: string }[] }).items.map((p) => p.code));
+  await page.getByRole("link", { name: "Verifikasi", exact: true }).click();
+  await expect(page.getByLabel("Periode")).toHaveValue("");
+  const first = page.locator("tbody tr").first();
+  await expect(first).toBeVisible();
+  // The period code sits under the indicator link; the oldest closed leftover is not on top.
+  const firstPeriod = (await first.locator("td").nth(1).locator(".mono").last().textContent())?.trim() ?? "";
+  expect(open.has(firstPeriod), `${firstPeriod} is an open period`).toBe(true);
+
+  const counts = page.getByRole("navigation", { name: "Menunggu per Pemda" });
+  const chip = counts.getByRole("button").first();
+  await expect(chip).toHaveText(/^.+ \(\d[\d.]*\)$/);
+  await chip.click();
+  await expect(page).toHaveURL(/[?&]region=\d/);
+  await expect(chip).toHaveAttribute("aria-pressed", "true");
+});

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from siaga.auth.dependencies import Reader
+from siaga.core.csvstyle import RFC4180, CsvStyle, CsvStyleQuery
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.params import RegionCodeQuery
@@ -36,6 +37,14 @@ def _submission_filters(
 Filters = Annotated[SubmissionFilters, Depends(_submission_filters)]
 
 
+def _no_csv_style() -> CsvStyle:
+    return RFC4180
+
+
+# A workbook has no delimiter or decimal sign to choose: its routes take no `locale`.
+_XlsxStyle = Annotated[CsvStyle, Depends(_no_csv_style)]
+
+
 def _documented(fmt: Format) -> dict[int | str, dict[str, Any]]:
     file = {"schema": {"type": "string", "format": "binary"}}
     return {
@@ -60,6 +69,8 @@ def _download(export: Export) -> StreamingResponse:
 # type); the handlers differ only in `fmt`, so they are made here rather than written twice.
 def _register(kind: str, fmt: Format, endpoint: Callable[..., Any], doc: str) -> None:
     endpoint.__doc__ = doc
+    if fmt == "xlsx":
+        endpoint.__annotations__["style"] = _XlsxStyle
     router.add_api_route(
         f"/{kind}.{fmt}",
         endpoint,
@@ -75,11 +86,18 @@ def _scores_route(fmt: Format, doc: str) -> None:
         session: DbSession,
         principal: Reader,
         period: PeriodQuery,
+        style: CsvStyleQuery,
         region: RegionCodeQuery = None,
         view: ViewQuery = "official",
     ) -> StreamingResponse:
         export = await service.scores(
-            session, principal, period_code=period, region_code=region, view=view, fmt=fmt
+            session,
+            principal,
+            period_code=period,
+            region_code=region,
+            view=view,
+            fmt=fmt,
+            style=style,
         )
         return _download(export)
 
@@ -93,6 +111,7 @@ def _submissions_route(fmt: Format, doc: str) -> None:
         principal: Reader,
         period: PeriodQuery,
         filters: Filters,
+        style: CsvStyleQuery,
         region: RegionCodeQuery = None,
     ) -> StreamingResponse:
         export = await service.submissions(
@@ -103,13 +122,14 @@ def _submissions_route(fmt: Format, doc: str) -> None:
             region_code=region,
             filters=filters,
             fmt=fmt,
+            style=style,
         )
         return _download(export)
 
     _register("submissions", fmt, export_submissions, doc)
 
 
-_scores_route("csv", "Readiness of every Pemda in the region's subtree as CSV (UTF-8 with BOM).")
+_scores_route("csv", "Readiness of every Pemda in the region's subtree as CSV (UTF-8).")
 _scores_route("xlsx", "Readiness of every Pemda in the region's subtree as an Excel workbook.")
 _submissions_route(
     "csv", "Every answer of the period in the caller's scope as CSV, streamed row by row."

@@ -7,7 +7,6 @@ other, and every text cell goes through the formula neutraliser in both.
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import logging
 import re
@@ -22,6 +21,7 @@ from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from xlsxwriter.worksheet import Worksheet
 
+from siaga.core.csvstyle import RFC4180, CsvStyle
 from siaga.core.database import session_scope
 from siaga.core.security import Principal
 from siaga.exports import repository
@@ -39,9 +39,6 @@ MEDIA_TYPES: dict[Format, str] = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# Excel reads a CSV in the machine's legacy code page unless it starts with a BOM, and
-# would garble every non-ASCII character of names and narratives.
-_BOM = "\ufeff"
 # Exports are reads and not audited; the log still says who took which data set.
 logger = logging.getLogger(__name__)
 _FILE_CHUNK = 64 * 1024
@@ -81,35 +78,38 @@ def _utc_text(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
-def _value_text(value: Any) -> str:
-    return neutralise(value) if isinstance(value, str) else _number_text(float(value))
-
-
 # One formatter per kind, looked up once per column: a national export formats ~2M cells.
-_CSV_FORMATS: dict[Kind, Callable[[Any], str]] = {
-    "text": lambda value: neutralise(str(value)),
-    "number": lambda value: f"{value:.2f}",
-    "integer": lambda value: str(int(value)),
-    "datetime": _utc_text,
-    "bool": lambda value: "true" if value else "false",
-    "value": _value_text,
-}
+# Only numbers take the style's decimal sign: codes such as `64.72` are text and dates
+# are ISO, so neither changes.
+def _csv_formats(style: CsvStyle) -> dict[Kind, Callable[[Any], str]]:
+    number = style.number
+    return {
+        "text": lambda value: neutralise(str(value)),
+        "number": lambda value: number(f"{value:.2f}"),
+        "integer": lambda value: str(int(value)),
+        "datetime": _utc_text,
+        "bool": lambda value: "true" if value else "false",
+        "value": lambda value: (
+            neutralise(value) if isinstance(value, str) else number(_number_text(float(value)))
+        ),
+    }
 
 
-def _csv_lines(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> bytes:
-    formats = [_CSV_FORMATS[c.kind] for c in columns]
+def _csv_lines(
+    columns: Sequence[Column], rows: Iterable[Sequence[Any]], style: CsvStyle = RFC4180
+) -> bytes:
+    formats = [_csv_formats(style)[c.kind] for c in columns]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(
+    style.writer(buffer).writerows(
         ["" if v is None else f(v) for f, v in zip(formats, row, strict=True)] for row in rows
     )
     return buffer.getvalue().encode("utf-8")
 
 
-def _csv_header(columns: Sequence[Column]) -> bytes:
+def _csv_header(columns: Sequence[Column], style: CsvStyle = RFC4180) -> bytes:
     buffer = io.StringIO()
-    buffer.write(_BOM)
-    csv.writer(buffer).writerow([c.header for c in columns])
+    buffer.write(style.bom)
+    style.writer(buffer).writerow([c.header for c in columns])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -282,6 +282,7 @@ async def scores(
     region_code: str | None,
     view: View,
     fmt: Format,
+    style: CsvStyle = RFC4180,
 ) -> Export:
     """One row per Pemda in the subtree: readiness, category, rank and what makes them."""
     table = await scoring.score_table(
@@ -299,7 +300,7 @@ async def scores(
     filename = _filename("skor", region_code or principal.region_code, period.code, fmt)
     _log("scores", fmt, principal, period.code, region_code)
     if fmt == "csv":
-        body = _iterate([_csv_header(columns), _csv_lines(columns, rows)])
+        body = _iterate([_csv_header(columns, style), _csv_lines(columns, rows, style)])
     else:
         body = await _xlsx(f"Skor {period.code}", columns, _one_page(rows))
     return Export(filename, MEDIA_TYPES[fmt], body)
@@ -374,14 +375,16 @@ async def _submission_pages(
 
 
 async def _csv_stream(
-    sessionmaker: async_sessionmaker[AsyncSession], stmt: Select[*tuple[Any, ...]]
+    sessionmaker: async_sessionmaker[AsyncSession],
+    stmt: Select[*tuple[Any, ...]],
+    style: CsvStyle,
 ) -> AsyncIterator[bytes]:
     # The request's session has ended when the body is sent, so the stream has its own
     # (read-only) transaction for as long as the client keeps reading.
-    yield _csv_header(_SUBMISSION_COLUMNS)
+    yield _csv_header(_SUBMISSION_COLUMNS, style)
     async with session_scope(sessionmaker) as session:
         async for page in repository.stream_rows(session, stmt):
-            yield _csv_lines(_SUBMISSION_COLUMNS, (_submission_row(row) for row in page))
+            yield _csv_lines(_SUBMISSION_COLUMNS, (_submission_row(row) for row in page), style)
 
 
 async def submissions(
@@ -393,6 +396,7 @@ async def submissions(
     region_code: str | None,
     filters: SubmissionFilters,
     fmt: Format,
+    style: CsvStyle = RFC4180,
 ) -> Export:
     """Every answer of the period in the caller's scope, with its review and evidence."""
     period = await repository.get_period(session, period_code)
@@ -412,7 +416,7 @@ async def submissions(
     filename = _filename("jawaban", region_code or principal.region_code, period.code, fmt)
     _log("submissions", fmt, principal, period.code, region_code)
     if fmt == "csv":
-        body = _csv_stream(sessionmaker, stmt)
+        body = _csv_stream(sessionmaker, stmt, style)
     else:
         body = await _xlsx(
             f"Jawaban {period.code}", _SUBMISSION_COLUMNS, _submission_pages(session, stmt)

@@ -47,6 +47,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from siaga.auth.dependencies import AppSettings, CurrentActor, Importer, require
+from siaga.core.csvstyle import CsvStyleQuery
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.filetypes import MAX_NAME_LENGTH, display_name
@@ -197,9 +198,11 @@ async def get_import(session: DbSession, principal: Importer, batch_id: BatchId)
     response_class=Response,
     responses={200: _CSV_CONTENT, **responses(401, 403, 404)},
 )
-async def import_errors_csv(session: DbSession, principal: Importer, batch_id: BatchId) -> Response:
+async def import_errors_csv(
+    session: DbSession, principal: Importer, batch_id: BatchId, style: CsvStyleQuery
+) -> Response:
     """Every error of the batch as CSV: row, column, code, message, message_en."""
-    content = await service.errors_csv(session, principal, batch_id)
+    content = await service.errors_csv(session, principal, batch_id, style)
     return Response(
         content,
         media_type="text/csv; charset=utf-8",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import hashlib
 import io
 from collections.abc import Callable, Iterable
@@ -24,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from siaga.audit.service import Actor, record
 from siaga.core import metrics
+from siaga.core.csvstyle import RFC4180, CsvStyle
 from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
 from siaga.core.types import utcnow
@@ -420,8 +420,10 @@ def neutralise(cell: object) -> str:
 ERRORS_CSV_HEADER = ("row", "column", "code", "message", "message_en")
 
 
-async def errors_csv(session: AsyncSession, principal: Principal, batch_id: int) -> bytes:
-    """The batch's errors as CSV, UTF-8 with BOM so Excel reads it as such.
+async def errors_csv(
+    session: AsyncSession, principal: Principal, batch_id: int, style: CsvStyle = RFC4180
+) -> bytes:
+    """The batch's errors as CSV in the caller's style (core.csvstyle).
 
     Built whole: the request's session ends before a streamed body would be read, and a
     batch keeps at most 100,000 errors (a few MB).
@@ -430,8 +432,8 @@ async def errors_csv(session: AsyncSession, principal: Principal, batch_id: int)
     if row is None:
         raise ImportNotFound()
     buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(style.bom)
+    writer = style.writer(buffer)
     writer.writerow(ERRORS_CSV_HEADER)
     for error in await repository.batch_errors(session, batch_id):
         writer.writerow([neutralise(v) for v in error])

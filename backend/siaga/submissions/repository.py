@@ -17,6 +17,7 @@ from siaga.models import (
     EvidenceFile,
     Indicator,
     Period,
+    PeriodState,
     Region,
     RegionLevel,
     Review,
@@ -337,3 +338,60 @@ async def previous_period(session: AsyncSession, period: Period) -> Period | Non
         .limit(1)
     )
     return (await session.scalars(stmt)).one_or_none()
+
+
+async def review_queue(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    period: str | None,
+    include_closed: bool,
+    region: str | None,
+    agency: str | None,
+    dimension: str | None,
+    indicator: str | None,
+    submitted_before: datetime | None,
+) -> tuple[list[dict[str, Any]], int, list[Any]]:
+    """Submitted answers waiting for review, oldest submission first, and how many per
+    Pemda for the same filters (one GROUP BY, not a count over the page)."""
+    conditions: list[ColumnElement[bool]] = [
+        *scope_conditions(principal),
+        Submission.status == SubmissionStatus.SUBMITTED,
+    ]
+    if period is not None:
+        conditions.append(Period.code == period)
+    elif not include_closed:
+        # A finished period's leftovers should not bury the work that still has a deadline.
+        conditions.append(Period.state == PeriodState.OPEN)
+    if region is not None:
+        conditions.append(subtree_filter(region))
+    if agency is not None:
+        conditions.append(Agency.code == agency)
+    if dimension is not None:
+        conditions.append(
+            Indicator.dimension_id.in_(select(Dimension.id).where(Dimension.code == dimension))
+        )
+    if indicator is not None:
+        conditions.append(Indicator.code == indicator)
+    if submitted_before is not None:
+        conditions.append(Submission.submitted_at <= submitted_before)
+    stmt = _list_select().where(*conditions)
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = await session.execute(
+        stmt.order_by(Submission.submitted_at.asc(), Submission.id.asc())
+        .limit(page.limit)
+        .offset(page.offset)
+    )
+    counts = await session.execute(
+        select(Region.code, Region.name, func.count(Submission.id).label("count"))
+        .select_from(Submission)
+        .join(Period, Submission.period_id == Period.id)
+        .join(Region, Submission.region_id == Region.id)
+        .join(Indicator, Submission.indicator_id == Indicator.id)
+        .outerjoin(Agency, Submission.agency_id == Agency.id)
+        .where(*conditions)
+        .group_by(Region.code, Region.name)
+        .order_by(func.count(Submission.id).desc(), Region.code)
+    )
+    return [row._asdict() for row in rows], total or 0, list(counts.all())

@@ -24,6 +24,7 @@ from siaga.submissions.schemas import (
     CopyPreviousResult,
     HistoryRead,
     ReasonBody,
+    ReviewQueuePage,
     SubmissionPage,
     SubmissionRead,
     SubmissionWrite,
@@ -113,6 +114,46 @@ async def list_submissions(
         statuses=status or [],
         late=late,
         oldest_first=order == "oldest",
+    )
+
+
+@router.get(
+    "/review-queue",
+    name="review_queue",
+    response_model=ReviewQueuePage,
+    responses=responses(401, 403),
+)
+async def review_queue(
+    session: DbSession,
+    principal: Reviewer,
+    page: Pagination,
+    period: Annotated[
+        str | None, Query(max_length=20, description="One period, closed ones included")
+    ] = None,
+    include_closed: Annotated[
+        bool, Query(description="Also closed and planned periods when no `period` is given")
+    ] = False,
+    region: RegionCodeQuery = None,
+    agency: Annotated[str | None, Query(max_length=80)] = None,
+    dimension: CodeQuery = None,
+    indicator: CodeQuery = None,
+    older_than_days: Annotated[
+        int | None, Query(ge=0, le=3650, description="Submitted at least this many days ago")
+    ] = None,
+) -> ReviewQueuePage:
+    """Submitted answers in open periods (all periods with `include_closed=true`), oldest
+    submission first, with how many wait per Pemda."""
+    return await service.review_queue(
+        session,
+        principal,
+        page,
+        period=period,
+        include_closed=include_closed,
+        region=region,
+        agency=agency,
+        dimension=dimension,
+        indicator=indicator,
+        older_than_days=older_than_days,
     )
 
 

@@ -80,6 +80,18 @@ class SubmissionPage(Page[SubmissionSummary]):
     pass
 
 
+class RegionCount(BaseModel):
+    region: str
+    region_name: str
+    count: int
+
+
+class ReviewQueuePage(Page[SubmissionSummary]):
+    by_region: list[RegionCount] = Field(
+        description="How many answers wait per Pemda under the same filters, most first"
+    )
+
+
 class SubmissionWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

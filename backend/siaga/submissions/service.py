@@ -53,6 +53,8 @@ from siaga.submissions.schemas import (
     EvidenceRead,
     HistoryEntry,
     HistoryRead,
+    RegionCount,
+    ReviewQueuePage,
     ReviewRead,
     SubmissionPage,
     SubmissionRead,
@@ -550,6 +552,42 @@ async def list_answers(
         total=total,
         limit=page.limit,
         offset=page.offset,
+    )
+
+
+async def review_queue(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    period: str | None,
+    include_closed: bool,
+    region: str | None,
+    agency: str | None,
+    dimension: str | None,
+    indicator: str | None,
+    older_than_days: int | None,
+) -> ReviewQueuePage:
+    rows, total, counts = await repository.review_queue(
+        session,
+        principal,
+        page,
+        period=period,
+        include_closed=include_closed,
+        region=region,
+        agency=agency,
+        dimension=dimension,
+        indicator=indicator,
+        submitted_before=None
+        if older_than_days is None
+        else utcnow() - timedelta(days=older_than_days),
+    )
+    return ReviewQueuePage(
+        items=[SubmissionSummary(**row, etag=f'"{row["id"]}-{row["version"]}"') for row in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        by_region=[RegionCount(region=c.code, region_name=c.name, count=c.count) for c in counts],
     )
 
 

@@ -408,6 +408,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review Queue
+         * @description Submitted answers in open periods (all periods with `include_closed=true`), oldest
+         *     submission first, with how many wait per Pemda.
+         */
+        get: operations["submissions-review_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -905,7 +926,7 @@ export interface paths {
         };
         /**
          * Scores Csv
-         * @description Readiness of every Pemda in the region's subtree as CSV (UTF-8 with BOM).
+         * @description Readiness of every Pemda in the region's subtree as CSV (UTF-8).
          */
         get: operations["exports-scores_csv"];
         put?: never;
@@ -2000,6 +2021,15 @@ export interface components {
              */
             reason: string;
         };
+        /** RegionCount */
+        RegionCount: {
+            /** Region */
+            region: string;
+            /** Region Name */
+            region_name: string;
+            /** Count */
+            count: number;
+        };
         /** RegionDetail */
         RegionDetail: {
             /**
@@ -2069,6 +2099,22 @@ export interface components {
          * @enum {string}
          */
         ReviewDecision: "verified" | "returned" | "reopened";
+        /** ReviewQueuePage */
+        ReviewQueuePage: {
+            /** Items */
+            items: components["schemas"]["SubmissionSummary"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * By Region
+             * @description How many answers wait per Pemda under the same filters, most first
+             */
+            by_region: components["schemas"]["RegionCount"][];
+        };
         /** ReviewRead */
         ReviewRead: {
             decision: components["schemas"]["ReviewDecision"];
@@ -3502,6 +3548,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "submissions-review_queue": {
+        parameters: {
+            query?: {
+                /** @description One period, closed ones included */
+                period?: string | null;
+                /** @description Also closed and planned periods when no `period` is given */
+                include_closed?: boolean;
+                /** @description Kemendagri region code */
+                region?: string | null;
+                agency?: string | null;
+                dimension?: string | null;
+                indicator?: string | null;
+                /** @description Submitted at least this many days ago */
+                older_than_days?: number | null;
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewQueuePage"];
                 };
             };
             /** @description Unauthorized */
@@ -5586,7 +5694,10 @@ export interface operations {
     };
     "imports-errors_csv": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `id`: semicolon, decimal comma and UTF-8 BOM, as Indonesian Excel opens it; `en` (default): RFC 4180 (comma, decimal dot), with a UTF-8 BOM */
+                locale?: "id" | "en";
+            };
             header?: never;
             path: {
                 /** @description Import batch id */
@@ -5652,6 +5763,8 @@ export interface operations {
                 region?: string | null;
                 /** @description official: verified answers only */
                 view?: "official" | "provisional";
+                /** @description `id`: semicolon, decimal comma and UTF-8 BOM, as Indonesian Excel opens it; `en` (default): RFC 4180 (comma, decimal dot), with a UTF-8 BOM */
+                locale?: "id" | "en";
             };
             header?: never;
             path?: never;
@@ -5780,6 +5893,8 @@ export interface operations {
                 agency?: string | null;
                 status?: components["schemas"]["SubmissionStatus"][] | null;
                 late?: boolean | null;
+                /** @description `id`: semicolon, decimal comma and UTF-8 BOM, as Indonesian Excel opens it; `en` (default): RFC 4180 (comma, decimal dot), with a UTF-8 BOM */
+                locale?: "id" | "en";
             };
             header?: never;
             path?: never;

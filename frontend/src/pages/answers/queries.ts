@@ -4,7 +4,6 @@ import {
   api,
   unwrap,
   type SubmissionRead,
-  type SubmissionStatus,
   type SubmissionWrite,
   type TaskStatus,
 } from "../../api/client";
@@ -24,10 +23,14 @@ export interface TaskListParams {
   status?: TaskStatus;
 }
 
+/** `period: "all"` is every period, closed ones included; none is the open periods. */
 export interface QueueParams {
   period?: string;
   region?: string;
+  agency?: string;
+  dimension?: string;
   indicator?: string;
+  older_than_days?: number;
   offset: number;
 }
 
@@ -79,12 +82,12 @@ export function useQueue(params: QueueParams) {
     queryKey: answerKeys.queue(params),
     queryFn: ({ signal }) =>
       unwrap(
-        api.GET("/api/v1/submissions", {
+        api.GET("/api/v1/review-queue", {
           params: {
             query: {
               ...params,
-              status: ["submitted" as SubmissionStatus],
-              order: "oldest",
+              period: params.period === "all" ? undefined : params.period,
+              include_closed: params.period === "all" ? true : undefined,
               limit: PAGE_SIZE,
             },
           },

@@ -1,6 +1,7 @@
 import { useId } from "react";
 import "./exports.css";
 import { useTranslation } from "react-i18next";
+import { csvLocale } from "../../i18n/csvLocale";
 
 export type ExportView = "official" | "provisional";
 export type ExportFormat = "csv" | "xlsx";
@@ -12,18 +13,27 @@ export interface ExportFilters {
   view: ExportView;
 }
 
+/** CSV only: `id` spells the file for Indonesian Excel (see i18n/csvLocale). */
+type Locale = "id" | undefined;
+
 /** GET /exports/scores.{csv|xlsx}: readiness of every Pemda in the region's subtree. */
-export function scoresExportUrl(fmt: ExportFormat, { period, region, view }: ExportFilters): string {
+export function scoresExportUrl(fmt: ExportFormat, { period, region, view }: ExportFilters, locale?: Locale): string {
   const params = new URLSearchParams({ period });
   if (region) params.set("region", region);
   params.set("view", view);
+  if (fmt === "csv" && locale) params.set("locale", locale);
   return `/api/v1/exports/scores.${fmt}?${params.toString()}`;
 }
 
 /** GET /exports/submissions.{csv|xlsx}: every answer of the period in the subtree (no view: answers are answers). */
-export function submissionsExportUrl(fmt: ExportFormat, { period, region }: Pick<ExportFilters, "period" | "region">): string {
+export function submissionsExportUrl(
+  fmt: ExportFormat,
+  { period, region }: Pick<ExportFilters, "period" | "region">,
+  locale?: Locale,
+): string {
   const params = new URLSearchParams({ period });
   if (region) params.set("region", region);
+  if (fmt === "csv" && locale) params.set("locale", locale);
   return `/api/v1/exports/submissions.${fmt}?${params.toString()}`;
 }
 
@@ -41,12 +51,13 @@ const FORMATS: readonly ExportFormat[] = ["csv", "xlsx"];
  * instead of the page holding it in memory.
  */
 export function ExportLinks({ period, region, view, headingLevel = 2 }: ExportFilters & { headingLevel?: 2 | 3 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const locale = csvLocale(i18n.language);
   const Heading = headingLevel === 3 ? "h3" : "h2";
   const titleId = useId();
   const groups = [
-    { key: "scores", label: t("exports.scores"), url: (fmt: ExportFormat) => scoresExportUrl(fmt, { period, region, view }) },
-    { key: "submissions", label: t("exports.submissions"), url: (fmt: ExportFormat) => submissionsExportUrl(fmt, { period, region }) },
+    { key: "scores", label: t("exports.scores"), url: (fmt: ExportFormat) => scoresExportUrl(fmt, { period, region, view }, locale) },
+    { key: "submissions", label: t("exports.submissions"), url: (fmt: ExportFormat) => submissionsExportUrl(fmt, { period, region }, locale) },
   ];
   return (
     <section className="panel export-links no-print" aria-labelledby={titleId} data-testid="export-links">

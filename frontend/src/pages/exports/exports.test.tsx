@@ -1,10 +1,13 @@
-import { screen, within } from "@testing-library/react";
+import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { AppRoutes } from "../../App";
 import { explanation, periods, table, trend } from "../../test/scoreFixtures";
 import { json, mockApi, page, renderWithProviders, viewerMe } from "../../test/utils";
-import { reportUrl, scoresExportUrl, submissionsExportUrl } from "./ExportLinks";
+import { csvLocale, withCsvLocale } from "../../i18n/csvLocale";
+import { errorsCsvUrl } from "../imports/upload";
+import i18n from "../../i18n";
+import { ExportLinks, reportUrl, scoresExportUrl, submissionsExportUrl } from "./ExportLinks";
 
 vi.mock("../dashboard/echartsMap", () => ({ drawMap: vi.fn(() => ({ resize: vi.fn(), dispose: vi.fn() })) }));
 
@@ -35,6 +38,37 @@ describe("export and report URLs", () => {
   });
 });
 
+describe("CSV locale", () => {
+  it("is id for Indonesian users only, and only on CSV", () => {
+    expect(csvLocale("id")).toBe("id");
+    expect(csvLocale("id-ID")).toBe("id");
+    expect(csvLocale("en")).toBeUndefined();
+    expect(csvLocale(undefined)).toBeUndefined();
+    const filters = { period: "2023-Q4", region: "64.72", view: "official" as const };
+    expect(scoresExportUrl("csv", filters, "id")).toBe("/api/v1/exports/scores.csv?period=2023-Q4&region=64.72&view=official&locale=id");
+    expect(scoresExportUrl("xlsx", filters, "id")).toBe("/api/v1/exports/scores.xlsx?period=2023-Q4&region=64.72&view=official");
+    expect(submissionsExportUrl("csv", filters, "id")).toBe("/api/v1/exports/submissions.csv?period=2023-Q4&region=64.72&locale=id");
+    expect(submissionsExportUrl("xlsx", filters, "id")).toBe("/api/v1/exports/submissions.xlsx?period=2023-Q4&region=64.72");
+    expect(errorsCsvUrl(8, "id")).toBe("/api/v1/imports/8/errors.csv?locale=id");
+    expect(errorsCsvUrl(8, "en")).toBe("/api/v1/imports/8/errors.csv");
+    expect(withCsvLocale("/x.csv?a=1", "id")).toBe("/x.csv?a=1&locale=id");
+  });
+
+  it("follows the UI language on the rendered links", async () => {
+    renderWithProviders(<ExportLinks period="2023-Q4" region="64" view="official" />);
+    expect(exportHrefs()["Unduh CSV — Jawaban"]).toBe("/api/v1/exports/submissions.csv?period=2023-Q4&region=64&locale=id");
+    expect(exportHrefs()["Unduh XLSX — Jawaban"]).toBe("/api/v1/exports/submissions.xlsx?period=2023-Q4&region=64");
+    await act(() => i18n.changeLanguage("en"));
+    try {
+      const hrefs = Object.values(exportHrefs());
+      expect(hrefs).toContain("/api/v1/exports/submissions.csv?period=2023-Q4&region=64");
+      expect(hrefs.some((href) => href?.includes("locale="))).toBe(false);
+    } finally {
+      await act(() => i18n.changeLanguage("id"));
+    }
+  });
+});
+
 describe("dashboard downloads", () => {
   it("link to the scope root's exports and report for the shown period and view", async () => {
     const user = userEvent.setup();
@@ -51,9 +85,9 @@ describe("dashboard downloads", () => {
 
     expect(screen.getByRole("heading", { name: "Unduh data" })).toBeInTheDocument();
     expect(exportHrefs()).toEqual({
-      "Unduh CSV — Skor kesiapan": "/api/v1/exports/scores.csv?period=2023-Q3&region=64&view=official",
+      "Unduh CSV — Skor kesiapan": "/api/v1/exports/scores.csv?period=2023-Q3&region=64&view=official&locale=id",
       "Unduh XLSX — Skor kesiapan": "/api/v1/exports/scores.xlsx?period=2023-Q3&region=64&view=official",
-      "Unduh CSV — Jawaban": "/api/v1/exports/submissions.csv?period=2023-Q3&region=64",
+      "Unduh CSV — Jawaban": "/api/v1/exports/submissions.csv?period=2023-Q3&region=64&locale=id",
       "Unduh XLSX — Jawaban": "/api/v1/exports/submissions.xlsx?period=2023-Q3&region=64",
       "Laporan triwulanan (PDF)": "/api/v1/reports/64/2023-Q3.pdf",
     });
@@ -65,8 +99,8 @@ describe("dashboard downloads", () => {
     await user.selectOptions(screen.getByLabelText("Periode"), "2023-Q4");
     await user.selectOptions(screen.getByLabelText("Tampilan"), "provisional");
     const hrefs = exportHrefs();
-    expect(hrefs["Unduh CSV — Skor kesiapan"]).toBe("/api/v1/exports/scores.csv?period=2023-Q4&region=64&view=provisional");
-    expect(hrefs["Unduh CSV — Jawaban"]).toBe("/api/v1/exports/submissions.csv?period=2023-Q4&region=64");
+    expect(hrefs["Unduh CSV — Skor kesiapan"]).toBe("/api/v1/exports/scores.csv?period=2023-Q4&region=64&view=provisional&locale=id");
+    expect(hrefs["Unduh CSV — Jawaban"]).toBe("/api/v1/exports/submissions.csv?period=2023-Q4&region=64&locale=id");
     expect(hrefs["Laporan triwulanan (PDF)"]).toBe("/api/v1/reports/64/2023-Q4.pdf?view=provisional");
   });
 
@@ -85,9 +119,9 @@ describe("dashboard downloads", () => {
     await screen.findByTestId("export-links");
 
     expect(exportHrefs()).toEqual({
-      "Unduh CSV — Skor kesiapan": "/api/v1/exports/scores.csv?period=2023-Q3&view=official",
+      "Unduh CSV — Skor kesiapan": "/api/v1/exports/scores.csv?period=2023-Q3&view=official&locale=id",
       "Unduh XLSX — Skor kesiapan": "/api/v1/exports/scores.xlsx?period=2023-Q3&view=official",
-      "Unduh CSV — Jawaban": "/api/v1/exports/submissions.csv?period=2023-Q3",
+      "Unduh CSV — Jawaban": "/api/v1/exports/submissions.csv?period=2023-Q3&locale=id",
       "Unduh XLSX — Jawaban": "/api/v1/exports/submissions.xlsx?period=2023-Q3",
     });
     expect(screen.getByText("Pilih provinsi untuk mengunduh laporan triwulanan (PDF).")).toBeInTheDocument();
@@ -116,9 +150,9 @@ describe("region page downloads", () => {
 
     expect(screen.getByRole("heading", { level: 3, name: "Unduh data" })).toBeInTheDocument();
     expect(exportHrefs()).toEqual({
-      "Unduh CSV — Skor kesiapan": "/api/v1/exports/scores.csv?period=2023-Q3&region=64.72&view=provisional",
+      "Unduh CSV — Skor kesiapan": "/api/v1/exports/scores.csv?period=2023-Q3&region=64.72&view=provisional&locale=id",
       "Unduh XLSX — Skor kesiapan": "/api/v1/exports/scores.xlsx?period=2023-Q3&region=64.72&view=provisional",
-      "Unduh CSV — Jawaban": "/api/v1/exports/submissions.csv?period=2023-Q3&region=64.72",
+      "Unduh CSV — Jawaban": "/api/v1/exports/submissions.csv?period=2023-Q3&region=64.72&locale=id",
       "Unduh XLSX — Jawaban": "/api/v1/exports/submissions.xlsx?period=2023-Q3&region=64.72",
       "Laporan triwulanan (PDF)": "/api/v1/reports/64.72/2023-Q3.pdf?view=provisional",
     });

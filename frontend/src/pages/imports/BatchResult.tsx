@@ -98,7 +98,7 @@ export function BatchResult({ batch, headingRef }: { batch: ImportBatchRead; hea
       </dl>
       {batch.counts.errors > 0 ? (
         <p>
-          <a className="button" href={errorsCsvUrl(batch.id)} download>
+          <a className="button" href={errorsCsvUrl(batch.id, i18n.language)} download>
             {t("imports.errorsCsv")}
           </a>
         </p>

@@ -169,7 +169,7 @@ describe("imports page", () => {
     expect(within(result).getByTestId("count-errors")).toHaveTextContent("2");
     expect(within(result).getByRole("link", { name: "Unduh daftar kesalahan (CSV)" })).toHaveAttribute(
       "href",
-      "/api/v1/imports/8/errors.csv",
+      "/api/v1/imports/8/errors.csv?locale=id",
     );
     // Only the error rows at first, highlighted and labelled, messages in Indonesian.
     const rows = within(screen.getByTestId("import-rows")).getAllByRole("row").slice(1);

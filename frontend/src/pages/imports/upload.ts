@@ -1,5 +1,6 @@
 import type { Schemas } from "../../api/client";
 import { postFile, UPLOAD_ABORTED, type UploadHandle as Handle } from "../../api/upload";
+import { withCsvLocale } from "../../i18n/csvLocale";
 
 export type ImportKind = Schemas["ImportKind"];
 export type ImportBatchRead = Schemas["ImportBatchRead"];
@@ -29,8 +30,8 @@ export function templateUrl(kind: ImportKind): string {
   return `/api/v1/imports/templates/${encodeURIComponent(kind)}.xlsx`;
 }
 
-export function errorsCsvUrl(batchId: number): string {
-  return `/api/v1/imports/${batchId}/errors.csv`;
+export function errorsCsvUrl(batchId: number, language?: string): string {
+  return withCsvLocale(`/api/v1/imports/${batchId}/errors.csv`, language);
 }
 
 /**

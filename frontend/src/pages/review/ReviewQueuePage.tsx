@@ -19,19 +19,33 @@ export function reviewPath(row: { period: string; region: string; indicator: str
   return `/verifikasi/${enc(row.period)}/${enc(row.region)}/${enc(row.indicator)}`;
 }
 
+// Waiting longer than this many days: the choices of the age filter.
+export const AGE_DAYS = [7, 14, 30, 90] as const;
+
+/** ?period=&region=&agency=&dimension=&indicator=&age=&offset=; no period is the open
+ * periods, `period=all` every period. */
 export function parseQueueFilters(params: URLSearchParams): QueueParams {
   const text = (name: string) => params.get(name)?.trim() || undefined;
   const offset = Number(params.get("offset"));
   const region = text("region");
+  const age = Number(params.get("age"));
   return {
     period: text("period"),
     region: region && /^\d{2}(\.\d{2,4}){0,3}$/.test(region) ? region : undefined,
+    agency: text("agency"),
+    dimension: text("dimension"),
     indicator: text("indicator"),
+    older_than_days: Number.isInteger(age) && age > 0 ? age : undefined,
     offset: Number.isInteger(offset) && offset > 0 ? offset : 0,
   };
 }
 
-/** /verifikasi — submitted answers waiting for review, oldest first. */
+export function queueSearch(filters: QueueParams): URLSearchParams {
+  const { older_than_days, ...rest } = filters;
+  return toParams({ ...rest, age: older_than_days });
+}
+
+/** /verifikasi — submitted answers waiting for review in open periods, oldest first. */
 export function ReviewQueuePage() {
   const { t, i18n } = useTranslation();
   usePageTitle(t("review.title"));
@@ -40,10 +54,14 @@ export function ReviewQueuePage() {
   const queue = useQueue(filters);
   const periods = useOpenPeriods();
   const bulk = useVerifyBulk();
-  const ids = { period: useId(), region: useId(), indicator: useId() };
+  const ids = { period: useId(), region: useId(), agency: useId(), dimension: useId(), indicator: useId(), age: useId() };
   const [region, setRegion] = useState(filters.region ?? "");
+  const [agency, setAgency] = useState(filters.agency ?? "");
+  const [dimension, setDimension] = useState(filters.dimension ?? "");
   const [indicator, setIndicator] = useState(filters.indicator ?? "");
   useEffect(() => setRegion(filters.region ?? ""), [filters.region]);
+  useEffect(() => setAgency(filters.agency ?? ""), [filters.agency]);
+  useEffect(() => setDimension(filters.dimension ?? ""), [filters.dimension]);
   useEffect(() => setIndicator(filters.indicator ?? ""), [filters.indicator]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [result, setResult] = useState<BulkVerifyResult | null>(null);
@@ -60,10 +78,13 @@ export function ReviewQueuePage() {
 
   const apply = (patch: Partial<QueueParams>) => {
     const next = { ...filters, offset: 0, ...patch };
-    setSearchParams(toParams({ period: next.period, region: next.region, indicator: next.indicator, offset: next.offset }));
+    setSearchParams(queueSearch(next));
     setResult(null);
   };
-  const hasFilters = Boolean(filters.period || filters.region || filters.indicator);
+  const hasFilters = Boolean(
+    filters.period || filters.region || filters.agency || filters.dimension || filters.indicator || filters.older_than_days,
+  );
+  const byRegion = queue.data?.by_region ?? [];
 
   const toggle = (row: SubmissionSummary) =>
     setSelected((old) => {
@@ -102,19 +123,25 @@ export function ReviewQueuePage() {
         aria-label={t("review.filters")}
         onSubmit={(e) => {
           e.preventDefault();
-          apply({ region: region.trim() || undefined, indicator: indicator.trim() || undefined });
+          apply({
+            region: region.trim() || undefined,
+            agency: agency.trim() || undefined,
+            dimension: dimension.trim() || undefined,
+            indicator: indicator.trim() || undefined,
+          });
         }}
       >
         <div className="field">
           <label htmlFor={ids.period}>{t("tasks.period")}</label>
           <select id={ids.period} value={filters.period ?? ""} onChange={(e) => apply({ period: e.target.value || undefined })}>
-            <option value="">{t("review.allPeriods")}</option>
+            <option value="">{t("review.openPeriods")}</option>
+            <option value="all">{t("review.allPeriods")}</option>
             {(periods.data?.items ?? []).map((p) => (
               <option key={p.code} value={p.code}>
                 {p.name} ({p.code})
               </option>
             ))}
-            {filters.period && !periods.data?.items.some((p) => p.code === filters.period) ? (
+            {filters.period && filters.period !== "all" && !periods.data?.items.some((p) => p.code === filters.period) ? (
               <option value={filters.period}>{filters.period}</option>
             ) : null}
           </select>
@@ -124,8 +151,34 @@ export function ReviewQueuePage() {
           <input id={ids.region} type="text" placeholder="64.72" value={region} onChange={(e) => setRegion(e.target.value)} />
         </div>
         <div className="field">
+          <label htmlFor={ids.agency}>{t("review.agency")}</label>
+          <input id={ids.agency} type="text" placeholder="64.72.kesbangpol" value={agency} onChange={(e) => setAgency(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.dimension}>{t("review.dimension")}</label>
+          <input id={ids.dimension} type="text" placeholder="K1" value={dimension} onChange={(e) => setDimension(e.target.value)} />
+        </div>
+        <div className="field">
           <label htmlFor={ids.indicator}>{t("tasks.indicator")}</label>
           <input id={ids.indicator} type="text" placeholder="K1.01" value={indicator} onChange={(e) => setIndicator(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.age}>{t("review.age")}</label>
+          <select
+            id={ids.age}
+            value={filters.older_than_days ?? ""}
+            onChange={(e) => apply({ older_than_days: e.target.value ? Number(e.target.value) : undefined })}
+          >
+            <option value="">{t("review.anyAge")}</option>
+            {AGE_DAYS.map((days) => (
+              <option key={days} value={days}>
+                {t("review.olderThan", { count: days })}
+              </option>
+            ))}
+            {filters.older_than_days && !(AGE_DAYS as readonly number[]).includes(filters.older_than_days) ? (
+              <option value={filters.older_than_days}>{t("review.olderThan", { count: filters.older_than_days })}</option>
+            ) : null}
+          </select>
         </div>
         <div className="field field-actions">
           <button type="submit" className="button button-primary">
@@ -138,6 +191,22 @@ export function ReviewQueuePage() {
           ) : null}
         </div>
       </form>
+
+      {byRegion.length > 0 ? (
+        <nav className="toolbar no-print" aria-label={t("review.byRegion")}>
+          {byRegion.map((c) => (
+            <button
+              key={c.region}
+              type="button"
+              className="button"
+              aria-pressed={filters.region === c.region}
+              onClick={() => apply({ region: filters.region === c.region ? undefined : c.region })}
+            >
+              {t("review.regionCount", { name: c.region_name, n: formatNumber(c.count, i18n.language) })}
+            </button>
+          ))}
+        </nav>
+      ) : null}
 
       {result ? (
         <div className={`status ${result.failed > 0 ? "status-warn" : "status-ok"}`} role="status">

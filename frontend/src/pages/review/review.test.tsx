@@ -1,10 +1,11 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AppRoutes } from "../../App";
 import type { SubmissionSummary } from "../../api/client";
 import { framework, period, submission, verifierMe } from "../../test/answerFixtures";
 import { json, mockApi, page, renderWithProviders } from "../../test/utils";
+import { parseQueueFilters, queueSearch } from "./ReviewQueuePage";
 
 function summary(indicator: string, etag: string, overrides: Partial<SubmissionSummary> = {}): SubmissionSummary {
   return {
@@ -28,11 +29,14 @@ function summary(indicator: string, etag: string, overrides: Partial<SubmissionS
 }
 
 describe("verification queue", () => {
-  it("asks for submitted answers oldest first with the URL's filters, and bulk-verifies the selected etags", async () => {
+  it("asks the review queue with the URL's filters, and bulk-verifies the selected etags", async () => {
     const fetchMock = mockApi({
       "GET /periods": () => json(page([period])),
-      "GET /submissions": () =>
-        json(page([summary("K1.01", '"1-2"'), summary("K1.03", '"3-2"', { is_late: true }), summary("K1.05", '"5-2"')])),
+      "GET /review-queue": () =>
+        json({
+          ...page([summary("K1.01", '"1-2"'), summary("K1.03", '"3-2"', { is_late: true }), summary("K1.05", '"5-2"')]),
+          by_region: [{ region: "64.72", region_name: "Kota Samarinda", count: 3 }],
+        }),
       "POST /submissions/verify-bulk": () =>
         json({
           verified: 1,
@@ -49,10 +53,9 @@ describe("verification queue", () => {
     expect(await screen.findByRole("link", { name: /K1.01/ })).toHaveAttribute("href", "/verifikasi/2024-Q1/64.72/K1.01");
     const list = fetchMock.mock.calls
       .map(([r]) => new URL((r as Request).url))
-      .find((u) => u.pathname === "/api/v1/submissions")!;
-    expect(list.searchParams.getAll("status")).toEqual(["submitted"]);
-    expect(list.searchParams.get("order")).toBe("oldest");
+      .find((u) => u.pathname === "/api/v1/review-queue")!;
     expect(list.searchParams.get("period")).toBe("2024-Q1");
+    expect(list.searchParams.has("include_closed")).toBe(false);
     expect(list.searchParams.get("region")).toBe("64.72");
     expect(screen.getByLabelText("Wilayah")).toHaveValue("64.72");
 
@@ -74,7 +77,7 @@ describe("verification queue", () => {
   });
 
   it("puts the filters in the URL and says what to do when nothing matches", async () => {
-    mockApi({ "GET /periods": () => json(page([period])), "GET /submissions": () => json(page([])) });
+    mockApi({ "GET /periods": () => json(page([period])), "GET /review-queue": () => json({ ...page([]), by_region: [] }) });
     const user = userEvent.setup();
     renderWithProviders(<AppRoutes />, { route: "/verifikasi", session: verifierMe });
     expect(await screen.findByText("Tidak ada jawaban yang menunggu verifikasi.")).toBeInTheDocument();
@@ -237,5 +240,64 @@ describe("verification detail", () => {
     const main = await screen.findByRole("main");
     expect(await within(main).findByRole("button", { name: "Buka kembali" })).toBeInTheDocument();
     expect(within(main).queryByRole("button", { name: "Verifikasi" })).not.toBeInTheDocument();
+  });
+
+  it("defaults to open periods, keeps every filter in the URL and offers the count per Pemda", async () => {
+    const fetchMock = mockApi({
+      "GET /periods": () => json(page([period])),
+      "GET /review-queue": () =>
+        json({
+          ...page([summary("K1.01", '"1-2"')]),
+          by_region: [
+            { region: "64.72", region_name: "Kota Samarinda", count: 12 },
+            { region: "64.71", region_name: "Kota Balikpapan", count: 3 },
+          ],
+        }),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<AppRoutes />, { route: "/verifikasi", session: verifierMe });
+    await screen.findByRole("link", { name: /K1.01/ });
+    const queries = () =>
+      fetchMock.mock.calls.map(([r]) => new URL((r as Request).url)).filter((u) => u.pathname === "/api/v1/review-queue");
+    const first = queries()[0]!;
+    expect(first.searchParams.has("period")).toBe(false);
+    expect(first.searchParams.has("include_closed")).toBe(false);
+    expect(screen.getByLabelText("Periode")).toHaveDisplayValue("Periode terbuka");
+
+    const counts = screen.getByRole("navigation", { name: "Menunggu per Pemda" });
+    await user.click(within(counts).getByRole("button", { name: "Kota Samarinda (12)" }));
+    expect(screen.getByTestId("location")).toHaveTextContent("/verifikasi?region=64.72");
+    expect(screen.getByLabelText("Wilayah")).toHaveValue("64.72");
+
+    await user.type(screen.getByLabelText("Perangkat daerah"), "64.72.kesbangpol");
+    await user.type(screen.getByLabelText("Dimensi"), "K1");
+    await user.click(screen.getByRole("button", { name: "Terapkan" }));
+    await user.selectOptions(screen.getByLabelText("Lama menunggu"), "Lebih dari 14 hari");
+    await user.selectOptions(screen.getByLabelText("Periode"), "Semua periode (termasuk yang ditutup)");
+    expect(screen.getByTestId("location")).toHaveTextContent(
+      "/verifikasi?period=all&region=64.72&agency=64.72.kesbangpol&dimension=K1&age=14",
+    );
+    await vi.waitFor(() => expect(queries().at(-1)!.searchParams.get("include_closed")).toBe("true"));
+    const last = queries().at(-1)!;
+    expect(last.searchParams.has("period")).toBe(false);
+    expect(last.searchParams.get("region")).toBe("64.72");
+    expect(last.searchParams.get("agency")).toBe("64.72.kesbangpol");
+    expect(last.searchParams.get("dimension")).toBe("K1");
+    expect(last.searchParams.get("older_than_days")).toBe("14");
+  });
+
+  it("reads the filters back from the URL, ignoring bad ages", () => {
+    expect(parseQueueFilters(new URLSearchParams("period=all&age=30&agency=%2064.72.bpkad%20&dimension=K2"))).toEqual({
+      period: "all",
+      region: undefined,
+      agency: "64.72.bpkad",
+      dimension: "K2",
+      indicator: undefined,
+      older_than_days: 30,
+      offset: 0,
+    });
+    expect(parseQueueFilters(new URLSearchParams("age=-3")).older_than_days).toBeUndefined();
+    expect(parseQueueFilters(new URLSearchParams("age=x")).older_than_days).toBeUndefined();
+    expect(queueSearch({ older_than_days: 7, region: "64", offset: 0 }).toString()).toBe("region=64&age=7");
   });
 });
