@@ -377,21 +377,20 @@ async def review_queue(
     if submitted_before is not None:
         conditions.append(Submission.submitted_at <= submitted_before)
     stmt = _list_select().where(*conditions)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = await session.execute(
         stmt.order_by(Submission.submitted_at.asc(), Submission.id.asc())
         .limit(page.limit)
         .offset(page.offset)
     )
-    counts = await session.execute(
-        select(Region.code, Region.name, func.count(Submission.id).label("count"))
-        .select_from(Submission)
-        .join(Period, Submission.period_id == Period.id)
-        .join(Region, Submission.region_id == Region.id)
-        .join(Indicator, Submission.indicator_id == Indicator.id)
-        .outerjoin(Agency, Submission.agency_id == Agency.id)
-        .where(*conditions)
-        .group_by(Region.code, Region.name)
-        .order_by(func.count(Submission.id).desc(), Region.code)
-    )
-    return [row._asdict() for row in rows], total or 0, list(counts.all())
+    # Counted over the same filtered list, so the counts cannot disagree with the items;
+    # the total is their sum (no second count query).
+    listed = stmt.subquery()
+    counts = (
+        await session.execute(
+            select(listed.c.region, listed.c.region_name, func.count().label("waiting"))
+            .group_by(listed.c.region, listed.c.region_name)
+            .order_by(func.count().desc(), listed.c.region)
+        )
+    ).all()
+    total = sum(c.waiting for c in counts)
+    return [row._asdict() for row in rows], total, list(counts)

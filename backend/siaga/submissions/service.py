@@ -587,7 +587,9 @@ async def review_queue(
         total=total,
         limit=page.limit,
         offset=page.offset,
-        by_region=[RegionCount(region=c.code, region_name=c.name, count=c.count) for c in counts],
+        by_region=[
+            RegionCount(region=c.region, region_name=c.region_name, count=c.waiting) for c in counts
+        ],
     )
 
 

@@ -193,12 +193,12 @@ export function ReviewQueuePage() {
       </form>
 
       {byRegion.length > 0 ? (
-        <nav className="toolbar no-print" aria-label={t("review.byRegion")}>
+        <nav className="toolbar region-counts no-print" aria-label={t("review.byRegion")}>
           {byRegion.map((c) => (
             <button
               key={c.region}
               type="button"
-              className="button"
+              className="button button-small"
               aria-pressed={filters.region === c.region}
               onClick={() => apply({ region: filters.region === c.region ? undefined : c.region })}
             >
