@@ -150,7 +150,14 @@ world_answers: dict[str, int] = {}
 
 async def _fresh_evidence(session: AsyncSession, app: FastAPI, region_code: str) -> str:
     """An evidence file on the world's answer in `region_code`, with its content stored."""
-    content = b"%PDF-1.4\n" + uuid.uuid4().bytes + b"\n%%EOF\n"
+    # A page PDFium can draw, for the page-image routes; unique, so each call has its own.
+    content = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 20 20]>>endobj\n"
+        + f"% {uuid.uuid4().hex}\n".encode()
+        + b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     sha = hashlib.sha256(content).hexdigest()
     key = key_for_sha256(sha)
     app.state.evidence_storage.put_bytes(key, content)
@@ -274,6 +281,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/auth/me"): Case(SIGNED_IN, _p("/auth/me")),
     ("GET", "/api/v1/regions"): Case(READ, _p("/regions")),
     ("GET", "/api/v1/regions/{code}"): Case(READ, _p("/regions/{region}"), outside=READ),
+    ("PATCH", "/api/v1/regions/{code}"): Case(
+        ADMIN_ONLY,
+        _p("/regions/{region}"),
+        body=lambda w, _: {"time_zone": "WITA"},
+        outside={"admin_64": 404},
+    ),
     ("GET", "/api/v1/regions/boundaries"): Case(READ, _p("/regions/boundaries?parent=64")),
     ("POST", "/api/v1/regions/boundaries"): Case(
         ADMIN_ONLY,
@@ -343,6 +356,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         ADMIN_ONLY, _p("/api-keys/{key}"), outside={"admin_64": 404}, fresh_key=True
     ),
     ("GET", "/api/v1/audit"): Case(ADMIN_ONLY, _p("/audit")),
+    ("GET", "/api/v1/audit/export.csv"): Case(ADMIN_ONLY, _p("/audit/export.csv")),
+    ("GET", "/api/v1/audit/export.xlsx"): Case(ADMIN_ONLY, _p("/audit/export.xlsx")),
     ("POST", "/api/v1/periods/{code}/open"): Case(
         {**ADMIN_ONLY, "admin_national": OK, "admin_64": 403}, _p("/periods/2024-Q1/open")
     ),
@@ -404,6 +419,15 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/evidence/{evidence_id}"): Case(
         READ, _p("/evidence/{evidence}"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
+    ),
+    ("GET", "/api/v1/evidence/{evidence_id}/pages"): Case(
+        READ, _p("/evidence/{evidence}/pages"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
+    ),
+    ("GET", "/api/v1/evidence/{evidence_id}/pages/{page}"): Case(
+        READ, _p("/evidence/{evidence}/pages/1"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
+    ),
+    ("GET", "/api/v1/evidence/{period}/{region}.zip"): Case(
+        READ, _p("/evidence/2023-Q4/{region}.zip"), outside=HIDDEN_OUTSIDE
     ),
     ("DELETE", "/api/v1/evidence/{evidence_id}"): Case(
         ANSWERING, _p("/evidence/{evidence}"), outside=ANSWER_WRITE_OUTSIDE, fresh_evidence=True

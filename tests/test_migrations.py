@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, Integer, MetaData, Table, inspect
+from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -90,3 +90,72 @@ async def test_models_match_migrated_schema(connection: AsyncConnection) -> None
         "models and migrations disagree; write a migration "
         f"(`alembic revision --autogenerate`, then review it): {diff}"
     )
+
+
+def _run_sql(url: str, *statements: str | tuple[str, dict[str, Any]]) -> list[Any]:
+    """Execute statements (with bound parameters) in one transaction; the last one's rows."""
+
+    async def _run() -> list[Any]:
+        engine = create_engine(normalise_database_url(url))
+        try:
+            async with engine.begin() as connection:
+                rows: list[Any] = []
+                for statement in statements:
+                    sql, params = (statement, {}) if isinstance(statement, str) else statement
+                    result = await connection.execute(text(sql), params)
+                    rows = list(result.all()) if result.returns_rows else []
+                return rows
+        finally:
+            await engine.dispose()
+
+    rows: list[Any] = run_in_thread(lambda: asyncio.run(_run()))
+    return rows
+
+
+def test_region_time_zones_backfilled_from_province_code(scratch_url: str) -> None:
+    run_in_thread(upgrade, scratch_url, "0006")
+    regions = [
+        (1, "64", "Kalimantan Timur", "province", None),
+        (2, "64.72", "Kota Samarinda", "city", 1),
+        (3, "31", "DKI Jakarta", "province", None),
+        (4, "62", "Kalimantan Tengah", "province", None),
+        (5, "51", "Bali", "province", None),
+        (6, "94", "Papua", "province", None),
+        (7, "82", "Maluku Utara", "province", None),
+        (8, "99", "Not a province", "province", None),
+    ]
+    _run_sql(
+        scratch_url,
+        *(
+            (
+                "INSERT INTO regions (id, code, name, level, parent_id) "
+                "VALUES (:id, :code, :name, :level, :parent)",
+                {"id": i, "code": code, "name": name, "level": level, "parent": p},
+            )
+            for i, code, name, level, p in regions
+        ),
+        "INSERT INTO region_boundaries (region_id, geometry, point_count, updated_at) "
+        "VALUES (1, '{}', 0, '2026-01-01 00:00:00')",
+    )
+
+    run_in_thread(upgrade, scratch_url)
+
+    zones = dict(_run_sql(scratch_url, "SELECT code, time_zone FROM regions"))
+    assert zones == {
+        "64": "Asia/Makassar",
+        "64.72": None,  # a city inherits its province's zone
+        "31": "Asia/Jakarta",
+        "62": "Asia/Jakarta",
+        "51": "Asia/Makassar",
+        "94": "Asia/Jayapura",
+        "82": "Asia/Jayapura",
+        "99": None,  # unknown province: the deployment's default applies
+    }
+    # Adding the column kept the rows that hang off regions (no table copy on SQLite).
+    assert _run_sql(scratch_url, "SELECT count(*) FROM region_boundaries") == [(1,)]
+    with pytest.raises(Exception, match=r"(?i)check|constraint"):
+        _run_sql(scratch_url, "UPDATE regions SET time_zone = 'Europe/Paris' WHERE code = '64'")
+
+    run_in_thread(downgrade, scratch_url, "0006")
+    assert _run_sql(scratch_url, "SELECT count(*) FROM regions") == [(8,)]
+    run_in_thread(upgrade, scratch_url)

@@ -5,16 +5,23 @@ export const OPERATOR = "operator.64.72.kesbangpol";
 export const VERIFIER = "verifikator.64";
 export const VIEWER = "pemantau.64";
 
-/** Signs in through the login page (Indonesian UI) and waits for the header. */
+/**
+ * Signs in through the login page (Indonesian UI) and waits for the header: its
+ * "Keluar" button or, on a phone, the account button that holds it.
+ */
 export async function login(page: Page, username: string, password = PASSWORD): Promise<void> {
   await page.goto("/masuk");
   await page.getByLabel("Nama pengguna").fill(username);
   await page.getByLabel("Kata sandi").fill(password);
   await page.getByRole("button", { name: "Masuk", exact: true }).click();
-  await expect(page.getByRole("button", { name: "Keluar" })).toBeVisible();
+  const signedIn = page.getByRole("button", { name: "Keluar" }).or(page.getByRole("button", { name: /^Akun:/ }));
+  await expect(signedIn.filter({ visible: true }).first()).toBeVisible();
 }
 
 export async function logout(page: Page): Promise<void> {
+  // On a phone "Keluar" is in the account menu.
+  const account = page.getByRole("button", { name: /^Akun:/ });
+  if (await account.isVisible()) await account.click();
   await page.getByRole("button", { name: "Keluar" }).click();
   await expect(page).toHaveURL(/\/masuk$/);
 }

@@ -44,9 +44,13 @@ const ImportBatchPage = lazy(() =>
   import("./pages/imports/ImportBatchPage").then((m) => ({ default: m.ImportBatchPage })),
 );
 
-/** The dashboard is the home of everyone who may read scores; the intro stays at /tentang. */
+/**
+ * An operator's home is its tasks in the current period (the page picks the period);
+ * the dashboard is the home of everyone else who may read scores; the intro stays at /tentang.
+ */
 function Home() {
   const { data: me } = useMe();
+  if (me?.role === "operator" && hasCapability(me, "answer")) return <Navigate to="/tugas" replace />;
   return hasCapability(me, "read") ? <Navigate to="/dasbor" replace /> : <HomePage />;
 }
 

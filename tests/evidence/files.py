@@ -17,6 +17,32 @@ def pdf(salt: str = "") -> bytes:
     )
 
 
+def drawn_pdf(pages: int = 1, salt: str = "") -> bytes:
+    """A well-formed PDF whose pages (200 x 100 pt) are white with a black box in their
+    left half, so a rendering can be checked by its pixels."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode())
+    for i in range(pages):
+        page = "/Type /Page /Parent 2 0 R /MediaBox [0 0 200 100]"
+        objects.append(f"<< {page} /Contents {4 + 2 * i} 0 R >>".encode())
+        stream = f"% {salt} page {i + 1}\n0 0 0 rg 10 10 80 80 re f\n".encode()
+        objects.append(b"<< /Length %d >>\nstream\n%sendstream" % (len(stream), stream))
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
 def jpeg(salt: str = "") -> bytes:
     return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00" + salt.encode() + b"\xff\xd9"
 

@@ -404,11 +404,17 @@ class TestUploadScope:
             assert_error(response, 404, "answer_not_found")
         assert body.chunks_pulled == 0
 
-    async def test_no_answer_yet_is_404(
+    async def test_no_answer_yet_starts_the_draft(
         self, anon_client: httpx.AsyncClient, world: World, operator_headers: Headers
     ) -> None:
+        # Evidence may come before the value (tests/submissions/test_operator_tasks.py).
         response = await upload(anon_client, world.upload_url(), operator_headers, files.pdf())
-        assert_error(response, 404, "answer_not_found")
+        assert response.status_code == 201, response.text
+        answer = await anon_client.get(world.answer_url(), headers=operator_headers)
+        assert (answer.json()["status"], answer.headers["etag"]) == (
+            "draft",
+            response.json()["answer_etag"],
+        )
 
     async def test_closed_period_is_409(
         self,
@@ -557,7 +563,11 @@ class TestDownload:
         assert response.headers["content-type"] == "application/pdf"
         assert response.headers["content-length"] == str(len(files.pdf("dl")))
         assert response.headers["x-content-type-options"] == "nosniff"
-        assert response.headers["content-security-policy"] == "sandbox; default-src 'none'"
+        # A download is never framed and never runs anything, whatever it holds.
+        assert response.headers["content-security-policy"] == (
+            "sandbox; default-src 'none'; frame-ancestors 'none'"
+        )
+        assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["cache-control"].startswith("private")
         assert response.headers["content-disposition"] == (
             "attachment; filename=\"Laporan Q4.pdf\"; filename*=UTF-8''Laporan%20Q4.pdf"

@@ -78,7 +78,7 @@ class TestScoresCsv:
         assert list(rows[0]) == [
             "region", "name", "level", "province", "readiness", "category", "category_label",
             "rank", "completeness", "verification_rate", "timeliness", "dimension_D1",
-            "dimension_D2", "previous_readiness", "change",
+            "dimension_D2", "previous_readiness", "change", "previous_period", "provisional",
         ]  # fmt: skip
         for row, item in zip(rows, table["items"], strict=True):
             assert row["name"] == item["name"]
@@ -94,6 +94,8 @@ class TestScoresCsv:
                 assert row[key] == expected, key
             for code in ("D1", "D2"):
                 assert row[f"dimension_{code}"] == f"{item['dimensions'][code]:.2f}"
+            # 2023-Q4 is open: provisional, compared with the closed 2023-Q3.
+            assert (row["previous_period"], row["provisional"]) == ("2023-Q3", "true")
         samarinda = next(r for r in rows if r["region"] == "64.72")
         # 64.72 answered L.01 = 1 (25) in Q3 and L.01 = 3 in Q4: the change is visible.
         assert float(samarinda["previous_readiness"]) > 0

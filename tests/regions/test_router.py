@@ -38,6 +38,9 @@ class TestListRegions:
             "level": "city",
             "parent_code": "64",
             "bps_code": None,
+            "time_zone": "Asia/Makassar",
+            "time_zone_abbreviation": "WITA",
+            "own_time_zone": None,
         }
         assert items[0]["parent_code"] is None
 
@@ -113,6 +116,9 @@ class TestGetRegion:
             "parent_code": None,
             "parent_name": None,
             "bps_code": None,
+            "time_zone": "Asia/Makassar",
+            "time_zone_abbreviation": "WITA",
+            "own_time_zone": "Asia/Makassar",
             "children_count": 3,
             "agencies_count": 0,
         }

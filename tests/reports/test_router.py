@@ -71,7 +71,7 @@ class TestProvinceReport:
         assert re.search(r"Tanggal laporan \d{1,2} [A-Z][a-z]+ \d{4}, pukul \d\d\.\d\d", text)
         scores = await table(client, "64")
         summary = scores["summary"]
-        assert f"Rata-rata indeks (R) {number(summary['mean'])}".upper() in text.upper()
+        assert f"Rata-rata wilayah (semua Pemda) {number(summary['mean'])}".upper() in text.upper()
         for item in scores["items"]:
             # Every Pemda of the subtree, with its readiness and category label.
             label = LABELS[item["category"]]
@@ -97,10 +97,10 @@ class TestProvinceReport:
     ) -> None:
         open_text = pdf_text(await client.get(f"{API}/reports/64/2023-Q4.pdf"))
         assert "Status periode dibuka (pengisian masih berjalan)" in open_text
-        assert "angka dapat berubah sampai periode ditutup" in open_text
+        assert "Angka sementara, triwulan belum ditutup" in open_text
         closed_text = pdf_text(await client.get(f"{API}/reports/64/2023-Q3.pdf"))
         assert "Status periode ditutup" in closed_text
-        assert "angka dapat berubah" not in closed_text
+        assert "sementara, triwulan belum ditutup" not in closed_text
 
     async def test_provisional_view_is_named_and_counts_submitted_answers(
         self, client: httpx.AsyncClient, world: World
@@ -112,7 +112,7 @@ class TestProvinceReport:
             f"{API}/scores", params={"period": "2023-Q4", "region": "64", "view": "provisional"}
         )
         mean = provisional.json()["summary"]["mean"]
-        assert f"Rata-rata indeks (R) {number(mean)}".upper() in text.upper()
+        assert f"Rata-rata wilayah (semua Pemda) {number(mean)}".upper() in text.upper()
 
 
 class TestPemdaReport:

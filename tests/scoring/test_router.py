@@ -95,6 +95,11 @@ class Scores:
 
 @pytest.fixture
 async def scores(session: AsyncSession) -> Scores:
+    return await build_scores(session)
+
+
+async def build_scores(session: AsyncSession) -> Scores:
+    """2023-Q3 closed, 2023-Q4 open (the answers above), 2024-Q1 planned."""
     # The current period is created before the previous one: order is by date, not id.
     written = await write_world(session, FRAMEWORK, REGIONS, Q4, framework_code="UJI")
     q3 = Period(

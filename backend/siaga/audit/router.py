@@ -1,27 +1,28 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
 
+from siaga.audit import export as audit_export
 from siaga.audit import service
+from siaga.audit.repository import AuditFilters
 from siaga.audit.schemas import AuditEventPage
-from siaga.auth.dependencies import Admin
+from siaga.auth.dependencies import Admin, CurrentActor
+from siaga.core.csvstyle import RFC4180, CsvStyleQuery
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.pagination import Pagination
 from siaga.core.params import TimestampQuery
+from siaga.exports.service import MEDIA_TYPES, Export, Format
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
 Text = Annotated[str | None, Query(min_length=1, max_length=120)]
 
 
-@router.get("", name="list", response_model=AuditEventPage, responses=responses(401, 403))
-async def list_audit_events(
-    session: DbSession,
-    admin: Admin,
-    page: Pagination,
+def _filters(
     actor: Text = None,
     action: Text = None,
     entity: Text = None,
@@ -32,17 +33,94 @@ async def list_audit_events(
     ] = None,
     since: TimestampQuery = None,
     until: TimestampQuery = None,
+) -> AuditFilters:
+    return AuditFilters(actor, action, entity, entity_id, outcome, since, until)
+
+
+# GET /audit and its exports take the very same filters, so a file holds what the page lists.
+Filters = Annotated[AuditFilters, Depends(_filters)]
+
+
+@router.get("", name="list", response_model=AuditEventPage, responses=responses(401, 403))
+async def list_audit_events(
+    session: DbSession, admin: Admin, page: Pagination, filters: Filters
 ) -> AuditEventPage:
     """The audit trail in the administrator's scope, newest first."""
-    return await service.list_events(
-        session,
-        page,
-        scope=admin.region_code,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        outcome=outcome,
-        since=since,
-        until=until,
+    return await service.list_events(session, page, scope=admin.region_code, filters=filters)
+
+
+def _documented(fmt: Format) -> dict[int | str, dict[str, Any]]:
+    file = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        200: {"description": "The file, as an attachment", "content": {MEDIA_TYPES[fmt]: file}},
+        **responses(401, 403),
+    }
+
+
+def _download(export: Export) -> StreamingResponse:
+    return StreamingResponse(
+        export.chunks,
+        media_type=export.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{export.filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )
+
+
+@router.get(
+    "/export.csv",
+    name="export_csv",
+    response_class=StreamingResponse,
+    responses=_documented("csv"),
+)
+async def export_audit_csv(
+    request: Request,
+    session: DbSession,
+    admin: Admin,
+    actor: CurrentActor,
+    filters: Filters,
+    style: CsvStyleQuery,
+) -> StreamingResponse:
+    """The events GET /audit lists with the same filters, newest first, as CSV (streamed).
+
+    At most 100,000 events (`audit_export_too_large` beyond: narrow the filters); the
+    export is itself recorded as `audit.export`.
+    """
+    export = await audit_export.export(
+        session,
+        request.app.state.sessionmaker,
+        actor,
+        scope=admin.region_code,
+        filters=filters,
+        fmt="csv",
+        style=style,
+    )
+    return _download(export)
+
+
+@router.get(
+    "/export.xlsx",
+    name="export_xlsx",
+    response_class=StreamingResponse,
+    responses=_documented("xlsx"),
+)
+async def export_audit_xlsx(
+    request: Request, session: DbSession, admin: Admin, actor: CurrentActor, filters: Filters
+) -> StreamingResponse:
+    """The events GET /audit lists with the same filters, newest first, as a workbook.
+
+    At most 100,000 events (`audit_export_too_large` beyond: narrow the filters); the
+    export is itself recorded as `audit.export`.
+    """
+    export = await audit_export.export(
+        session,
+        request.app.state.sessionmaker,
+        actor,
+        scope=admin.region_code,
+        filters=filters,
+        fmt="xlsx",
+        style=RFC4180,
+    )
+    return _download(export)

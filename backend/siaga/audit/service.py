@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit import repository
+from siaga.audit.actions import checked
+from siaga.audit.repository import AuditFilters
 from siaga.audit.schemas import AuditEventPage, AuditEventRead
 from siaga.core.database import keep_after_rollback
 from siaga.core.pagination import PageParams
@@ -49,7 +51,7 @@ def _event(
     outcome: str = "success",
 ) -> AuditEvent:
     return AuditEvent(
-        action=action,
+        action=checked(action),
         actor_label=actor.label,
         actor_user_id=actor.user_id,
         actor_api_key_id=actor.api_key_id,
@@ -132,9 +134,9 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
 
 
 async def list_events(
-    session: AsyncSession, page: PageParams, *, scope: str | None, **filters: Any
+    session: AsyncSession, page: PageParams, *, scope: str | None, filters: AuditFilters
 ) -> AuditEventPage:
-    events, total = await repository.list_events(session, page, scope=scope, **filters)
+    events, total = await repository.list_events(session, page, scope=scope, filters=filters)
     return AuditEventPage(
         items=[
             AuditEventRead(

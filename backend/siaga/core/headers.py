@@ -69,7 +69,9 @@ class SecurityHeadersMiddleware:
     """Add the security headers to every HTTP response that does not set its own.
 
     A route may set a stricter policy (evidence downloads are sandboxed) or a looser
-    one (the docs page); the middleware never overrides a header already present.
+    one (the docs page; evidence served inline, which pages of this origin may frame:
+    X-Frame-Options SAMEORIGIN, `frame-ancestors 'self'`, still `default-src 'none'`, see
+    evidence.router); the middleware never overrides a header already present.
     HSTS only goes out on requests that came over TLS: uvicorn rewrites the scheme from
     X-Forwarded-Proto only for proxies in forwarded_allow_ips, so a client cannot fake it.
     """

@@ -41,3 +41,22 @@ class EvidenceStorageFull(StorageFull):
         "Penyimpanan berkas bukti penuh; berkas tidak disimpan, coba lagi nanti atau "
         "hubungi administrator (evidence storage is full; the file was not stored)"
     )
+
+
+class PreviewUnavailable(NotFound):
+    code = "evidence_preview_unavailable"
+    message = (
+        "Pratinjau tidak tersedia untuk berkas ini; unduh berkasnya "
+        "(no preview for this file: download it)"
+    )
+
+
+class PageNotFound(NotFound):
+    code = "evidence_page_not_found"
+
+    def __init__(self, page: int, pages: int) -> None:
+        super().__init__(
+            f"Halaman {page} tidak ada; berkas ini {pages} halaman "
+            f"(page {page} does not exist: the file has {pages} pages)",
+            details=[{"page": page, "pages": pages}],
+        )

@@ -9,7 +9,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.models import EvidenceBlob, EvidenceFile, Indicator, Period, Region, Submission
+from siaga.core.security import Principal
+from siaga.models import (
+    Agency,
+    Dimension,
+    EvidenceBlob,
+    EvidenceFile,
+    Indicator,
+    Period,
+    Region,
+    Submission,
+    User,
+)
+from siaga.submissions.repository import scope_conditions
 
 
 async def get_blob(session: AsyncSession, sha256: str) -> EvidenceBlob | None:
@@ -83,3 +95,47 @@ async def known_keys(session: AsyncSession, keys: Iterable[str]) -> set[str]:
     """Which of `keys` some blob row still points at."""
     stmt = select(EvidenceBlob.storage_key).where(EvidenceBlob.storage_key.in_(list(keys)))
     return set((await session.scalars(stmt)).all())
+
+
+async def files_of_region(
+    session: AsyncSession, principal: Principal, period_id: int, region_id: int
+) -> list[Any]:
+    """Every evidence file of the Pemda's answers in the period that the caller may read,
+    in the framework's order: (file, storage key, indicator, agency, uploader)."""
+    stmt = (
+        select(
+            EvidenceFile,
+            EvidenceBlob.storage_key,
+            Indicator.code.label("indicator"),
+            Agency.name.label("agency"),
+            User.username.label("uploaded_by"),
+        )
+        .join(EvidenceBlob, EvidenceFile.blob_sha256 == EvidenceBlob.sha256)
+        .join(Submission, EvidenceFile.submission_id == Submission.id)
+        .join(Region, Submission.region_id == Region.id)
+        .join(Indicator, Submission.indicator_id == Indicator.id)
+        .join(Dimension, Indicator.dimension_id == Dimension.id)
+        .outerjoin(Agency, Submission.agency_id == Agency.id)
+        .outerjoin(User, EvidenceFile.uploaded_by_id == User.id)
+        .where(
+            Submission.period_id == period_id,
+            Submission.region_id == region_id,
+            *scope_conditions(principal),
+        )
+        .order_by(
+            Dimension.position,
+            Indicator.position,
+            Indicator.code,
+            EvidenceFile.created_at,
+            EvidenceFile.id,
+        )
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def get_period(session: AsyncSession, code: str) -> Period | None:
+    return (await session.scalars(select(Period).where(Period.code == code))).one_or_none()
+
+
+async def get_region(session: AsyncSession, code: str) -> Region | None:
+    return (await session.scalars(select(Region).where(Region.code == code))).one_or_none()

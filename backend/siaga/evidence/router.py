@@ -6,13 +6,14 @@ from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from siaga.auth.dependencies import Answerer, AppSettings, CurrentActor, Reader
+from siaga.core.csvstyle import CsvStyleQuery
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.filetypes import FILE_TYPES
 from siaga.core.uploads import FILE_FIELD, MIB
-from siaga.evidence import service
+from siaga.evidence import bundle, preview, service
 from siaga.evidence.dependencies import EvidenceStorage
-from siaga.evidence.schemas import EvidenceUploadRead
+from siaga.evidence.schemas import EvidencePages, EvidenceUploadRead
 from siaga.submissions.service import Keys
 
 router = APIRouter(tags=["evidence"])
@@ -21,6 +22,7 @@ PeriodPath = Annotated[str, Path(max_length=20, description="Period code, e.g. `
 RegionPath = Annotated[str, Path(max_length=20, description="Region code, e.g. `64.72`")]
 IndicatorPath = Annotated[str, Path(max_length=40, description="Indicator code, e.g. `K1.01`")]
 EvidenceIdPath = Annotated[str, Path(max_length=36, description="Evidence id (a UUID)")]
+PagePath = Annotated[int, Path(ge=1, le=100_000, description="Page number, from 1")]
 
 # The body is parsed by hand (streamed, never buffered), so FastAPI cannot describe it.
 _MULTIPART_BODY: dict[str, Any] = {
@@ -57,8 +59,32 @@ _FILE_CONTENT = {
 # polyglot would run as our page) or run anything if it renders it.
 _DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
     "Cache-Control": "private, no-store",
+}
+# A PDF or image shown by the browser (only those types are ever served inline, typed by
+# their content). No `sandbox` here: Chromium's PDF viewer in a sandboxed document never
+# finishes loading. `default-src 'none'` still lets nothing of the file's own run or
+# load, and the type cannot be sniffed into HTML. Pages of our own origin may frame it
+# (the only exception to DENY); no other site may.
+INLINE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cache-Control": "private, no-store",
+}
+# A page image drawn here, and the ZIP: shown as <img> or saved, never framed.
+_IMAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Cache-Control": "private, no-store",
+}
+_PNG = {"description": "The page as a PNG image", "content": {"image/png": {}}}
+_ZIP = {
+    "description": "A ZIP: the files in a folder per indicator, and manifest.csv",
+    "content": {bundle.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
 }
 
 
@@ -82,7 +108,8 @@ async def upload_evidence(
     region: RegionPath,
     indicator: IndicatorPath,
 ) -> EvidenceUploadRead:
-    """Attach one file (multipart field `file`) to a draft or returned answer."""
+    """Attach one file (multipart field `file`) to a draft or returned answer; an answer
+    not started yet is created as an empty draft with it."""
     result = await service.upload(
         session,
         storage,
@@ -114,11 +141,13 @@ async def download_evidence(
 ) -> StreamingResponse:
     """Download an evidence file of an answer in the caller's scope."""
     download = await service.open_download(session, storage, principal, evidence_id, inline=inline)
+    # Types that are never shown by a browser go out as attachments even when asked inline.
+    shown = download.disposition.startswith("inline")
     return StreamingResponse(
         download.chunks,
         media_type=download.content_type,
         headers={
-            **_DOWNLOAD_HEADERS,
+            **(INLINE_HEADERS if shown else _DOWNLOAD_HEADERS),
             "Content-Length": str(download.size),
             "Content-Disposition": download.disposition,
         },
@@ -153,3 +182,80 @@ async def delete_evidence(
             deleted.orphan_key,
         )
     return Response(status_code=204, headers={"ETag": deleted.answer_etag})
+
+
+@router.get(
+    "/evidence/{period}/{region}.zip",
+    name="bundle",
+    response_class=StreamingResponse,
+    responses={200: _ZIP, **responses(401, 403, 404)},
+)
+async def evidence_zip(
+    session: DbSession,
+    principal: Reader,
+    actor: CurrentActor,
+    storage: EvidenceStorage,
+    period: PeriodPath,
+    region: RegionPath,
+    style: CsvStyleQuery,
+) -> StreamingResponse:
+    """Every evidence file of the Pemda's answers for the period that the caller may read,
+    as one ZIP streamed as it is written: a folder per indicator, and `manifest.csv`
+    (indicator, agency, file in the ZIP, original name, size, SHA-256, type, upload time
+    in UTC, uploader, and `ok` or `missing` when the stored file has gone) in the CSV
+    style of `locale`. Recorded in the audit trail as `evidence.export`."""
+    result = await bundle.bundle(
+        session,
+        storage,
+        principal,
+        actor,
+        period_code=period,
+        region_code=region,
+        style=style,
+    )
+    return StreamingResponse(
+        result.chunks,
+        media_type=bundle.MEDIA_TYPE,
+        headers={
+            **_DOWNLOAD_HEADERS,
+            "Content-Disposition": f'attachment; filename="{result.filename}"',
+        },
+    )
+
+
+@router.get(
+    "/evidence/{evidence_id}/pages",
+    name="pages",
+    response_model=EvidencePages,
+    responses=responses(401, 403, 404),
+)
+async def evidence_pages(
+    session: DbSession, principal: Reader, storage: EvidenceStorage, evidence_id: EvidenceIdPath
+) -> EvidencePages:
+    """How many pages a PDF evidence file has, for its page images; 404
+    `evidence_preview_unavailable` for other types and PDFs that cannot be read."""
+    count = await preview.page_count(session, storage, principal, evidence_id)
+    return EvidencePages(count=count)
+
+
+@router.get(
+    "/evidence/{evidence_id}/pages/{page}",
+    name="page_image",
+    response_class=Response,
+    responses={200: _PNG, **responses(401, 403, 404)},
+)
+async def evidence_page_image(
+    session: DbSession,
+    principal: Reader,
+    storage: EvidenceStorage,
+    evidence_id: EvidenceIdPath,
+    page: PagePath,
+) -> Response:
+    """One page of a PDF evidence file drawn as a PNG (at most 1240 x 1754 pixels), to show
+    it on any screen; 404 `evidence_page_not_found` past the last page."""
+    image = await preview.page_image(session, storage, principal, evidence_id, page)
+    return Response(
+        image.png,
+        media_type="image/png",
+        headers={**_IMAGE_HEADERS, "X-Page-Count": str(image.pages)},
+    )

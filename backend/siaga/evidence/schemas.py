@@ -13,3 +13,7 @@ class EvidenceUploadRead(BaseModel):
 class GarbageReport(BaseModel):
     objects_deleted: int
     staging_files_deleted: int
+
+
+class EvidencePages(BaseModel):
+    count: int = Field(description="Pages of the PDF; each is GET .../pages/{n} as a PNG")

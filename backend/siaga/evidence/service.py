@@ -138,13 +138,17 @@ async def _discard(storage: Storage, key: str) -> None:
 
 
 async def _editable(
-    session: AsyncSession, principal: Principal, keys: Keys
-) -> tuple[AnswerContext, Submission]:
-    """The answer, locked, if a file may be attached to it now."""
-    ctx = await answers.load_for_edit(session, principal, keys)
+    session: AsyncSession, principal: Principal, keys: Keys, create_as: Actor | None = None
+) -> tuple[AnswerContext, Submission | None]:
+    """The answer, locked, if a file may be attached to it now. One not started yet may
+    take a file too (the evidence may come before the value); with `create_as` it is
+    created as an empty draft first (see load_for_attach)."""
+    ctx = await answers.load_for_attach(session, principal, keys, create_as=create_as)
     submission = ctx.submission
-    assert submission is not None  # load_for_edit guarantees it
-    if await repository.count_files(session, submission.id) >= MAX_FILES_PER_ANSWER:
+    if (
+        submission is not None
+        and await repository.count_files(session, submission.id) >= MAX_FILES_PER_ANSWER
+    ):
         raise TooManyFiles(MAX_FILES_PER_ANSWER)
     return ctx, submission
 
@@ -169,7 +173,8 @@ async def upload(
     body: AsyncIterator[bytes],
     limit: int,
 ) -> EvidenceUploadRead:
-    """Attach one file from a multipart body to an editable answer.
+    """Attach one file from a multipart body to an editable answer, or to a new empty
+    draft when the indicator has no answer yet.
 
     Checked twice: before the body is read, so a refused upload costs nothing, and
     again under the answer's row lock once the file has arrived, since the answer may
@@ -193,7 +198,8 @@ async def upload(
         file_type = await run_in_threadpool(detect_type, staged.path)
         if file_type is None:
             raise UnsupportedFileType()
-        ctx, submission = await _editable(session, principal, keys)
+        ctx, submission = await _editable(session, principal, keys, create_as=actor)
+        assert submission is not None  # created if it was missing
         if await repository.has_file_with_hash(session, submission.id, staged.sha256):
             raise DuplicateEvidence()
         stored_key = await _store_blob(session, storage, staged, file_type)

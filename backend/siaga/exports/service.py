@@ -6,31 +6,25 @@ other, and every text cell goes through the formula neutraliser in both.
 
 from __future__ import annotations
 
-import asyncio
-import io
 import logging
 import re
-import tempfile
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
-import xlsxwriter
 from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from xlsxwriter.worksheet import Worksheet
 
 from siaga.core.csvstyle import RFC4180, CsvStyle
 from siaga.core.database import session_scope
 from siaga.core.security import Principal
-from siaga.exports import repository
-from siaga.exports.safety import neutralise
+from siaga.exports import repository, tables
+from siaga.exports.tables import Column
 from siaga.models import AnswerType, RegionLevel, SubmissionStatus
 from siaga.periods.service import PeriodNotFound
 from siaga.regions.exceptions import RegionNotFound
 from siaga.scoring import service as scoring
-from siaga.scoring.schemas import PemdaScore, View
+from siaga.scoring.schemas import PemdaScore, ScoreTable, View
 
 Format = Literal["csv", "xlsx"]
 Kind = Literal["text", "number", "integer", "datetime", "bool", "value"]
@@ -42,13 +36,6 @@ MEDIA_TYPES: dict[Format, str] = {
 # Exports are reads and not audited; the log still says who took which data set.
 logger = logging.getLogger(__name__)
 _FILE_CHUNK = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    kind: Kind
-    width: float = 12
 
 
 @dataclass(frozen=True)
@@ -66,149 +53,9 @@ class SubmissionFilters:
     late: bool | None = None
 
 
-# --- cells -------------------------------------------------------------------------------
-
-
-def _number_text(value: float) -> str:
-    # Whole numbers without ".0" (level 3, count 12), others as Python prints them.
-    return str(int(value)) if value == int(value) else repr(value)
-
-
-def _utc_text(value: datetime) -> str:
-    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-
-
-# One formatter per kind, looked up once per column: a national export formats ~2M cells.
-# Only numbers take the style's decimal sign: codes such as `64.72` are text and dates
-# are ISO, so neither changes.
-def _csv_formats(style: CsvStyle) -> dict[Kind, Callable[[Any], str]]:
-    number = style.number
-    return {
-        "text": lambda value: neutralise(str(value)),
-        "number": lambda value: number(f"{value:.2f}"),
-        "integer": lambda value: str(int(value)),
-        "datetime": _utc_text,
-        "bool": lambda value: "true" if value else "false",
-        "value": lambda value: (
-            neutralise(value) if isinstance(value, str) else number(_number_text(float(value)))
-        ),
-    }
-
-
-def _csv_lines(
-    columns: Sequence[Column], rows: Iterable[Sequence[Any]], style: CsvStyle = RFC4180
-) -> bytes:
-    formats = [_csv_formats(style)[c.kind] for c in columns]
-    buffer = io.StringIO()
-    style.writer(buffer).writerows(
-        ["" if v is None else f(v) for f, v in zip(formats, row, strict=True)] for row in rows
-    )
-    return buffer.getvalue().encode("utf-8")
-
-
-def _csv_header(columns: Sequence[Column], style: CsvStyle = RFC4180) -> bytes:
-    buffer = io.StringIO()
-    buffer.write(style.bom)
-    style.writer(buffer).writerow([c.header for c in columns])
-    return buffer.getvalue().encode("utf-8")
-
-
-class _Sheet:
-    """One worksheet written row by row (xlsxwriter's constant_memory mode)."""
-
-    def __init__(self, target: IO[bytes], title: str, columns: Sequence[Column]) -> None:
-        self.columns = columns
-        self.book = xlsxwriter.Workbook(
-            target,
-            {
-                "constant_memory": True,
-                "remove_timezone": True,
-                # Belt and braces: cells are written with typed calls, never `write()`.
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-            },
-        )
-        self.sheet: Worksheet = self.book.add_worksheet(title)
-        bold = self.book.add_format({"bold": True, "bg_color": "#E8E8E8", "bottom": 1})
-        self.formats = {
-            "number": self.book.add_format({"num_format": "0.00"}),
-            "integer": self.book.add_format({"num_format": "0"}),
-            "datetime": self.book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-        }
-        for index, column in enumerate(columns):
-            self.sheet.set_column(index, index, column.width)
-            self.sheet.write_string(0, index, column.header, bold)
-        self.sheet.freeze_panes(1, 0)
-        self.rows = 1
-
-    def write(self, rows: Iterable[Sequence[Any]]) -> None:
-        sheet, formats = self.sheet, self.formats
-        for row in rows:
-            r = self.rows
-            for c, (column, value) in enumerate(zip(self.columns, row, strict=True)):
-                if value is None:
-                    continue
-                kind = column.kind
-                if kind in ("number", "integer"):
-                    sheet.write_number(r, c, value, formats[kind])
-                elif kind == "datetime":
-                    sheet.write_datetime(r, c, value, formats["datetime"])
-                elif kind == "bool":
-                    sheet.write_boolean(r, c, bool(value))
-                elif kind == "value" and not isinstance(value, str):
-                    sheet.write_number(r, c, value)
-                else:
-                    # write_string, never write(): a neutralised text stays text.
-                    sheet.write_string(r, c, neutralise(str(value)))
-            self.rows += 1
-
-    def close(self) -> None:
-        self.sheet.autofilter(0, 0, max(self.rows - 1, 1), len(self.columns) - 1)
-        self.book.close()
-
-
-async def _file_chunks(handle: IO[bytes]) -> AsyncIterator[bytes]:
-    try:
-        handle.seek(0)
-        while chunk := await asyncio.to_thread(handle.read, _FILE_CHUNK):
-            yield chunk
-    finally:
-        handle.close()
-
-
-async def _xlsx(
-    title: str, columns: Sequence[Column], pages: AsyncIterator[Sequence[Sequence[Any]]]
-) -> AsyncIterator[bytes]:
-    """Build the workbook in an anonymous temporary file, then stream it.
-
-    An XLSX is a zip whose directory comes last, so it cannot be streamed while rows
-    are still being read; the file keeps memory flat instead. Writing runs in a thread
-    so the event loop keeps serving other requests during a national export.
-    """
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _file_chunks
-    try:
-        sheet = await asyncio.to_thread(_Sheet, handle, title, columns)
-        async for page in pages:
-            await asyncio.to_thread(sheet.write, page)
-        await asyncio.to_thread(sheet.close)
-    except BaseException:
-        handle.close()
-        raise
-    return _file_chunks(handle)
-
-
 def _filename(kind: str, root: str | None, period: str, fmt: Format) -> str:
     raw = f"siaga-{kind}-{root or 'nasional'}-{period}.{fmt}"
     return re.sub(r"[^A-Za-z0-9._-]", "_", raw)
-
-
-async def _one_page(rows: list[list[Any]]) -> AsyncIterator[Sequence[Sequence[Any]]]:
-    yield rows
-
-
-async def _iterate(chunks: list[bytes]) -> AsyncIterator[bytes]:
-    for chunk in chunks:
-        yield chunk
 
 
 def _log(kind: str, fmt: Format, principal: Principal, period: str, region: str | None) -> None:
@@ -245,6 +92,11 @@ def _score_columns(dimensions: list[tuple[str, str]]) -> list[Column]:
         *[Column(f"dimension_{code}", "number", 13) for code, _name in dimensions],
         Column("previous_readiness", "number", 13),
         Column("change", "number", 9),
+        # Appended (scripts read by name): which closed period `previous_readiness` and
+        # `change` compare with, and whether this period's figures are still provisional
+        # (not closed yet). `readiness` is each Pemda's own R; `rank` is within `level`.
+        Column("previous_period", "text", 12),
+        Column("provisional", "bool", 11),
     ]
 
 
@@ -253,6 +105,7 @@ def _score_row(
     dimensions: list[tuple[str, str]],
     labels: dict[str, str],
     names: dict[str, str],
+    table: ScoreTable,
 ) -> list[Any]:
     province = item.name if item.level == RegionLevel.PROVINCE else names.get(item.parent or "")
     previous = item.previous_readiness
@@ -271,6 +124,8 @@ def _score_row(
         *[item.dimensions.get(code) for code, _name in dimensions],
         previous,
         None if previous is None else item.readiness - previous,
+        table.previous_period,
+        table.provisional,
     ]
 
 
@@ -296,13 +151,15 @@ async def scores(
     )
     labels = {c.category: c.label for c in table.summary.categories}
     columns = _score_columns(dimensions)
-    rows = [_score_row(item, dimensions, labels, names) for item in table.items]
+    rows = [_score_row(item, dimensions, labels, names, table) for item in table.items]
     filename = _filename("skor", region_code or principal.region_code, period.code, fmt)
     _log("scores", fmt, principal, period.code, region_code)
     if fmt == "csv":
-        body = _iterate([_csv_header(columns, style), _csv_lines(columns, rows, style)])
+        body = tables.iterate(
+            [tables.csv_header(columns, style), tables.csv_lines(columns, rows, style)]
+        )
     else:
-        body = await _xlsx(f"Skor {period.code}", columns, _one_page(rows))
+        body = await tables.xlsx(f"Skor {period.code}", columns, tables.one_page(rows))
     return Export(filename, MEDIA_TYPES[fmt], body)
 
 
@@ -381,10 +238,12 @@ async def _csv_stream(
 ) -> AsyncIterator[bytes]:
     # The request's session has ended when the body is sent, so the stream has its own
     # (read-only) transaction for as long as the client keeps reading.
-    yield _csv_header(_SUBMISSION_COLUMNS, style)
+    yield tables.csv_header(_SUBMISSION_COLUMNS, style)
     async with session_scope(sessionmaker) as session:
         async for page in repository.stream_rows(session, stmt):
-            yield _csv_lines(_SUBMISSION_COLUMNS, (_submission_row(row) for row in page), style)
+            yield tables.csv_lines(
+                _SUBMISSION_COLUMNS, (_submission_row(row) for row in page), style
+            )
 
 
 async def submissions(
@@ -418,7 +277,7 @@ async def submissions(
     if fmt == "csv":
         body = _csv_stream(sessionmaker, stmt, style)
     else:
-        body = await _xlsx(
+        body = await tables.xlsx(
             f"Jawaban {period.code}", _SUBMISSION_COLUMNS, _submission_pages(session, stmt)
         )
     return Export(filename, MEDIA_TYPES[fmt], body)

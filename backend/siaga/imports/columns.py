@@ -28,6 +28,7 @@ class CodeList(enum.StrEnum):
     STATUSES = "statuses"  # answer status on import: draft or submitted
     ROLES = "roles"  # admin, verifier, operator, viewer
     REGION_LEVELS = "region_levels"  # province, regency, city
+    TIME_ZONES = "time_zones"  # Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)
     ANSWER_TYPES = "answer_types"  # level, yes_no, percent, count
 
 
@@ -40,6 +41,7 @@ FIXED_CODES: dict[CodeList, tuple[str, ...]] = {
     CodeList.STATUSES: IMPORT_STATUSES,
     CodeList.ROLES: ("admin", "verifier", "operator", "viewer"),
     CodeList.REGION_LEVELS: ("province", "regency", "city"),
+    CodeList.TIME_ZONES: ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
     CodeList.ANSWER_TYPES: ("level", "yes_no", "percent", "count"),
 }
 
@@ -154,6 +156,16 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             "BPS statistical code (optional; may differ from the Kemendagri code)",
             None,
             "6472",
+        ),
+        Column(
+            "time_zone",
+            False,
+            "Zona waktu tenggat: Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura "
+            "(WIT); kosong: zona provinsinya",
+            "Time zone deadlines end in: Asia/Jakarta (WIB), Asia/Makassar (WITA) or "
+            "Asia/Jayapura (WIT); empty: its province's",
+            CodeList.TIME_ZONES,
+            "Asia/Makassar",
         ),
     ],
     ImportKind.AGENCIES: [

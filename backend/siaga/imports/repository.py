@@ -42,9 +42,9 @@ async def periods(session: AsyncSession) -> Sequence[Any]:
 
 
 async def regions(session: AsyncSession, scope: str | None) -> Sequence[Any]:
-    stmt = select(Region.id, Region.code, Region.name, Region.level, Region.bps_code).where(
-        *_in_scope(scope)
-    )
+    stmt = select(
+        Region.id, Region.code, Region.name, Region.level, Region.bps_code, Region.time_zone
+    ).where(*_in_scope(scope))
     return (await session.execute(stmt)).all()
 
 

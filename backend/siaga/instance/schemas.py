@@ -21,7 +21,10 @@ class InstanceRead(BaseModel):
     """What a visitor may know about this installation before signing in."""
 
     name: str = Field(description="The installation's name (SIAGA_INSTANCE_NAME)")
-    timezone: str = Field(description="Deadlines end at midnight in this IANA time zone")
+    timezone: str = Field(
+        description="The default IANA zone: deadlines end at midnight in each region's own "
+        "zone (GET /regions), in this one only for a region with none"
+    )
     demo_accounts: list[DemoAccountRead] = Field(
         description="Development with the demo data loaded only; otherwise empty"
     )

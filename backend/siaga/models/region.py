@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from siaga.core.types import utcnow
@@ -33,13 +33,22 @@ class Region(Base):
         ForeignKey("regions.id", ondelete="RESTRICT"), index=True
     )
     bps_code: Mapped[str | None] = mapped_column(String(20))
+    # IANA name of the zone its deadlines end in (regions/time_zones.py). NULL: a regency
+    # or city inherits its province's zone, a province of unknown code the deployment's.
+    time_zone: Mapped[str | None] = mapped_column(String(40))
 
     parent: Mapped[Region | None] = relationship(
         remote_side="Region.id", lazy="raise", back_populates="children"
     )
     children: Mapped[list[Region]] = relationship(lazy="raise", back_populates="parent")
 
-    __table_args__ = (Index("ix_regions_level_code", "level", "code"),)
+    __table_args__ = (
+        Index("ix_regions_level_code", "level", "code"),
+        CheckConstraint(
+            "time_zone IN ('Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura')",
+            name="time_zone_indonesian",
+        ),
+    )
 
 
 class RegionBoundary(Base):

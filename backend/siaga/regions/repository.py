@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from siaga.core.pagination import PageParams
 from siaga.models import Agency, Region, RegionBoundary, RegionLevel
+from siaga.regions import time_zones
 
 _Parent = aliased(Region)
 T = TypeVar("T")
@@ -29,6 +30,8 @@ def _select_regions() -> Select[*tuple[Any, ...]]:
         Region.name,
         Region.level,
         Region.bps_code,
+        Region.time_zone.label("own_time_zone"),
+        _Parent.time_zone.label("parent_time_zone"),
         _Parent.code.label("parent_code"),
         _Parent.name.label("parent_name"),
     ).outerjoin(_Parent, Region.parent_id == _Parent.id)
@@ -64,6 +67,55 @@ async def list_regions(
 async def get_region_row(session: AsyncSession, code: str) -> dict[str, Any] | None:
     row = (await session.execute(_select_regions().where(Region.code == code))).mappings().first()
     return dict(row) if row else None
+
+
+async def time_zone_of(session: AsyncSession, region: Region, default: str) -> str:
+    """The zone a region's deadlines end in: its own, its province's, else `default`."""
+    if region.time_zone is not None or region.parent_id is None:
+        return time_zones.effective(region.time_zone, None, default)
+    parent = await session.scalar(select(Region.time_zone).where(Region.id == region.parent_id))
+    return time_zones.effective(None, parent, default)
+
+
+async def time_zone_by_code(session: AsyncSession, code: str, default: str) -> str:
+    row = (
+        await session.execute(
+            select(Region.time_zone, _Parent.time_zone)
+            .outerjoin(_Parent, Region.parent_id == _Parent.id)
+            .where(Region.code == code)
+        )
+    ).first()
+    return default if row is None else time_zones.effective(row[0], row[1], default)
+
+
+async def time_zones_by_code(
+    session: AsyncSession, codes: Sequence[str], default: str
+) -> dict[str, str]:
+    """The effective zone of regions by code, for lists that carry codes."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(codes):
+        rows = await session.execute(
+            select(Region.code, Region.time_zone, _Parent.time_zone)
+            .outerjoin(_Parent, Region.parent_id == _Parent.id)
+            .where(Region.code.in_(chunk))
+        )
+        found.update({code: time_zones.effective(own, up, default) for code, own, up in rows})
+    return found
+
+
+async def time_zones_by_id(
+    session: AsyncSession, region_ids: Sequence[int], default: str
+) -> dict[int, str]:
+    """The effective zone of many regions at once, for imports."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(region_ids):
+        rows = await session.execute(
+            select(Region.id, Region.time_zone, _Parent.time_zone)
+            .outerjoin(_Parent, Region.parent_id == _Parent.id)
+            .where(Region.id.in_(chunk))
+        )
+        found.update({rid: time_zones.effective(own, up, default) for rid, own, up in rows})
+    return found
 
 
 async def count_children_and_agencies(session: AsyncSession, region_id: int) -> tuple[int, int]:

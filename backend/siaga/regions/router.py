@@ -19,6 +19,7 @@ from siaga.regions.schemas import (
     BoundaryImportRead,
     RegionDetail,
     RegionPage,
+    RegionUpdate,
 )
 
 # Reference data: any signed-in principal that may read, whatever its scope.
@@ -34,9 +35,13 @@ async def list_regions(
     level: RegionLevel | None = None,
     parent: RegionCodeQuery = None,
     q: SearchQuery = None,
+    *,
+    settings: AppSettings,
 ) -> RegionPage:
     """List provinces, regencies and cities, filtered by level, parent or name."""
-    return await service.list_regions(session, page, level=level, parent=parent, q=q)
+    return await service.list_regions(
+        session, page, level=level, parent=parent, q=q, default_time_zone=settings.timezone
+    )
 
 
 _POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}
@@ -166,6 +171,31 @@ async def list_boundaries(
 
 
 @router.get("/{code}", name="get", response_model=RegionDetail, responses=responses(401, 403, 404))
-async def get_region(session: DbSession, code: RegionCodePath) -> RegionDetail:
-    """One region with its parent and the number of its child regions and agencies."""
-    return await service.get_region(session, code)
+async def get_region(
+    session: DbSession, code: RegionCodePath, settings: AppSettings
+) -> RegionDetail:
+    """One region with its parent, its time zone and the number of its child regions and
+    agencies."""
+    return await service.get_region(session, code, settings.timezone)
+
+
+@router.patch(
+    "/{code}", name="update", response_model=RegionDetail, responses=responses(401, 403, 404)
+)
+async def update_region(
+    session: DbSession,
+    principal: Admin,
+    actor: CurrentActor,
+    settings: AppSettings,
+    code: RegionCodePath,
+    data: RegionUpdate,
+) -> RegionDetail:
+    """Set the time zone a region's deadlines end in (null: its province's, or its code's)."""
+    return await service.update_region(
+        session,
+        code,
+        data,
+        scope=principal.region_code,
+        actor=actor,
+        default_time_zone=settings.timezone,
+    )

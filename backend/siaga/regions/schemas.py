@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from siaga.core.pagination import Page
 from siaga.models import RegionLevel
+from siaga.regions import time_zones
 
 
 class RegionRead(BaseModel):
@@ -16,6 +17,17 @@ class RegionRead(BaseModel):
     level: RegionLevel
     parent_code: str | None = Field(examples=["64"])
     bps_code: str | None = None
+    time_zone: str = Field(
+        examples=["Asia/Makassar"],
+        description="IANA zone its deadlines end in: its own, else its province's, else "
+        "the deployment's default",
+    )
+    time_zone_abbreviation: str = Field(
+        examples=["WITA"], description="WIB, WITA or WIT, as shown next to times"
+    )
+    own_time_zone: str | None = Field(
+        examples=[None], description="The zone stored for this region; null: inherited"
+    )
 
 
 class RegionDetail(RegionRead):
@@ -26,6 +38,29 @@ class RegionDetail(RegionRead):
 
 class RegionPage(Page[RegionRead]):
     pass
+
+
+class RegionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: str | None = Field(
+        examples=["Asia/Makassar"],
+        description="Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT); the "
+        "abbreviation is accepted too. Null: a regency or city inherits its province's "
+        "zone, a province takes the one of its Kemendagri code",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        zone = time_zones.parse(value)
+        if zone is None:
+            raise ValueError(
+                "must be Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+            )
+        return zone
 
 
 class BoundaryProperties(BaseModel):

@@ -20,22 +20,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.security import Principal
 from siaga.core.types import utcnow
 from siaga.models import PeriodState, RegionLevel, SubmissionStatus
 from siaga.periods.service import PeriodNotFound
+from siaga.regions import repository as regions_repository
+from siaga.regions import time_zones
 from siaga.regions.exceptions import RegionNotFound
 from siaga.reports import repository
+from siaga.reports.chart import Bar, bar_chart
 from siaga.scoring import service as scoring
+from siaga.scoring.categories import NO_CATEGORY, category_color
 from siaga.scoring.schemas import CategoryCount, PemdaScore, ScoreTable, View
 
-# Viridis in four steps, low to high: readable in greyscale and by colour-blind readers;
-# every coloured mark also carries its category's label as text.
-VIRIDIS = ("#440154", "#31688E", "#35B779", "#FDE725")
-_TEXT_ON = {"#440154": "#FFFFFF", "#31688E": "#FFFFFF", "#35B779": "#000000", "#FDE725": "#000000"}
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -64,8 +64,15 @@ PERIOD_NOTICES = {
     PeriodState.PLANNED: (
         "Periode ini belum dibuka: belum ada jawaban, sehingga semua skor bernilai 0."
     ),
-    PeriodState.OPEN: "Periode ini masih dibuka: angka dapat berubah sampai periode ditutup.",
+    PeriodState.OPEN: (
+        "Angka sementara, triwulan belum ditutup: pengisian dan verifikasi masih berjalan, "
+        "sehingga skor dapat berubah sampai periode ditutup."
+    ),
 }
+# How the province's own Pemda and the mean over its subtree are named (issue 16, item 6):
+# both used to read just "Kalimantan Timur".
+OWN_SUFFIX = "(Pemprov, skor sendiri)"
+
 DASH = "\u2013"  # en dash: "nothing to show" in tables
 WEAKEST = 3
 # A province has a few dozen offices per Pemda; the table stops where a reader would.
@@ -145,13 +152,13 @@ def _change(current: float, previous: float | None) -> str:
 
 
 def _categories(counts: list[CategoryCount]) -> list[Category]:
-    """The framework's categories, highest first, coloured from the top of the palette."""
+    """The framework's categories, highest first, in the traffic-light colours the SPA uses
+    (siaga.scoring.categories); an unknown code takes the colour of its position."""
     ordered = sorted(counts, key=lambda c: c.min_score, reverse=True)
-    colors = VIRIDIS[::-1]
     out = []
     for index, c in enumerate(ordered):
-        color = colors[min(index, len(colors) - 1)]
-        out.append(Category(c.category, c.label, c.min_score, color, _TEXT_ON[color], c.count))
+        color = category_color(c.category, index)
+        out.append(Category(c.category, c.label, c.min_score, color.fill, color.text, c.count))
     return out
 
 
@@ -164,70 +171,35 @@ def _category_of(value: float | None, categories: list[Category]) -> Category | 
 # --- the chart ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    category: Category | None
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-_FONT = 'font-family="DejaVu Sans, sans-serif"'
-
-
-def bar_chart(bars: list[Bar], categories: list[Category]) -> Markup:
-    """A horizontal bar chart (0-100) as inline SVG, each bar labelled with its value and
-    category, with the category thresholds drawn as dashed lines.
-
-    Styling is in presentation attributes: WeasyPrint does not apply the page's CSS
-    inside inline SVG.
-    """
-    left, right, top, row = 190.0, 510.0, 20.0, 20.0
-    width, height = 680.0, top + row * len(bars) + 4
-    scale = (right - left) / 100.0
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img">'
-    ]
-    for tick in range(0, 101, 20):
-        x = left + tick * scale
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{top - 3:.1f}" x2="{x:.1f}" y2="{height - 2:.1f}" '
-            'stroke="#DDDDDD" stroke-width="0.6"/>'
-            f'<text x="{x:.1f}" y="{top - 7:.1f}" {_FONT} font-size="9" fill="#666666" '
-            f'text-anchor="middle">{tick}</text>'
-        )
-    for c in categories:
-        if 0 < c.min_score < 100:
-            x = left + c.min_score * scale
-            parts.append(
-                f'<line x1="{x:.1f}" y1="{top - 3:.1f}" x2="{x:.1f}" y2="{height - 2:.1f}" '
-                'stroke="#444444" stroke-width="0.9" stroke-dasharray="4,3"/>'
+def _chart(bars: list[tuple[str, float, Category | None]], categories: list[Category]) -> Markup:
+    return bar_chart(
+        [
+            Bar(
+                label,
+                value,
+                number(value),
+                category.color if category else NO_CATEGORY.fill,
+                category.label if category else "tanpa kategori",
             )
-    for index, bar in enumerate(bars):
-        y = top + index * row
-        color = bar.category.color if bar.category else "#BBBBBB"
-        label = bar.category.label if bar.category else "tanpa kategori"
-        length = max(bar.value, 0.0) * scale
-        parts.append(
-            f'<text x="{left - 6:.1f}" y="{y + 13.5:.1f}" {_FONT} font-size="10" '
-            f'fill="#1A1A1A" text-anchor="end">{escape(_short(bar.label, 32))}</text>'
-            f'<rect x="{left:.1f}" y="{y + 3:.1f}" width="{length:.1f}" height="14" '
-            f'fill="{color}" stroke="#333333" stroke-width="0.5"/>'
-            # Values in their own column, clear of the bars and threshold lines.
-            f'<text x="{right + 46:.1f}" y="{y + 13.5:.1f}" {_FONT} font-size="10" '
-            f'fill="#1A1A1A" text-anchor="end" font-weight="bold">{number(bar.value)}</text>'
-            f'<text x="{right + 52:.1f}" y="{y + 13.5:.1f}" {_FONT} font-size="10" '
-            f'fill="#1A1A1A">{escape(_short(label, 18))}</text>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every text inside is escaped above
+            for label, value, category in bars
+        ],
+        [c.min_score for c in categories],
+    )
 
 
 # --- the data ----------------------------------------------------------------------------
+
+
+def display_name(item: PemdaScore) -> str:
+    """A province's row is its own Pemda's score, not the mean over its regencies and
+    cities: the name says so."""
+    return f"{item.name} {OWN_SUFFIX}" if item.level == RegionLevel.PROVINCE else item.name
+
+
+def _comparison(table: ScoreTable) -> dict[str, Any]:
+    """Which closed period changes compare with, and whether this period's figures are
+    provisional (not closed yet): the report says both instead of guessing."""
+    return {"previous_period": table.previous_period, "provisional": table.provisional}
 
 
 def _ranking(table: ScoreTable, categories: list[Category], highlight: str) -> list[dict[str, Any]]:
@@ -237,7 +209,7 @@ def _ranking(table: ScoreTable, categories: list[Category], highlight: str) -> l
         {
             "rank": item.rank,
             "region": item.region,
-            "name": item.name,
+            "name": display_name(item),
             "level": LEVELS[item.level],
             "readiness": item.readiness,
             "category": by_code.get(item.category or ""),
@@ -294,7 +266,9 @@ async def _province(
     lowest = min(items, key=lambda i: i.readiness, default=None)
     highest = max(items, key=lambda i: i.readiness, default=None)
     chart_items = sorted(items, key=lambda i: (-i.readiness, i.region))
+    own = next((i for i in items if i.region == region["code"]), None)
     return {
+        **_comparison(table),
         "categories": categories,
         "summary": {
             "count": table.summary.count,
@@ -302,12 +276,16 @@ async def _province(
             "mean_category": _category_of(table.summary.mean, categories),
             "lowest": lowest,
             "highest": highest,
-            "own": next((i for i in items if i.region == region["code"]), None),
+            "own": own,
+            "own_category": _category_of(own.readiness, categories) if own else None,
         },
         "ranking": _ranking(table, categories, region["code"]),
         "chart_title": "Indeks kesiapan (R) setiap Pemda",
-        "chart": bar_chart(
-            [Bar(i.name, i.readiness, _category_of(i.readiness, categories)) for i in chart_items],
+        "chart": _chart(
+            [
+                (display_name(i), i.readiness, _category_of(i.readiness, categories))
+                for i in chart_items
+            ],
             categories,
         ),
         "dimensions": dimensions,
@@ -350,6 +328,7 @@ async def _pemda(
         for d in explanation.dimensions
     ]
     return {
+        **_comparison(table),
         "categories": categories,
         "summary": {
             "own": own,
@@ -361,9 +340,7 @@ async def _pemda(
         },
         "ranking": _ranking(table, categories, region["code"]),
         "chart_title": "Skor setiap dimensi (D)",
-        "chart": bar_chart(
-            [Bar(d.name, d.score or 0.0, d.category) for d in dimensions], categories
-        ),
+        "chart": _chart([(d.name, d.score or 0.0, d.category) for d in dimensions], categories),
         "dimensions": dimensions,
     }
 
@@ -431,7 +408,10 @@ async def report(
         region_code=region_code,
         only_region=not is_province,
     )
-    now = utcnow().astimezone(ZoneInfo(timezone))
+    # The Pemda's own clock (WITA in Kaltim), named, as on its screens.
+    zone = await regions_repository.time_zone_by_code(session, region_code, timezone)
+    zone_name = time_zones.abbreviation(zone)
+    now = utcnow().astimezone(ZoneInfo(zone))
     context = {
         **body,
         "is_province": is_province,
@@ -440,7 +420,8 @@ async def report(
         "view_label": VIEW_LABELS[view],
         "period_state": PERIOD_STATE_LABELS[period.state],
         "period_notice": PERIOD_NOTICES.get(period.state),
-        "generated": f"{long_date(now.date())}, pukul {now:%H.%M} {now.tzname() or ''}".strip(),
+        "generated": f"{long_date(now.date())}, pukul {now:%H.%M} {zone_name}",
+        "deadline": f"{long_date(period.deadline)}, pukul 23.59 {zone_name}",
         "generated_date": long_date(now.date()),
         "outstanding": outstanding[:OUTSTANDING_ROWS],
         "outstanding_more": max(len(outstanding) - OUTSTANDING_ROWS, 0),

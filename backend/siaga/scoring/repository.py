@@ -39,6 +39,7 @@ from siaga.models import (
     EvidenceFile,
     Indicator,
     Period,
+    PeriodState,
     Region,
     RegionLevel,
     ScoreRevision,
@@ -662,6 +663,8 @@ def _signature_select(by_period: bool, with_previous: bool, by_region: bool) -> 
                         this.code == code,
                         Period.framework_id == this.framework_id,
                         Period.start_date < this.start_date,
+                        # The comparison is with the latest closed period (service._previous).
+                        Period.state == PeriodState.CLOSED,
                     ),
                 )
                 .order_by(Period.start_date.desc())
@@ -691,7 +694,7 @@ async def signature(
     with_previous: bool = False,
     region_code: str | None = None,
 ) -> int:
-    """Sum of the change counters of a period (by code; with the previous period of its
+    """Sum of the change counters of a period (by code; with the previous closed period of its
     framework if asked; None: every period) and a Pemda (None: every Pemda), plus the
     reference-data counter: it grows with every change a score depends on.
 

@@ -4,9 +4,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from siaga.models import AnswerType, RegionLevel, SubmissionStatus
+from siaga.models import AnswerType, PeriodState, RegionLevel, SubmissionStatus
 
 View = Literal["official", "provisional"]
+
+_PROVISIONAL = (
+    "Whether the period is not closed yet (open or planned): every figure may still change "
+    "and is shown as provisional ('sementara, triwulan belum ditutup'). Independent of the "
+    "view, which says which answers count."
+)
 
 
 class PemdaScore(BaseModel):
@@ -28,9 +34,13 @@ class PemdaScore(BaseModel):
     submitted: int
     draft: int
     returned: int
-    rank: int = Field(description="Rank among Pemda of the same level in the table")
+    rank: int = Field(
+        description="Rank among Pemda of the same level (province, regency, city) in the table"
+    )
     previous_readiness: float | None = Field(
-        default=None, description="R in the previous period, for the change since then"
+        default=None,
+        description="R in the latest earlier closed period (the table's previous_period), "
+        "for the change since then",
     )
 
 
@@ -56,6 +66,12 @@ class SubtreeSummary(BaseModel):
 class ScoreTable(BaseModel):
     period: str
     view: View
+    period_state: PeriodState
+    provisional: bool = Field(description=_PROVISIONAL)
+    previous_period: str | None = Field(
+        description="The closed period previous_readiness is taken from: the latest closed "
+        "period of the framework that started before this one; null when there is none"
+    )
     summary: SubtreeSummary
     items: list[PemdaScore]
 
@@ -99,6 +115,8 @@ class AgencyProgress(BaseModel):
 class ScoreExplanation(BaseModel):
     period: str
     view: View
+    period_state: PeriodState
+    provisional: bool = Field(description=_PROVISIONAL)
     score: PemdaScore
     dimensions: list[DimensionExplanation]
     agencies: list[AgencyProgress]
@@ -106,6 +124,8 @@ class ScoreExplanation(BaseModel):
 
 class TrendPoint(BaseModel):
     period: str
+    period_state: PeriodState
+    provisional: bool = Field(description=_PROVISIONAL)
     readiness: float
     category: str | None
     completeness: float

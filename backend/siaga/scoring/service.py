@@ -61,13 +61,24 @@ def _find(periods: list[Period], code: str) -> Period:
 
 
 def _previous(periods: list[Period], period: Period) -> Period | None:
-    """The latest earlier period of the same framework (its R is shown as the change)."""
+    """The latest earlier closed period of the same framework (its R is shown as the change).
+
+    Only a closed period's figures are final: comparing with an earlier open one would
+    show changes of numbers that are both still moving.
+    """
     earlier = [
         p
         for p in periods
-        if p.framework_id == period.framework_id and p.start_date < period.start_date
+        if p.framework_id == period.framework_id
+        and p.start_date < period.start_date
+        and p.state == PeriodState.CLOSED
     ]
     return earlier[-1] if earlier else None
+
+
+def is_provisional(period: Period) -> bool:
+    """Figures of a period that is not closed may still change: shown as provisional."""
+    return period.state != PeriodState.CLOSED
 
 
 async def _region(session: AsyncSession, principal: Principal, code: str) -> Region:
@@ -217,6 +228,9 @@ async def table_for(
     return ScoreTable(
         period=period.code,
         view=view,
+        period_state=period.state,
+        provisional=is_provisional(period),
+        previous_period=previous.code if previous else None,
         summary=_summary(_root(principal, region_code), items, thresholds),
         items=items,
     )
@@ -310,6 +324,8 @@ async def explain_for(session: AsyncSession, context: PemdaContext, view: View) 
     return ScoreExplanation(
         period=period.code,
         view=view,
+        period_state=period.state,
+        provisional=is_provisional(period),
         score=_pemda(rows[0]),
         dimensions=dimensions,
         agencies=[
@@ -345,12 +361,15 @@ async def trend_for(session: AsyncSession, context: PemdaContext, view: View) ->
         region_code=region_code,
         only_region=True,
     )
+    by_code = {p.code: p for p in periods}
     return ScoreTrend(
         region=region_code,
         view=view,
         items=[
             TrendPoint(
                 period=r["period"],
+                period_state=by_code[r["period"]].state,
+                provisional=is_provisional(by_code[r["period"]]),
                 readiness=r["readiness"],
                 category=r["category"],
                 completeness=r["completeness"] or 0.0,

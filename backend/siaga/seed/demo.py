@@ -38,6 +38,7 @@ from siaga.models import (
     SubmissionVersion,
     User,
 )
+from siaga.regions import time_zones
 from siaga.seed.pdf import simple_pdf
 from siaga.seed.reference import (
     RegionRow,
@@ -55,7 +56,8 @@ DEMO_SEED = 20240214  # election day; any fixed number keeps the demo reproducib
 # One account per role, named on the sign-in page of a development installation (GET
 # /instance) while the seed's password still opens them; _ensure_users creates them.
 SHOWCASE_USERNAMES = ("admin", "verifikator.64", "pemantau.64", "operator.64.72.kesbangpol")
-WITA = ZoneInfo("Asia/Makassar")  # Kalimantan Timur's time zone
+# Kalimantan Timur's zone: the demo's operators work office hours there.
+WITA = ZoneInfo(time_zones.WITA)
 
 PERIOD_STATES = {
     "2023-Q1": PeriodState.CLOSED,
@@ -514,8 +516,14 @@ def _build_answer(
         "narrative": draws.narrative,
         "status": status,
         "version": len(history),
+        # Late as the API would judge it: after midnight ending the deadline in the
+        # region's own zone (a city has none stored and inherits its province's).
         "is_late": first_submitted is not None
-        and first_submitted.astimezone(WITA).date() > period.deadline,
+        and first_submitted
+        >= time_zones.deadline_cutoff(
+            period.deadline,
+            region.time_zone or time_zones.province_zone(region.code) or time_zones.WIB,
+        ),
         "created_at": created,
         "updated_at": last_change,
         "first_submitted_at": first_submitted,

@@ -30,6 +30,7 @@ from siaga.models import (
     RegionLevel,
 )
 from siaga.regions import repository as regions_repository
+from siaga.regions import time_zones
 from siaga.regions.boundaries import import_boundaries
 
 
@@ -61,6 +62,7 @@ class RegionRow:
     level: RegionLevel
     parent_code: str | None
     bps_code: str | None = None
+    time_zone: str | None = None  # IANA name; default: the province's by its code
 
 
 async def upsert_regions(session: AsyncSession, rows: list[RegionRow]) -> dict[str, Region]:
@@ -89,6 +91,11 @@ async def upsert_regions(session: AsyncSession, rows: list[RegionRow]) -> dict[s
         region.parent_id = parent_id
         if row.bps_code:
             region.bps_code = row.bps_code
+        if row.time_zone:
+            region.time_zone = row.time_zone
+        elif region.time_zone is None and row.level == RegionLevel.PROVINCE:
+            # Children keep NULL and inherit; a zone an administrator set is kept.
+            region.time_zone = time_zones.province_zone(row.code)
         # Flush per level so children can reference their parent's id.
         if row.level == RegionLevel.PROVINCE:
             await session.flush()

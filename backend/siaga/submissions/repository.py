@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
@@ -267,6 +268,18 @@ async def list_submissions(
     return [row._asdict() for row in rows], total or 0
 
 
+def deadline_passed_for_region(passed_zones: list[str], default_zone: str) -> ColumnElement[bool]:
+    """Whether the row's Pemda is in one of `passed_zones`, the zones where the deadline
+    is over: its own zone, else its province's, else the deployment's (as
+    regions.repository.time_zone_of decides, here in SQL so lists can filter on it)."""
+    if not passed_zones:
+        return false()
+    parent = aliased(Region)
+    parent_zone = select(parent.time_zone).where(parent.id == Region.parent_id).scalar_subquery()
+    zone = func.coalesce(Region.time_zone, parent_zone, default_zone)
+    return zone.in_(passed_zones)
+
+
 async def list_tasks(
     session: AsyncSession,
     principal: Principal,
@@ -275,8 +288,22 @@ async def list_tasks(
     period: Period,
     region: str | None,
     status: str | None,
+    past_deadline: ColumnElement[bool] | None = None,
+    overdue: bool | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Every (Pemda, indicator) pair the period asks for in scope, with its answer if any."""
+    """Every (Pemda, indicator) pair the period asks for in scope, with its answer if any.
+
+    `past_deadline` says, per row, whether the period is open and its deadline has passed
+    for the row's Pemda (none: not past); a task is overdue when it also still waits on
+    the agency.
+    """
+    if past_deadline is None:
+        past_deadline = false()
+    waiting = or_(
+        Submission.id.is_(None),
+        Submission.status.in_([SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]),
+    )
+    is_overdue = and_(past_deadline, waiting)
     stmt = (
         select(
             Region.code.label("region"),
@@ -290,11 +317,13 @@ async def list_tasks(
             Indicator.evidence_required,
             Indicator.evidence_guidance,
             Agency.code.label("agency"),
+            Agency.name.label("agency_name"),
             Submission.id,
             Submission.status,
             Submission.value,
             Submission.version,
             Submission.is_late,
+            is_overdue.label("overdue"),
             evidence_count().label("evidence_count"),
             last_review_reason().label("last_reason"),
         )
@@ -321,6 +350,8 @@ async def list_tasks(
         stmt = stmt.where(Submission.id.is_(None))
     elif status is not None:
         stmt = stmt.where(Submission.status == status)
+    if overdue is not None:
+        stmt = stmt.where(is_overdue if overdue else ~is_overdue)
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = await session.execute(
         stmt.order_by(Region.code, Dimension.position, Indicator.position)

@@ -161,14 +161,25 @@ async def review_queue(
 async def list_tasks(
     session: DbSession,
     principal: Reader,
+    settings: AppSettings,
     page: Pagination,
     period: Annotated[str, Query(max_length=20)],
     region: RegionCodeQuery = None,
     status: Literal["not_started", "draft", "submitted", "verified", "returned"] | None = None,
+    overdue: Annotated[
+        bool | None, Query(description="Only overdue tasks (true) or only the others (false)")
+    ] = None,
 ) -> TaskPage:
     """What each Pemda in scope has to answer in a period, and where each answer stands."""
     return await service.list_tasks(
-        session, principal, page, period_code=period, region=region, status=status
+        session,
+        principal,
+        page,
+        period_code=period,
+        region=region,
+        status=status,
+        overdue=overdue,
+        timezone=settings.timezone,
     )
 
 

@@ -152,6 +152,11 @@ class TaskRead(BaseModel):
 
     period: str
     deadline: date
+    deadline_at: datetime = Field(
+        description="The cut-off instant: midnight ending the deadline day in the Pemda's zone"
+    )
+    time_zone: str = Field(examples=["Asia/Makassar"], description="The Pemda's IANA zone")
+    time_zone_abbreviation: str = Field(examples=["WITA"], description="WIB, WITA or WIT")
     region: str
     region_name: str
     indicator: str
@@ -163,11 +168,16 @@ class TaskRead(BaseModel):
     evidence_required: bool
     evidence_guidance: str
     agency: str | None
+    agency_name: str | None = Field(description="The office that answers it, by name")
     status: SubmissionStatus | Literal["not_started"]
     value: float | None
     version: int | None
     etag: str | None
     is_late: bool
+    overdue: bool = Field(
+        description="The period is open, its deadline has passed (in the Pemda's time "
+        "zone) and the answer still waits on the agency: not started, draft or returned"
+    )
     evidence_count: int
     last_reason: str | None
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +33,9 @@ from siaga.models import (
     SubmissionVersion,
 )
 from siaga.periods.service import PeriodNotFound
+from siaga.regions import repository as regions_repository
+from siaga.regions import time_zones
+from siaga.regions.time_zones import deadline_cutoff
 from siaga.submissions import repository
 from siaga.submissions.exceptions import (
     AnswerNotFound,
@@ -110,11 +112,6 @@ class AnswerContext:
 
 def etag_of(submission: Submission) -> str:
     return f'"{submission.id}-{submission.version}"'
-
-
-def deadline_cutoff(deadline: date, timezone: str) -> datetime:
-    """The first instant after the deadline day, in the deployment's time zone."""
-    return datetime.combine(deadline + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(timezone))
 
 
 def normalise_value(indicator: Indicator, value: float | bool | None) -> float | None:
@@ -325,6 +322,51 @@ async def load_for_edit(session: AsyncSession, principal: Principal, keys: Keys)
     return ctx
 
 
+async def load_for_attach(
+    session: AsyncSession, principal: Principal, keys: Keys, *, create_as: Actor | None = None
+) -> AnswerContext:
+    """The answer a file may be attached to now: like load_for_edit, except that an
+    answer not started yet qualifies too, since the evidence is often at hand before the
+    value is decided.
+
+    With `create_as`, such an answer is created as an empty draft, audited like a PUT's,
+    for the file to belong to. Evidence upload calls it so only once the file has arrived
+    and passed its checks, in the transaction that attaches it: a refused upload leaves
+    no draft behind. Without it the answer stays absent (the check before the body).
+    """
+    _require(principal, Capability.ANSWER)
+    ctx = await load(session, principal, keys, lock=True)
+    _require_open(ctx.period)
+    if ctx.submission is None and create_as is not None:
+        agency = await repository.find_agency(session, ctx.region.id, ctx.indicator.agency_type_id)
+        created = await _create_draft(
+            session,
+            ctx,
+            create_as,
+            agency_id=agency.id if agency else None,
+            value=None,
+            narrative="",
+            now=utcnow(),
+        )
+        if created is not None:
+            ctx.submission = created
+            await _write_version(session, created, "created", create_as, None)
+            audit_answer(session, create_as, "submission.create", ctx, after=_snapshot(created))
+            return ctx
+        # Created by another request meanwhile: attach to that one, if still editable.
+        ctx.submission = await repository.get_submission(
+            session, ctx.period.id, ctx.region.id, ctx.indicator.id, lock=True
+        )
+        if ctx.submission is None:
+            raise AnswerNotFound()
+    if ctx.submission is not None and ctx.submission.status not in EDITABLE:
+        raise InvalidTransition(
+            f"Jawaban berstatus {ctx.submission.status.value} tidak dapat diubah "
+            "(only draft or returned answers can be changed)"
+        )
+    return ctx
+
+
 async def put_answer(
     session: AsyncSession,
     principal: Principal,
@@ -463,7 +505,9 @@ async def transition(
             raise EvidenceMissing()
         if submission.first_submitted_at is None:
             submission.first_submitted_at = now
-            submission.is_late = now >= deadline_cutoff(ctx.period.deadline, timezone)
+            # Midnight where the Pemda is (WITA in Kaltim); `timezone` is only the default.
+            zone = await regions_repository.time_zone_of(session, ctx.region, timezone)
+            submission.is_late = now >= deadline_cutoff(ctx.period.deadline, zone)
         submission.submitted_at = now
     elif action == "verify":
         submission.verified_at = now
@@ -601,20 +645,44 @@ async def list_tasks(
     period_code: str,
     region: str | None,
     status: str | None,
+    overdue: bool | None = None,
+    timezone: str = "Asia/Jakarta",
 ) -> TaskPage:
     period = await session.scalar(select(Period).where(Period.code == period_code))
     if period is None:
         raise PeriodNotFound(f"Periode {period_code!r} tidak ditemukan (period not found)")
+    # Only an open period has overdue tasks: a closed one takes no more answers, a
+    # planned one has not asked for any yet. Where the deadline is over depends on the
+    # Pemda's zone: midnight comes to WIT two hours before WIB.
+    now = utcnow()
+    candidates = {time_zones.WIB, time_zones.WITA, time_zones.WIT, timezone}
+    passed = sorted(z for z in candidates if now >= deadline_cutoff(period.deadline, z))
     rows, total = await repository.list_tasks(
-        session, principal, page, period=period, region=region, status=status
+        session,
+        principal,
+        page,
+        period=period,
+        region=region,
+        status=status,
+        past_deadline=repository.deadline_passed_for_region(
+            passed if period.state == PeriodState.OPEN else [], timezone
+        ),
+        overdue=overdue,
+    )
+    zones = await regions_repository.time_zones_by_code(
+        session, sorted({row["region"] for row in rows}), timezone
     )
     items = []
     for row in rows:
         answered = row["id"] is not None
+        zone = zones.get(row["region"], timezone)
         items.append(
             TaskRead(
                 period=period.code,
                 deadline=period.deadline,
+                deadline_at=deadline_cutoff(period.deadline, zone),
+                time_zone=zone,
+                time_zone_abbreviation=time_zones.abbreviation(zone),
                 region=row["region"],
                 region_name=row["region_name"],
                 indicator=row["indicator"],
@@ -626,11 +694,13 @@ async def list_tasks(
                 evidence_required=row["evidence_required"],
                 evidence_guidance=row["evidence_guidance"],
                 agency=row["agency"],
+                agency_name=row["agency_name"],
                 status=row["status"] if answered else "not_started",
                 value=row["value"],
                 version=row["version"],
                 etag=f'"{row["id"]}-{row["version"]}"' if answered else None,
                 is_late=bool(row["is_late"]),
+                overdue=bool(row["overdue"]),
                 evidence_count=row["evidence_count"] or 0,
                 last_reason=row["last_reason"],
             )

@@ -1,25 +1,12 @@
-import { Suspense, useEffect, useRef } from "react";
+import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, NavLink, Outlet, useLocation } from "react-router";
-import type { Capability } from "../api/client";
-import { hasCapability, useMe } from "../auth/session";
+import { Link, Outlet, useLocation } from "react-router";
+import { useMe } from "../auth/session";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { useIsPhone } from "./media";
 import { Loading } from "./QueryState";
+import { NAV_ID, SiteNav, navGroupsFor } from "./SiteNav";
 import { UserMenu } from "./UserMenu";
-
-const NAV: readonly { to: string; key: string; end: boolean; capability?: Capability }[] = [
-  { to: "/dasbor", key: "nav.dashboard", end: false, capability: "read" },
-  { to: "/tugas", key: "nav.tasks", end: false, capability: "answer" },
-  { to: "/verifikasi", key: "nav.review", end: false, capability: "review" },
-  { to: "/wilayah", key: "nav.regions", end: false },
-  { to: "/kerangka", key: "nav.frameworks", end: false },
-  { to: "/periode", key: "nav.periods", end: false },
-  { to: "/tentang", key: "nav.about", end: true },
-  { to: "/admin/pengguna", key: "nav.users", end: false, capability: "admin" },
-  { to: "/admin/kunci-api", key: "nav.apiKeys", end: false, capability: "admin" },
-  { to: "/admin/audit", key: "nav.audit", end: false, capability: "admin" },
-  { to: "/admin/impor", key: "nav.imports", end: false, capability: "import" },
-];
 
 // After an in-app navigation, move focus to the main region so keyboard and
 // screen-reader users start at the new page, as after a full page load.
@@ -41,7 +28,20 @@ export function Layout() {
   // Only what is cached: RequireAuth fetches the session for guarded pages,
   // and the login page has none to show.
   const { data: me } = useMe({ fetch: false });
-  const nav = me ? NAV.filter((item) => !item.capability || hasCapability(me, item.capability)) : [];
+  const hasNav = me ? navGroupsFor(me).length > 0 : false;
+  const [navOpen, setNavOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const closeNav = useCallback((options?: { restoreFocus: boolean }) => {
+    setNavOpen(false);
+    if (options?.restoreFocus) menuButton.current?.focus();
+  }, []);
+  const { pathname } = useLocation();
+  const phone = useIsPhone();
+  // Back and forward close the phone menu too, not only its own links; so does
+  // turning the phone to a width where the menu is a bar again.
+  useEffect(() => setNavOpen(false), [pathname, phone]);
+  // While the sheet is open, the page behind it is out of reach of Tab and screen readers.
+  const behindSheet = navOpen || undefined;
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -54,35 +54,42 @@ export function Layout() {
             <span className="brand-subtitle">{t("app.subtitle")}</span>
           </Link>
           <div className="header-tools">
-            {me ? <UserMenu me={me} /> : null}
-            <LanguageSwitch />
+            {me ? <UserMenu me={me} /> : <LanguageSwitch />}
+            {hasNav ? (
+              <button
+                ref={menuButton}
+                type="button"
+                className="menu-button"
+                aria-expanded={navOpen}
+                aria-controls={NAV_ID}
+                onClick={() => setNavOpen((open) => !open)}
+              >
+                <span aria-hidden="true" className="menu-icon" />
+                {t("nav.menu")}
+              </button>
+            ) : null}
           </div>
         </div>
-        {nav.length > 0 ? (
-          <nav className="site-nav" aria-label={t("nav.label")}>
-            <ul className="container nav-list">
-              {nav.map((item) => (
-                <li key={item.to}>
-                  <NavLink to={item.to} end={item.end}>
-                    {t(item.key)}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        ) : null}
+        {me ? <SiteNav me={me} open={navOpen} onClose={closeNav} /> : null}
       </header>
-      <main id="main" className="container main" tabIndex={-1}>
+      <main id="main" className="container main" tabIndex={-1} inert={behindSheet}>
         <Suspense fallback={<Loading />}>
           <Outlet />
         </Suspense>
       </main>
-      <footer className="site-footer">
+      <footer className="site-footer" inert={behindSheet}>
         <div className="container">
           <p>{t("app.footer")}</p>
-          <p>
-            <a href="/api/v1/docs">{t("app.apiDocs")}</a>
-          </p>
+          <ul className="footer-links">
+            {me ? (
+              <li>
+                <Link to="/tentang">{t("nav.about")}</Link>
+              </li>
+            ) : null}
+            <li>
+              <a href="/api/v1/docs">{t("app.apiDocs")}</a>
+            </li>
+          </ul>
         </div>
       </footer>
     </div>

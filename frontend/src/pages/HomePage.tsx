@@ -16,7 +16,7 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
 
 export function HomePage() {
   const { t, i18n } = useTranslation();
-  usePageTitle(undefined);
+  usePageTitle(t("home.title"));
   const regions = useRegions({ limit: 1 });
   const frameworks = useFrameworks();
   const periods = usePeriods();
@@ -27,7 +27,7 @@ export function HomePage() {
 
   return (
     <section aria-labelledby="home-title">
-      <h1 id="home-title" className="visually-hidden">{t("home.title")}</h1>
+      <h1 id="home-title">{t("home.title")}</h1>
       <p className="lead">{t("home.intro")}</p>
       <p className="muted">{t("home.introMore")}</p>
       {firstError ? <ErrorMessage error={firstError} /> : null}

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { usePeriods } from "../api/queries";
+import { CardTable } from "../components/CardTable";
 import { usePageTitle } from "../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../components/QueryState";
 import { periodStateLabel } from "../components/labels";
@@ -26,7 +27,7 @@ export function PeriodsPage() {
         <Empty>{t("periods.empty")}</Empty>
       ) : (
         <div className="table-wrap">
-          <table>
+          <CardTable>
             <caption className="visually-hidden">{t("periods.caption")}</caption>
             <thead>
               <tr>
@@ -56,7 +57,7 @@ export function PeriodsPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </CardTable>
         </div>
       )}
     </section>

@@ -40,6 +40,9 @@ export const items: PemdaScore[] = [
 export const table: ScoreTable = {
   period: "2023-Q3",
   view: "official",
+  period_state: "closed",
+  provisional: false,
+  previous_period: "2023-Q2",
   summary: {
     region: "64",
     count: 4,
@@ -60,14 +63,16 @@ export const trend: ScoreTrend = {
   region: "64",
   view: "official",
   items: [
-    { period: "2023-Q2", readiness: 75.7958, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 70 } },
-    { period: "2023-Q3", readiness: 69.479, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 60 } },
+    { period: "2023-Q2", period_state: "closed", provisional: false, readiness: 75.7958, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 70 } },
+    { period: "2023-Q3", period_state: "closed", provisional: false, readiness: 69.479, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 60 } },
   ],
 };
 
 export const explanation: ScoreExplanation = {
   period: "2023-Q3",
   view: "official",
+  period_state: "closed",
+  provisional: false,
   score: items[3]!,
   dimensions: [
     {

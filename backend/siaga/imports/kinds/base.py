@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.audit.actions import checked
 from siaga.audit.service import Actor
 from siaga.core.security import Principal
 from siaga.imports.columns import NO_VALUES, YES_VALUES
@@ -86,7 +87,7 @@ class Context:
         items: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]],
     ) -> list[dict[str, Any]]:
         """Audit rows for (entity_id, region_code, before, after), with the batch id."""
-        actor = self.actor
+        actor, action = self.actor, checked(action)
         return [
             {
                 "occurred_at": self.now,

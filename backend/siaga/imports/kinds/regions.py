@@ -26,6 +26,7 @@ from siaga.models import (
     Region,
     RegionLevel,
 )
+from siaga.regions import time_zones
 
 # -- regions -----------------------------------------------------------------------------
 
@@ -69,6 +70,7 @@ class RegionsHandler(Handler):
                         f"level {level_raw!r} is not valid: province, regency or city",
                     )
             bps = row.max_length("bps_code", 20) or None
+            zone = self._time_zone(row)
             if code is None:
                 continue
             parent_code = code.rsplit(".", 1)[0] if "." in code else None
@@ -114,7 +116,16 @@ class RegionsHandler(Handler):
             if row.failed or level is None or name is None:
                 continue
             old = self.regions.get(code)
-            values = {"code": code, "name": name, "level": level, "bps_code": bps}
+            if zone is None and level == RegionLevel.PROVINCE:
+                # A province without a zone takes its code's; children inherit theirs.
+                zone = time_zones.province_zone(code)
+            values = {
+                "code": code,
+                "name": name,
+                "level": level,
+                "bps_code": bps,
+                "time_zone": zone,
+            }
             if old is None:
                 self.pending.add(code)
                 creates.append({**values, "parent_code": parent_code})
@@ -122,13 +133,36 @@ class RegionsHandler(Handler):
                 continue
             if not row.has("bps_code"):
                 values["bps_code"] = old.bps_code
-            if (old.name, old.level, old.bps_code) == (name, level, values["bps_code"]):
+            if not row.has("time_zone"):
+                values["time_zone"] = old.time_zone
+            if (old.name, old.level, old.bps_code, old.time_zone) == (
+                name,
+                level,
+                values["bps_code"],
+                values["time_zone"],
+            ):
                 ctx.results.outcome(number, code, "unchanged")
                 continue
             updates.append((old, values))
             ctx.results.outcome(number, code, "updated")
         if ctx.writing and (creates or updates):
             await self._write(creates, updates)
+
+    def _time_zone(self, row: RowCheck) -> str | None:
+        raw = row.get("time_zone")
+        if not raw:
+            return None
+        zone = time_zones.parse(raw)
+        if zone is None:
+            row.error(
+                "time_zone",
+                "invalid_time_zone",
+                f"Zona waktu {raw!r} tidak sah: Asia/Jakarta (WIB), Asia/Makassar (WITA) "
+                "atau Asia/Jayapura (WIT)",
+                f"time zone {raw!r} is not valid: Asia/Jakarta (WIB), Asia/Makassar (WITA) "
+                "or Asia/Jayapura (WIT)",
+            )
+        return zone
 
     async def _write(
         self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
@@ -147,6 +181,7 @@ class RegionsHandler(Handler):
                     "name": c["name"],
                     "level": c["level"].value,
                     "bps_code": c["bps_code"],
+                    "time_zone": c["time_zone"],
                     "parent_id": self.ids.get(c["parent_code"]) if c["parent_code"] else None,
                 }
                 for c in batch
@@ -156,7 +191,7 @@ class RegionsHandler(Handler):
             )
             for c, (new_id,) in zip(batch, result.all(), strict=True):
                 self.ids[c["code"]] = new_id
-                after = {"name": c["name"], "level": c["level"].value, "bps_code": c["bps_code"]}
+                after = _audited(c)
                 audits.append((c["code"], c["code"], None, after))
         if updates:
             await bulk_update(
@@ -168,14 +203,29 @@ class RegionsHandler(Handler):
                         "name": v["name"],
                         "level": v["level"].value,
                         "bps_code": v["bps_code"],
+                        "time_zone": v["time_zone"],
                     }
                     for old, v in updates
                 ],
             )
             for old, v in updates:
-                before = {"name": old.name, "level": old.level.value, "bps_code": old.bps_code}
-                after = {"name": v["name"], "level": v["level"].value, "bps_code": v["bps_code"]}
+                before = {
+                    "name": old.name,
+                    "level": old.level.value,
+                    "bps_code": old.bps_code,
+                    "time_zone": old.time_zone,
+                }
+                after = _audited(v)
                 audits.append((old.code, old.code, before, after))
         await bulk_insert(
             ctx.session, table_of(AuditEvent), ctx.audit_rows("region.imported", "region", audits)
         )
+
+
+def _audited(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": values["name"],
+        "level": values["level"].value,
+        "bps_code": values["bps_code"],
+        "time_zone": values["time_zone"],
+    }

@@ -44,7 +44,18 @@ from siaga.models import (
     SubmissionStatus,
     SubmissionVersion,
 )
-from siaga.submissions.service import deadline_cutoff
+from siaga.regions import repository as regions_repository
+from siaga.regions.time_zones import deadline_cutoff
+
+# The Indonesian messages name states and levels in Indonesian, not by their codes (an
+# operator reads "ditutup", not "closed"); the English ones keep the codes.
+_STATE_ID = {PeriodState.PLANNED: "direncanakan", PeriodState.OPEN: "dibuka",
+             PeriodState.CLOSED: "ditutup"}  # fmt: skip
+_LEVEL_ID = {RegionLevel.PROVINCE: "provinsi", RegionLevel.REGENCY: "kabupaten",
+             RegionLevel.CITY: "kota"}  # fmt: skip
+_STATUS_ID = {SubmissionStatus.DRAFT: "draf", SubmissionStatus.SUBMITTED: "terkirim",
+              SubmissionStatus.VERIFIED: "terverifikasi",
+              SubmissionStatus.RETURNED: "dikembalikan"}  # fmt: skip
 
 COUNT_MAX = 1_000_000
 MAX_NARRATIVE = 5000
@@ -125,7 +136,12 @@ class SubmissionsHandler(Handler):
             (r.region_id, r.agency_type_id): r.id for r in await repository.agencies(session, scope)
         }
         self.seen: dict[tuple[int, int, int], int] = {}
-        self.late: dict[date, bool] = {}
+        # Deadlines end at midnight in each region's zone (WITA in Kaltim); the
+        # deployment's zone only for a region of unknown province.
+        self.zones = await regions_repository.time_zones_by_id(
+            session, [rid for rid, _ in self.regions.values()], self.ctx.timezone
+        )
+        self.late: dict[tuple[date, str], bool] = {}
         self.ids = IdAllocator(table_of(Submission))
         self.parsed: dict[tuple[AnswerType, str], tuple[bool, float | None]] = {}
 
@@ -227,7 +243,7 @@ class SubmissionsHandler(Handler):
             row.error(
                 "period",
                 "period_not_open",
-                f"Periode {period_code} tidak sedang dibuka (status {period.state.value})",
+                f"Periode {period_code} tidak sedang dibuka (statusnya {_STATE_ID[period.state]})",
                 f"period {period_code} is not open (it is {period.state.value})",
             )
         region = self.regions.get(region_code) if region_code else None
@@ -243,7 +259,7 @@ class SubmissionsHandler(Handler):
             row.error(
                 "indicator",
                 "indicator_not_applicable",
-                f"Indikator {indicator_code} tidak berlaku untuk wilayah tingkat {region[1].value}",
+                f"Indikator {indicator_code} tidak berlaku untuk {_LEVEL_ID[region[1]]}",
                 f"indicator {indicator_code} does not apply to a {region[1].value}",
             )
         value = self._value(row, indicator) if indicator is not None else None
@@ -339,8 +355,8 @@ class SubmissionsHandler(Handler):
                         answer.row,
                         "value",
                         "answer_locked",
-                        f"Jawaban {answer.label} berstatus {old.status.value} dan tidak dapat "
-                        "diubah lewat impor (minta verifikator mengembalikannya dahulu)",
+                        f"Jawaban {answer.label} berstatus {_STATUS_ID[old.status]} dan tidak "
+                        "dapat diubah lewat impor (minta verifikator mengembalikannya dahulu)",
                         f"answer {answer.label} is {old.status.value} and cannot be changed by "
                         "import (a verifier must return it first)",
                     )
@@ -358,13 +374,12 @@ class SubmissionsHandler(Handler):
             return None
         return await self._records(creates, found.ids, updates, evidence)
 
-    def _late(self, deadline: date) -> bool:
+    def _late(self, deadline: date, region_id: int) -> bool:
         """Whether a first submission now is late (after the deadline day, local time)."""
-        late = self.late.get(deadline)
+        zone = self.zones.get(region_id, self.ctx.timezone)
+        late = self.late.get((deadline, zone))
         if late is None:
-            late = self.late[deadline] = self.ctx.now >= deadline_cutoff(
-                deadline, self.ctx.timezone
-            )
+            late = self.late[(deadline, zone)] = self.ctx.now >= deadline_cutoff(deadline, zone)
         return late
 
     def _evidence_error(self, answer: _AnswerRow) -> None:
@@ -405,7 +420,7 @@ class SubmissionsHandler(Handler):
         for n, (a, submission_id) in enumerate(zip(creates, ids, strict=False), 1):
             submitted = a.status == "submitted"
             at = now if submitted else None
-            late = submitted and self._late(a.deadline)
+            late = submitted and self._late(a.deadline, a.key[1])
             value, narrative, status = a.value, a.narrative, a.status
             answers.append(
                 (submission_id, *a.key, a.agency_id, value, narrative, status, late, at, at)
@@ -434,7 +449,7 @@ class SubmissionsHandler(Handler):
                     "submitted_at": now if submitting else old.submitted_at,
                     "is_late": old.is_late
                     if first is not None or not submitting
-                    else self._late(a.deadline),
+                    else self._late(a.deadline, a.key[1]),
                 }
             )
             hashes = json_text(evidence.get(old.id, []))

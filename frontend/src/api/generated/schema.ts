@@ -197,7 +197,8 @@ export interface paths {
         };
         /**
          * Get
-         * @description One region with its parent and the number of its child regions and agencies.
+         * @description One region with its parent, its time zone and the number of its child regions and
+         *     agencies.
          */
         get: operations["regions-get"];
         put?: never;
@@ -205,7 +206,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update
+         * @description Set the time zone a region's deadlines end in (null: its province's, or its code's).
+         */
+        patch: operations["regions-update"];
         trace?: never;
     };
     "/api/v1/agencies": {
@@ -684,7 +689,8 @@ export interface paths {
         put?: never;
         /**
          * Upload
-         * @description Attach one file (multipart field `file`) to a draft or returned answer.
+         * @description Attach one file (multipart field `file`) to a draft or returned answer; an answer
+         *     not started yet is created as an empty draft with it.
          */
         post: operations["evidence-upload"];
         delete?: never;
@@ -712,6 +718,72 @@ export interface paths {
          * @description Remove an evidence file from a draft or returned answer.
          */
         delete: operations["evidence-delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{period}/{region}.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bundle
+         * @description Every evidence file of the Pemda's answers for the period that the caller may read,
+         *     as one ZIP streamed as it is written: a folder per indicator, and `manifest.csv`
+         *     (indicator, agency, file in the ZIP, original name, size, SHA-256, type, upload time
+         *     in UTC, uploader, and `ok` or `missing` when the stored file has gone) in the CSV
+         *     style of `locale`. Recorded in the audit trail as `evidence.export`.
+         */
+        get: operations["evidence-bundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{evidence_id}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pages
+         * @description How many pages a PDF evidence file has, for its page images; 404
+         *     `evidence_preview_unavailable` for other types and PDFs that cannot be read.
+         */
+        get: operations["evidence-pages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{evidence_id}/pages/{page}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Page Image
+         * @description One page of a PDF evidence file drawn as a PNG (at most 1240 x 1754 pixels), to show
+         *     it on any screen; 404 `evidence_page_not_found` past the last page.
+         */
+        get: operations["evidence-page_image"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -825,6 +897,52 @@ export interface paths {
          * @description The audit trail in the administrator's scope, newest first.
          */
         get: operations["audit-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Csv
+         * @description The events GET /audit lists with the same filters, newest first, as CSV (streamed).
+         *
+         *     At most 100,000 events (`audit_export_too_large` beyond: narrow the filters); the
+         *     export is itself recorded as `audit.export`.
+         */
+        get: operations["audit-export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Xlsx
+         * @description The events GET /audit lists with the same filters, newest first, as a workbook.
+         *
+         *     At most 100,000 events (`audit_export_too_large` beyond: narrow the filters); the
+         *     export is itself recorded as `audit.export`.
+         */
+        get: operations["audit-export_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1462,6 +1580,14 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
         };
+        /** EvidencePages */
+        EvidencePages: {
+            /**
+             * Count
+             * @description Pages of the PDF; each is GET .../pages/{n} as a PNG
+             */
+            count: number;
+        };
         /** EvidenceRead */
         EvidenceRead: {
             /** Id */
@@ -1818,7 +1944,7 @@ export interface components {
             name: string;
             /**
              * Timezone
-             * @description Deadlines end at midnight in this IANA time zone
+             * @description The default IANA zone: deadlines end at midnight in each region's own zone (GET /regions), in this one only for a region with none
              */
             timezone: string;
             /**
@@ -1940,12 +2066,12 @@ export interface components {
             returned: number;
             /**
              * Rank
-             * @description Rank among Pemda of the same level in the table
+             * @description Rank among Pemda of the same level (province, regency, city) in the table
              */
             rank: number;
             /**
              * Previous Readiness
-             * @description R in the previous period, for the change since then
+             * @description R in the latest earlier closed period (the table's previous_period), for the change since then
              */
             previous_readiness?: number | null;
         };
@@ -2050,6 +2176,24 @@ export interface components {
             parent_code: string | null;
             /** Bps Code */
             bps_code?: string | null;
+            /**
+             * Time Zone
+             * @description IANA zone its deadlines end in: its own, else its province's, else the deployment's default
+             * @example Asia/Makassar
+             */
+            time_zone: string;
+            /**
+             * Time Zone Abbreviation
+             * @description WIB, WITA or WIT, as shown next to times
+             * @example WITA
+             */
+            time_zone_abbreviation: string;
+            /**
+             * Own Time Zone
+             * @description The zone stored for this region; null: inherited
+             * @example null
+             */
+            own_time_zone: string | null;
             /** Parent Name */
             parent_name: string | null;
             /** Children Count */
@@ -2093,6 +2237,33 @@ export interface components {
             parent_code: string | null;
             /** Bps Code */
             bps_code?: string | null;
+            /**
+             * Time Zone
+             * @description IANA zone its deadlines end in: its own, else its province's, else the deployment's default
+             * @example Asia/Makassar
+             */
+            time_zone: string;
+            /**
+             * Time Zone Abbreviation
+             * @description WIB, WITA or WIT, as shown next to times
+             * @example WITA
+             */
+            time_zone_abbreviation: string;
+            /**
+             * Own Time Zone
+             * @description The zone stored for this region; null: inherited
+             * @example null
+             */
+            own_time_zone: string | null;
+        };
+        /** RegionUpdate */
+        RegionUpdate: {
+            /**
+             * Time Zone
+             * @description Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT); the abbreviation is accepted too. Null: a regency or city inherits its province's zone, a province takes the one of its Kemendagri code
+             * @example Asia/Makassar
+             */
+            time_zone: string | null;
         };
         /**
          * ReviewDecision
@@ -2142,6 +2313,12 @@ export interface components {
              * @enum {string}
              */
             view: "official" | "provisional";
+            period_state: components["schemas"]["PeriodState"];
+            /**
+             * Provisional
+             * @description Whether the period is not closed yet (open or planned): every figure may still change and is shown as provisional ('sementara, triwulan belum ditutup'). Independent of the view, which says which answers count.
+             */
+            provisional: boolean;
             score: components["schemas"]["PemdaScore"];
             /** Dimensions */
             dimensions: components["schemas"]["DimensionExplanation"][];
@@ -2157,6 +2334,17 @@ export interface components {
              * @enum {string}
              */
             view: "official" | "provisional";
+            period_state: components["schemas"]["PeriodState"];
+            /**
+             * Provisional
+             * @description Whether the period is not closed yet (open or planned): every figure may still change and is shown as provisional ('sementara, triwulan belum ditutup'). Independent of the view, which says which answers count.
+             */
+            provisional: boolean;
+            /**
+             * Previous Period
+             * @description The closed period previous_readiness is taken from: the latest closed period of the framework that started before this one; null when there is none
+             */
+            previous_period: string | null;
             summary: components["schemas"]["SubtreeSummary"];
             /** Items */
             items: components["schemas"]["PemdaScore"][];
@@ -2333,6 +2521,24 @@ export interface components {
              * Format: date
              */
             deadline: string;
+            /**
+             * Deadline At
+             * Format: date-time
+             * @description The cut-off instant: midnight ending the deadline day in the Pemda's zone
+             */
+            deadline_at: string;
+            /**
+             * Time Zone
+             * @description The Pemda's IANA zone
+             * @example Asia/Makassar
+             */
+            time_zone: string;
+            /**
+             * Time Zone Abbreviation
+             * @description WIB, WITA or WIT
+             * @example WITA
+             */
+            time_zone_abbreviation: string;
             /** Region */
             region: string;
             /** Region Name */
@@ -2354,6 +2560,11 @@ export interface components {
             evidence_guidance: string;
             /** Agency */
             agency: string | null;
+            /**
+             * Agency Name
+             * @description The office that answers it, by name
+             */
+            agency_name: string | null;
             /** Status */
             status: components["schemas"]["SubmissionStatus"] | "not_started";
             /** Value */
@@ -2364,6 +2575,11 @@ export interface components {
             etag: string | null;
             /** Is Late */
             is_late: boolean;
+            /**
+             * Overdue
+             * @description The period is open, its deadline has passed (in the Pemda's time zone) and the answer still waits on the agency: not started, draft or returned
+             */
+            overdue: boolean;
             /** Evidence Count */
             evidence_count: number;
             /** Last Reason */
@@ -2387,6 +2603,12 @@ export interface components {
         TrendPoint: {
             /** Period */
             period: string;
+            period_state: components["schemas"]["PeriodState"];
+            /**
+             * Provisional
+             * @description Whether the period is not closed yet (open or planned): every figure may still change and is shown as provisional ('sementara, triwulan belum ditutup'). Independent of the view, which says which answers count.
+             */
+            provisional: boolean;
             /** Readiness */
             readiness: number;
             /** Category */
@@ -2959,6 +3181,69 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "regions-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Kemendagri region code, e.g. `64.72` */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegionUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3648,6 +3933,8 @@ export interface operations {
                 /** @description Kemendagri region code */
                 region?: string | null;
                 status?: ("not_started" | "draft" | "submitted" | "verified" | "returned") | null;
+                /** @description Only overdue tasks (true) or only the others (false) */
+                overdue?: boolean | null;
                 /** @description Items per page, at most 500; larger values are refused. */
                 limit?: number;
                 offset?: number;
@@ -4886,6 +5173,190 @@ export interface operations {
             };
         };
     };
+    "evidence-bundle": {
+        parameters: {
+            query?: {
+                /** @description `id`: semicolon, decimal comma and UTF-8 BOM, as Indonesian Excel opens it; `en` (default): RFC 4180 (comma, decimal dot), with a UTF-8 BOM */
+                locale?: "id" | "en";
+            };
+            header?: never;
+            path: {
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+                /** @description Region code, e.g. `64.72` */
+                region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A ZIP: the files in a folder per indicator, and manifest.csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "evidence-pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Evidence id (a UUID) */
+                evidence_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePages"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "evidence-page_image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Evidence id (a UUID) */
+                evidence_id: string;
+                /** @description Page number, from 1 */
+                page: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page as a PNG image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "users-list": {
         parameters: {
             query?: {
@@ -5373,6 +5844,9 @@ export interface operations {
     "audit-list": {
         parameters: {
             query?: {
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
                 actor?: string | null;
                 action?: string | null;
                 entity?: string | null;
@@ -5383,9 +5857,6 @@ export interface operations {
                 since?: string | null;
                 /** @description ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00` */
                 until?: string | null;
-                /** @description Items per page, at most 500; larger values are refused. */
-                limit?: number;
-                offset?: number;
             };
             header?: never;
             path?: never;
@@ -5400,6 +5871,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "audit-export_csv": {
+        parameters: {
+            query?: {
+                actor?: string | null;
+                action?: string | null;
+                entity?: string | null;
+                entity_id?: string | null;
+                /** @description `refused`: every refusal (failure, denied, rate_limited) */
+                outcome?: ("success" | "failure" | "denied" | "rate_limited" | "refused") | null;
+                /** @description ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00` */
+                since?: string | null;
+                /** @description ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00` */
+                until?: string | null;
+                /** @description `id`: semicolon, decimal comma and UTF-8 BOM, as Indonesian Excel opens it; `en` (default): RFC 4180 (comma, decimal dot), with a UTF-8 BOM */
+                locale?: "id" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "audit-export_xlsx": {
+        parameters: {
+            query?: {
+                actor?: string | null;
+                action?: string | null;
+                entity?: string | null;
+                entity_id?: string | null;
+                /** @description `refused`: every refusal (failure, denied, rate_limited) */
+                outcome?: ("success" | "failure" | "denied" | "rate_limited" | "refused") | null;
+                /** @description ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00` */
+                since?: string | null;
+                /** @description ISO 8601 date-time with a time zone, e.g. `2024-01-10T00:00:00+07:00` */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Unauthorized */

@@ -1,8 +1,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { errorText } from "../../components/labels";
 import { useSearchParams } from "react-router";
 import { ApiError, type ApiKeyCreated, type ApiKeyRead, type ApiKeyScope } from "../../api/client";
 import { PAGE_SIZE } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
@@ -101,7 +103,7 @@ export function ApiKeysPage() {
       ) : (
         <>
           <div className="table-wrap" aria-busy={keys.isFetching}>
-            <table>
+            <CardTable>
               <caption className="visually-hidden">{t("apiKeys.caption")}</caption>
               <thead>
                 <tr>
@@ -155,7 +157,7 @@ export function ApiKeysPage() {
                   );
                 })}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           <Pager
             total={keys.data.total}
@@ -209,7 +211,7 @@ function CreateKeyForm({ onCancel, onCreated }: { onCancel: () => void; onCreate
       {create.isError ? (
         <div className="status status-error" role="alert">
           <p className="status-title">{t("apiKeys.createFailed")}</p>
-          <p>{create.error.message}</p>
+          <p>{errorText(t, create.error)}</p>
         </div>
       ) : null}
       <div className="form-grid">

@@ -1,14 +1,30 @@
 import { Fragment, useEffect, useId, useState, type FormEvent } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import type { AuditEventRead } from "../../api/client";
 import { PAGE_SIZE } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
-import { formatDateTime } from "../../format";
-import { AUDIT_OUTCOMES, parseAuditFilters, toParams } from "./filters";
+import { codeLabel } from "../../components/labels";
+import { formatDateTime, formatNumber } from "../../format";
+import codes from "../../i18n/codes.json";
+import { csvLocale } from "../../i18n/csvLocale";
+import {
+  AUDIT_EXPORT_LIMIT,
+  AUDIT_OUTCOMES,
+  auditExportUrl,
+  formatLocalInput,
+  parseAuditFilters,
+  parseLocalInput,
+  toParams,
+} from "./filters";
 import { useAudit, type AuditOutcome } from "./queries";
+
+// Every action the trail can hold (from the backend's registry, via the inventory).
+const ACTIONS = codes.filter((c) => c.kind === "auditAction").map((c) => c.code);
 
 const OUTCOME_BADGE: Record<string, string> = {
   success: "badge-open",
@@ -21,25 +37,50 @@ export function AuditPage() {
   const { t, i18n } = useTranslation();
   usePageTitle(t("audit.title"));
   const [searchParams, setSearchParams] = useSearchParams();
-  const { sinceLocal, ...filters } = parseAuditFilters(searchParams);
+  const { sinceLocal, untilLocal, ...filters } = parseAuditFilters(searchParams);
   const events = useAudit(filters);
-  const ids = { actor: useId(), action: useId(), outcome: useId(), since: useId() };
-  const [form, setForm] = useState({ actor: filters.actor ?? "", action: filters.action ?? "", since: sinceLocal ?? "" });
+  const ids = {
+    actor: useId(),
+    action: useId(),
+    outcome: useId(),
+    since: useId(),
+    until: useId(),
+    hint: useId(),
+    exportTitle: useId(),
+  };
+  const lng = i18n.language;
+  const fromUrl = () => ({
+    actor: filters.actor ?? "",
+    action: filters.action ?? "",
+    since: formatLocalInput(sinceLocal, lng),
+    until: formatLocalInput(untilLocal, lng),
+  });
+  const [form, setForm] = useState(fromUrl);
+  const [dateErrors, setDateErrors] = useState<{ since?: boolean; until?: boolean }>({});
   const urlKey = searchParams.toString();
   useEffect(() => {
-    setForm({ actor: filters.actor ?? "", action: filters.action ?? "", since: sinceLocal ?? "" });
-    // Only when the URL changes (back/forward, reset), not on every render.
-  }, [urlKey]);
+    setForm(fromUrl());
+    setDateErrors({});
+    // Only when the URL or the language changes (back/forward, reset), not on every render.
+  }, [urlKey, lng]);
   const [open, setOpen] = useState<Set<number>>(new Set());
 
-  const apply = (patch: { outcome?: AuditOutcome; offset?: number } = {}) => {
+  const apply = (patch: { outcome?: AuditOutcome; action?: string; offset?: number } = {}) => {
     const outcome = "outcome" in patch ? patch.outcome : filters.outcome;
+    const since = parseLocalInput(form.since);
+    const until = parseLocalInput(form.until);
+    if (since === undefined || until === undefined) {
+      setDateErrors({ since: since === undefined, until: until === undefined });
+      return;
+    }
+    setDateErrors({});
     setSearchParams(
       toParams({
         actor: form.actor.trim(),
-        action: form.action.trim(),
+        action: ("action" in patch ? patch.action : form.action)?.trim(),
         outcome,
-        since: form.since,
+        since,
+        until,
         offset: patch.offset ?? 0,
       }),
     );
@@ -54,7 +95,11 @@ export function AuditPage() {
       if (!next.delete(id)) next.add(id);
       return next;
     });
-  const hasFilters = Boolean(filters.actor || filters.action || filters.outcome || sinceLocal);
+  const hasFilters = Boolean(filters.actor || filters.action || filters.outcome || sinceLocal || untilLocal);
+  const total = events.data?.total;
+  const tooMany = total !== undefined && total > AUDIT_EXPORT_LIMIT;
+  // The exact filters of the list (not the unsent form), so the file holds what is shown.
+  const exportFilters = { actor: filters.actor, action: filters.action, outcome: filters.outcome, since: filters.since, until: filters.until };
 
   return (
     <section aria-labelledby="audit-title">
@@ -68,13 +113,23 @@ export function AuditPage() {
         </div>
         <div className="field">
           <label htmlFor={ids.action}>{t("audit.action")}</label>
-          <input
+          <select
             id={ids.action}
-            type="search"
-            placeholder="user.create"
             value={form.action}
-            onChange={(e) => setForm((f) => ({ ...f, action: e.target.value }))}
-          />
+            onChange={(e) => {
+              setForm((f) => ({ ...f, action: e.target.value }));
+              apply({ action: e.target.value });
+            }}
+          >
+            <option value="">{t("audit.allActions")}</option>
+            {/* A prefix from an older link (`user.`) stays selectable as it was sent. */}
+            {form.action && !ACTIONS.includes(form.action) ? <option value={form.action}>{form.action}</option> : null}
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {codeLabel(t, "auditAction", a)}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor={ids.outcome}>{t("audit.outcome")}</label>
@@ -91,15 +146,30 @@ export function AuditPage() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={ids.since}>{t("audit.since")}</label>
-          <input
-            id={ids.since}
-            type="datetime-local"
-            value={form.since}
-            onChange={(e) => setForm((f) => ({ ...f, since: e.target.value }))}
-          />
-        </div>
+        {(["since", "until"] as const).map((name) => (
+          <div className="field" key={name}>
+            <label htmlFor={ids[name]}>{t(`audit.${name}`)}</label>
+            <input
+              id={ids[name]}
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder={t("audit.datePlaceholder")}
+              aria-describedby={ids.hint}
+              aria-invalid={dateErrors[name] ? true : undefined}
+              value={form[name]}
+              onChange={(e) => setForm((f) => ({ ...f, [name]: e.target.value }))}
+            />
+            {dateErrors[name] ? (
+              <p className="field-error" role="alert">
+                {t("audit.dateInvalid")}
+              </p>
+            ) : null}
+          </div>
+        ))}
+        <p id={ids.hint} className="field-hint audit-date-hint">
+          {t("audit.dateHint")}
+        </p>
         <div className="field field-actions">
           <button type="submit" className="button button-primary">
             {t("regions.apply")}
@@ -112,6 +182,39 @@ export function AuditPage() {
         </div>
       </form>
 
+      <section className="panel export-links no-print" aria-labelledby={ids.exportTitle} data-testid="audit-export">
+        <h2 id={ids.exportTitle} className="export-title">
+          {t("audit.exportTitle")}
+        </h2>
+        {tooMany ? (
+          <p className="small" role="status">
+            {t("audit.exportTooMany", {
+              total: formatNumber(total, lng),
+              limit: formatNumber(AUDIT_EXPORT_LIMIT, lng),
+            })}
+          </p>
+        ) : (
+          <p className="small muted">{t("audit.exportHint")}</p>
+        )}
+        {tooMany ? null : (
+          <ul className="export-list">
+            <li>
+              {(["csv", "xlsx"] as const).map((fmt) => (
+                <a
+                  key={fmt}
+                  className="button button-small"
+                  href={auditExportUrl(fmt, exportFilters, csvLocale(lng))}
+                  download
+                >
+                  {t(`exports.${fmt}`)}
+                  <span className="visually-hidden"> — {t("audit.exportTitle")}</span>
+                </a>
+              ))}
+            </li>
+          </ul>
+        )}
+      </section>
+
       {events.isPending ? (
         <Loading />
       ) : events.isError ? (
@@ -121,7 +224,7 @@ export function AuditPage() {
       ) : (
         <>
           <div className="table-wrap" aria-busy={events.isFetching}>
-            <table className="audit">
+            <CardTable className="audit">
               <caption className="visually-hidden">{t("audit.caption")}</caption>
               <thead>
                 <tr>
@@ -146,13 +249,15 @@ export function AuditPage() {
                           <time dateTime={event.occurred_at}>{formatDateTime(event.occurred_at, i18n.language)}</time>
                         </td>
                         <td className="mono">{event.actor}</td>
-                        <td className="mono">{event.action}</td>
+                        <td title={event.action} data-action={event.action}>
+                          {codeLabel(t, "auditAction", event.action)}
+                        </td>
                         <td>
                           <span className={`badge ${OUTCOME_BADGE[event.outcome] ?? "badge-closed"}`}>
-                            {t(`audit.outcomes.${event.outcome}`, { defaultValue: event.outcome })}
+                            {codeLabel(t, "auditOutcome", event.outcome)}
                           </span>
                         </td>
-                        <td className="mono">{entityLabel(event) ?? t("common.none")}</td>
+                        <td>{entityLabel(t, event) ?? t("common.none")}</td>
                         <td className="mono">{event.region_code ?? t("common.none")}</td>
                         <td>
                           {expandable ? (
@@ -192,7 +297,7 @@ export function AuditPage() {
                   );
                 })}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           <Pager
             total={events.data.total}
@@ -200,7 +305,14 @@ export function AuditPage() {
             offset={events.data.offset}
             onChange={(offset) =>
               setSearchParams(
-                toParams({ actor: filters.actor, action: filters.action, outcome: filters.outcome, since: sinceLocal, offset }),
+                toParams({
+                  actor: filters.actor,
+                  action: filters.action,
+                  outcome: filters.outcome,
+                  since: sinceLocal,
+                  until: untilLocal,
+                  offset,
+                }),
               )
             }
           />
@@ -210,9 +322,14 @@ export function AuditPage() {
   );
 }
 
-function entityLabel(event: AuditEventRead): string | null {
+function entityLabel(t: TFunction, event: AuditEventRead): React.ReactNode {
   if (!event.entity_type && !event.entity_id) return null;
-  return [event.entity_type, event.entity_id].filter(Boolean).join(" ");
+  return (
+    <>
+      {event.entity_type ? codeLabel(t, "auditEntity", event.entity_type) : null}{" "}
+      {event.entity_id ? <span className="mono">{event.entity_id}</span> : null}
+    </>
+  );
 }
 
 function JsonBlock({ title, value }: { title: string; value: Record<string, unknown> | null }) {

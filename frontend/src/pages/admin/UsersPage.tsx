@@ -4,10 +4,11 @@ import { useSearchParams } from "react-router";
 import { ApiError, type Role, type UserCreate, type UserRead } from "../../api/client";
 import { PAGE_SIZE } from "../../api/queries";
 import { useMe } from "../../auth/session";
+import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
-import { roleLabel } from "../../components/labels";
+import { errorText, roleLabel } from "../../components/labels";
 import { formatDateTime } from "../../format";
 import { Field } from "./Field";
 import { ROLES, fieldErrors, parseUserFilters, toParams } from "./filters";
@@ -149,7 +150,7 @@ export function UsersPage() {
       ) : (
         <>
           <div className="table-wrap" aria-busy={users.isFetching}>
-            <table>
+            <CardTable>
               <caption className="visually-hidden">{t("users.caption")}</caption>
               <thead>
                 <tr>
@@ -207,7 +208,7 @@ export function UsersPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           <Pager
             total={users.data.total}
@@ -263,7 +264,7 @@ function CreateUserForm({ onCancel, onCreated }: { onCancel: () => void; onCreat
       {create.isError ? (
         <div className="status status-error" role="alert" tabIndex={-1} ref={errorRef}>
           <p className="status-title">{t("users.createFailed")}</p>
-          <p>{create.error.message}</p>
+          <p>{errorText(t, create.error)}</p>
         </div>
       ) : null}
       <div className="form-grid">

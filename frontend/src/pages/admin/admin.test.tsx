@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { AppRoutes } from "../../App";
 import type { ApiKeyCreated, ApiKeyRead, AuditEventRead, UserRead } from "../../api/client";
 import { json, mockApi, page, renderWithProviders, requestedUrls } from "../../test/utils";
-import { fieldErrors, parseAuditFilters } from "./filters";
+import { AUDIT_EXPORT_LIMIT, fieldErrors, formatLocalInput, parseAuditFilters, parseLocalInput } from "./filters";
 import { ApiError } from "../../api/client";
 
 const operator: UserRead = {
@@ -194,14 +194,20 @@ describe("audit admin page", () => {
     const user = userEvent.setup();
     renderWithProviders(<AppRoutes />, { route: "/admin/audit?actor=admin&outcome=success&since=2024-03-01T00:00" });
 
-    const row = (await screen.findByText("user.update")).closest("tr")!;
+    const table = await screen.findByRole("table");
+    const row = within(table).getByText("Akun diubah").closest("tr")!;
     expect(within(row).getByText("Berhasil")).toBeInTheDocument();
-    expect(within(row).getByText("user pemantau.64")).toBeInTheDocument();
+    // Codes read as words; the raw action stays in the cell's title for support.
+    expect(within(row).queryByText("user.update")).toBeNull();
+    expect(within(row).getByTitle("user.update")).toHaveTextContent("Akun diubah");
+    expect(within(row).getByText("pemantau.64").closest("td")).toHaveTextContent("Akun pemantau.64");
     const url = requestedUrls(fetchMock).find((u) => u.pathname === "/api/v1/audit")!;
     expect(url.searchParams.get("actor")).toBe("admin");
     expect(url.searchParams.get("outcome")).toBe("success");
     expect(url.searchParams.get("since")).toBe(new Date("2024-03-01T00:00").toISOString());
     expect(screen.getByLabelText("Pelaku")).toHaveValue("admin");
+    // The date reads day first, with the Indonesian time separator.
+    expect(screen.getByLabelText("Sejak")).toHaveValue("01/03/2024");
 
     const show = within(row).getByRole("button", { name: /Lihat/ });
     expect(show).toHaveAttribute("aria-expanded", "false");
@@ -229,7 +235,7 @@ describe("audit admin page", () => {
     const fetchMock = mockApi({ "GET /audit": () => json(page([refusal])) });
     const user = userEvent.setup();
     renderWithProviders(<AppRoutes />, { route: "/admin/audit" });
-    await screen.findByText("auth.token_refused");
+    await screen.findByText("Kredensial ditolak");
 
     await user.selectOptions(screen.getByLabelText("Hasil"), "Semua penolakan");
     expect(screen.getByTestId("location")).toHaveTextContent(/^\/admin\/audit\?outcome=refused$/);
@@ -258,5 +264,72 @@ describe("fieldErrors", () => {
       "junk",
     ]);
     expect(fieldErrors(error)).toEqual({ password: ["too short"], username: ["bad pattern"] });
+  });
+});
+
+describe("audit dates and export", () => {
+  const event: AuditEventRead = {
+    id: 9,
+    occurred_at: "2024-03-01T02:03:04Z",
+    actor: "admin",
+    action: "auth.login",
+    outcome: "success",
+    entity_type: "user",
+    entity_id: "admin",
+    region_code: null,
+    before: null,
+    after: null,
+    client_addr: null,
+    request_id: null,
+  };
+
+  it("reads dates as the reader writes them and refuses what is not a date", () => {
+    expect(parseLocalInput("31/12/2024 17.00")).toBe("2024-12-31T17:00");
+    expect(parseLocalInput("31/12/2024 17:05")).toBe("2024-12-31T17:05");
+    expect(parseLocalInput("1-2-2024")).toBe("2024-02-01T00:00");
+    expect(parseLocalInput("2024-02-01T08:30")).toBe("2024-02-01T08:30");
+    expect(parseLocalInput("")).toBe("");
+    expect(parseLocalInput("31/02/2024")).toBeUndefined();
+    expect(parseLocalInput("12/31/2024")).toBeUndefined();
+    expect(parseLocalInput("kemarin")).toBeUndefined();
+    expect(formatLocalInput("2024-12-31T17:00", "id")).toBe("31/12/2024 17.00");
+    expect(formatLocalInput("2024-12-31T17:00", "en")).toBe("31/12/2024 17:00");
+    expect(formatLocalInput("2024-12-31T00:00", "id")).toBe("31/12/2024");
+  });
+
+  it("filters by an Indonesian date and exports with the filters shown", async () => {
+    const fetchMock = mockApi({ "GET /audit": () => json(page([event])) });
+    const user = userEvent.setup();
+    renderWithProviders(<AppRoutes />, { route: "/admin/audit?outcome=success" });
+    await screen.findByText("Masuk");
+
+    await user.type(screen.getByLabelText("Sejak"), "1/3/2024 7.30");
+    await user.type(screen.getByLabelText("Sampai sebelum"), "besok");
+    await user.click(screen.getByRole("button", { name: "Terapkan" }));
+    expect(screen.getByText(/Tanggal tidak dikenali/)).toBeInTheDocument();
+    expect(screen.getByTestId("location")).toHaveTextContent(/^\/admin\/audit\?outcome=success$/);
+
+    await user.clear(screen.getByLabelText("Sampai sebelum"));
+    await user.click(screen.getByRole("button", { name: "Terapkan" }));
+    expect(screen.getByTestId("location")).toHaveTextContent(
+      /^\/admin\/audit\?outcome=success&since=2024-03-01T07%3A30$/,
+    );
+    const since = new Date(2024, 2, 1, 7, 30).toISOString();
+    await waitFor(() =>
+      expect(requestedUrls(fetchMock).some((u) => u.searchParams.get("since") === since)).toBe(true),
+    );
+    const csv = screen.getByRole("link", { name: /Unduh CSV/ });
+    const url = new URL(csv.getAttribute("href")!, "http://x");
+    expect(url.pathname).toBe("/api/v1/audit/export.csv");
+    expect(Object.fromEntries(url.searchParams)).toEqual({ outcome: "success", since, locale: "id" });
+    const xlsx = new URL(screen.getByRole("link", { name: /Unduh XLSX/ }).getAttribute("href")!, "http://x");
+    expect(xlsx.searchParams.has("locale")).toBe(false);
+  });
+
+  it("says why there is no download when the filters select too many events", async () => {
+    mockApi({ "GET /audit": () => json({ ...page([event]), total: AUDIT_EXPORT_LIMIT + 1 }) });
+    renderWithProviders(<AppRoutes />, { route: "/admin/audit" });
+    expect(await screen.findByText(/Filter ini memilih 100\.001 peristiwa/)).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: /Unduh CSV/ })).toBeNull();
   });
 });

@@ -22,6 +22,8 @@ export interface AuditListParams {
   outcome?: AuditOutcome;
   /** ISO date-time */
   since?: string;
+  /** ISO date-time, exclusive */
+  until?: string;
   offset: number;
 }
 

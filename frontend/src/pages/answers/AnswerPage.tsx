@@ -3,21 +3,25 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { FrameworkRead, IndicatorRead, PeriodRead, SubmissionRead } from "../../api/client";
 import { useFramework } from "../../api/queries";
+import { useRegionTimeZone } from "../../api/timeZones";
+import { useMe } from "../../auth/session";
 import { usePageTitle } from "../../components/Layout";
 import { ErrorMessage, Loading } from "../../components/QueryState";
-import { formatDate, formatNumber } from "../../format";
+import { formatDate, formatDeadline, formatNumber } from "../../format";
 import {
   HistoryList,
   LateBadge,
   ReturnedNotice,
   StatusBadge,
   actionErrorMessage,
+  evidenceGuidanceText,
   findIndicator,
   formatValue,
   isStale,
   returnedReview,
 } from "./common";
 import { EvidenceList, EvidenceUpload } from "./Evidence";
+import { ConfirmSubmit, MissingForSubmit } from "./SubmitChecks";
 import {
   isEditable,
   useAnswer,
@@ -99,7 +103,10 @@ function AnswerEditor({
   reload: () => Promise<unknown>;
 }) {
   const { t, i18n } = useTranslation();
-  const ids = { narrative: useId(), guidance: useId() };
+  const { data: me } = useMe({ fetch: false });
+  // The deadline ends at midnight on the Pemda's clock (WITA in Kaltim), named as such.
+  const timeZone = useRegionTimeZone(answerKey.region);
+  const ids = { narrative: useId(), guidance: useId(), missing: useId() };
   const save = useSaveAnswer(answerKey);
   const submit = useTransition(answerKey, "submit");
   const history = useHistory(answerKey, answer !== null);
@@ -112,9 +119,11 @@ function AnswerEditor({
   const [dirty, setDirty] = useState(false);
   const [valueError, setValueError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  // What a submission still lacks, shown in place of the confirmation.
+  const [missing, setMissing] = useState<string[]>([]);
+  // A notice belongs to the version it speaks of: an upload or a reload makes it old.
+  const [notice, setNotice] = useState<{ text: string; version: number | null } | null>(null);
   const [reloading, setReloading] = useState(false);
-  const confirmRef = useRef<HTMLDivElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
 
   // Follow the server's copy (a new version after an upload, a reload) unless
@@ -125,9 +134,8 @@ function AnswerEditor({
     setNarrative(answer?.narrative ?? "");
   }, [answer?.etag, answer?.value, answer?.narrative]);
 
-  useEffect(() => {
-    if (confirming) confirmRef.current?.focus();
-  }, [confirming]);
+  // A new version (a file added or removed) may have supplied what was missing.
+  useEffect(() => setMissing([]), [answer?.etag]);
 
   const error = save.error ?? submit.error;
   const stale = isStale(error);
@@ -140,7 +148,9 @@ function AnswerEditor({
     setDirty(true);
     setNotice(null);
     setValueError(null);
+    setMissing([]);
   };
+  const say = (text: string, version: number | null = null) => setNotice({ text, version });
 
   /** Saves the form; resolves to the saved answer or null when invalid or failed. */
   const saveNow = async (): Promise<SubmissionRead | null> => {
@@ -165,8 +175,23 @@ function AnswerEditor({
   const onSave = async (event: FormEvent) => {
     event.preventDefault();
     setNotice(null);
+    setMissing([]);
     const saved = await saveNow();
-    if (saved) setNotice(t("answer.saved", { version: saved.version }));
+    if (saved) say(t("answer.saved", { version: saved.version }), saved.version);
+  };
+
+  /** Opens the confirmation, or says what the answer still lacks (the API would refuse it). */
+  const onSubmitClicked = () => {
+    setNotice(null);
+    save.reset();
+    submit.reset();
+    const parsed = parseValue(type, raw);
+    const lacks: string[] = [];
+    // One alert naming everything missing; the field's own error would repeat it.
+    if (!parsed.ok) lacks.push(t("answer.missingValue"));
+    if (evidenceMissing) lacks.push(t("answer.missingEvidence"));
+    setMissing(lacks);
+    setConfirming(lacks.length === 0);
   };
 
   const onSubmitConfirmed = async () => {
@@ -180,7 +205,7 @@ function AnswerEditor({
     save.reset();
     try {
       await submit.mutateAsync(current.etag);
-      setNotice(t("answer.submitted"));
+      say(t("answer.submitted"));
     } catch {
       // shown below
     }
@@ -195,13 +220,18 @@ function AnswerEditor({
     setRaw(rawFromValue(type, result.data?.value));
     setNarrative(result.data?.narrative ?? "");
     setReloading(false);
-    setNotice(t("answer.reloaded"));
+    say(t("answer.reloaded"));
   };
 
   const busy = save.isPending || submit.isPending;
   const lng = i18n.language;
   const returned = returnedReview(answer);
   const evidenceMissing = indicator.evidence_required && (answer?.evidence.length ?? 0) === 0;
+  const shownNotice = notice && (notice.version === null || notice.version === answer?.version) ? notice.text : null;
+  // Whose answer: the agency by name (an operator's own), the Pemda by name.
+  const ownPemda = me?.region_code === answerKey.region;
+  const regionName = answer?.region_name ?? (ownPemda ? me?.region_name : null) ?? answerKey.region;
+  const agencyName = ownPemda && me?.agency_name ? me.agency_name : null;
 
   return (
     <article aria-labelledby="answer-title">
@@ -212,9 +242,15 @@ function AnswerEditor({
       <p className="answer-meta">
         <StatusBadge status={status} /> {answer?.is_late ? <LateBadge /> : null}{" "}
         <span className="muted">
-          {answer?.region_name ?? answerKey.region} · {t("tasks.deadline")}: {formatDate(period.deadline, lng)}
-          {answer ? ` · ${t("history.version", { version: answer.version })}` : ""}
+          {agencyName ? `${agencyName} · ` : ""}
+          {regionName} · {t("tasks.deadline")}:{" "}
+          {timeZone ? formatDeadline(period.deadline, lng, timeZone) : formatDate(period.deadline, lng)}
         </span>
+        {answer ? (
+          <span className="badge badge-version" data-testid="answer-version">
+            {t("history.version", { version: answer.version })}
+          </span>
+        ) : null}
       </p>
 
       {returned ? <ReturnedNotice review={returned} title={t("answer.returnedTitle")} role="alert" /> : null}
@@ -224,7 +260,7 @@ function AnswerEditor({
         <p>{indicator.guidance || t("common.none")}</p>
         <h3>{t("answer.evidenceGuidance")}</h3>
         <p>
-          {indicator.evidence_guidance || t("common.none")}{" "}
+          {evidenceGuidanceText(indicator.evidence_guidance, indicator.evidence_required) || t("common.none")}{" "}
           <span className={`badge ${indicator.evidence_required ? "badge-required" : "badge-optional"}`}>
             {indicator.evidence_required ? t("framework.evidenceRequired") : t("framework.evidenceOptional")}
           </span>
@@ -246,9 +282,9 @@ function AnswerEditor({
           ) : null}
         </div>
       ) : null}
-      {notice ? (
+      {shownNotice ? (
         <p className="status status-ok" role="status">
-          {notice}
+          {shownNotice}
         </p>
       ) : null}
 
@@ -289,41 +325,16 @@ function AnswerEditor({
                 className="button button-primary"
                 disabled={busy}
                 aria-expanded={confirming}
-                onClick={() => {
-                  setNotice(null);
-                  setConfirming(true);
-                }}
+                aria-describedby={missing.length > 0 ? ids.missing : undefined}
+                onClick={onSubmitClicked}
               >
                 {t("answer.submit")}
               </button>
               {dirty ? <span className="muted small">{t("answer.unsaved")}</span> : null}
             </div>
+            <MissingForSubmit id={ids.missing} missing={missing} />
             {confirming ? (
-              <div
-                className="panel panel-warn confirm"
-                role="alertdialog"
-                aria-labelledby="confirm-submit-title"
-                aria-describedby="confirm-submit-body"
-                tabIndex={-1}
-                ref={confirmRef}
-                onKeyDown={(e) => {
-                  if (e.key === "Escape") setConfirming(false);
-                }}
-              >
-                <h3 id="confirm-submit-title">{t("answer.confirmTitle")}</h3>
-                <p id="confirm-submit-body">
-                  {t("answer.confirmBody")}
-                  {evidenceMissing ? ` ${t("answer.confirmNoEvidence")}` : ""}
-                </p>
-                <div className="form-actions">
-                  <button type="button" className="button button-primary" onClick={() => void onSubmitConfirmed()}>
-                    {t("answer.confirmSubmit")}
-                  </button>
-                  <button type="button" className="button" onClick={() => setConfirming(false)}>
-                    {t("common.cancel")}
-                  </button>
-                </div>
-              </div>
+              <ConfirmSubmit onConfirm={() => void onSubmitConfirmed()} onCancel={() => setConfirming(false)} />
             ) : null}
           </form>
         ) : (
@@ -354,11 +365,10 @@ function AnswerEditor({
         {evidenceMissing ? <p className="muted">{t("evidence.requiredHint")}</p> : null}
         {answer ? <EvidenceList answerKey={answerKey} evidence={answer.evidence} canDelete={editable} /> : null}
         {editable ? (
-          answer ? (
+          <>
+            {answer ? null : <p className="muted">{t("evidence.beforeFirstSave")}</p>}
             <EvidenceUpload answerKey={answerKey} />
-          ) : (
-            <p className="muted">{t("evidence.saveFirst")}</p>
-          )
+          </>
         ) : null}
       </section>
 

@@ -5,13 +5,8 @@ import { ApiError, type EvidenceRead, type SubmissionRead } from "../../api/clie
 import { formatDateTime } from "../../format";
 import { actionErrorMessage, formatBytes } from "./common";
 import { answerKeys, useDeleteEvidence, type AnswerKey } from "./queries";
+import { EvidencePreview, PREVIEWABLE } from "./EvidencePreview";
 import { ACCEPTED_TYPES, UPLOAD_ABORTED, uploadEvidence, type UploadHandle } from "./upload";
-
-const PREVIEWABLE = new Set(["application/pdf", "image/jpeg", "image/png"]);
-
-export function inlineUrl(evidence: EvidenceRead): string {
-  return `${evidence.url}${evidence.url.includes("?") ? "&" : "?"}inline=true`;
-}
 
 /** The answer's files with download links; optionally delete buttons and previews. */
 export function EvidenceList({
@@ -101,16 +96,7 @@ export function EvidenceList({
           </li>
         ))}
       </ul>
-      {current ? (
-        <figure className="evidence-preview">
-          {current.content_type === "application/pdf" ? (
-            <iframe src={inlineUrl(current)} title={t("evidence.previewOf", { name: current.name })} />
-          ) : (
-            <img src={inlineUrl(current)} alt={t("evidence.previewOf", { name: current.name })} />
-          )}
-          <figcaption className="muted small">{current.name}</figcaption>
-        </figure>
-      ) : null}
+      {current ? <EvidencePreview evidence={current} /> : null}
     </>
   );
 }
@@ -139,10 +125,14 @@ export function EvidenceUpload({ answerKey }: { answerKey: AnswerKey }) {
       handle.current = current;
       try {
         const result = await current.promise;
-        // Keep the answer's new etag at once; the refetch fills in the rest.
+        // Keep the answer's new etag at once (a save may follow before the refetch);
+        // the first file of an answer not started yet created it, so there is none to patch.
         queryClient.setQueryData<SubmissionRead | null>(answerKeys.answer(answerKey), (old) =>
           old ? { ...old, etag: result.answer_etag, evidence: [...old.evidence, result.evidence] } : old,
         );
+        // Read the answer again before saying so: its version (and the page's label)
+        // changed with the file.
+        await queryClient.invalidateQueries({ queryKey: answerKeys.answer(answerKey) });
         setMessage({ kind: "ok", text: t("evidence.uploaded", { name: file.name }) });
       } catch (error) {
         if (error instanceof ApiError && error.code === UPLOAD_ABORTED) break;

@@ -1,16 +1,30 @@
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
-import type { TaskRead, TaskStatus } from "../../api/client";
-import { useFramework } from "../../api/queries";
+import type { PeriodRead, TaskRead, TaskStatus } from "../../api/client";
+import { useFramework, usePeriods } from "../../api/queries";
+import { useRegionTimeZone } from "../../api/timeZones";
 import { useMe } from "../../auth/session";
+import { CardTable } from "../../components/CardTable";
+import { Disclosure } from "../../components/Disclosure";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
-import { answerTypeLabel } from "../../components/labels";
-import { formatDate, formatNumber } from "../../format";
+import { answerTypeLabel, periodStateLabel } from "../../components/labels";
+import { formatDate, formatDeadline, formatNumber } from "../../format";
 import { toParams } from "../admin/filters";
-import { LateBadge, StatusBadge, TASK_STATUSES, actionErrorMessage, formatValue, statusLabel } from "./common";
-import { useCopyPrevious, useOpenPeriods, useTasks } from "./queries";
+import {
+  LateBadge,
+  OverdueBadge,
+  StatusBadge,
+  TASK_STATUSES,
+  actionErrorMessage,
+  formatValue,
+  statusLabel,
+} from "./common";
+import { workPeriod } from "./periods";
+import { useCopyPrevious, useTasks } from "./queries";
+
+type TaskSort = "framework" | "overdue";
 
 const REGION_PATTERN = /^\d{2}(\.\d{2,4}){0,3}$/;
 
@@ -25,15 +39,22 @@ export function TasksPage() {
   usePageTitle(t("tasks.title"));
   const [searchParams, setSearchParams] = useSearchParams();
   const { data: me } = useMe({ fetch: false });
-  const periods = useOpenPeriods();
-  const ids = { period: useId(), status: useId(), region: useId() };
+  const periods = usePeriods();
+  const ids = { period: useId(), status: useId(), region: useId(), sort: useId() };
 
-  const openPeriods = periods.data?.items ?? [];
-  const period = searchParams.get("period") || openPeriods[openPeriods.length - 1]?.code || "";
+  const allPeriods = periods.data?.items ?? [];
+  const fallback = workPeriod(allPeriods);
+  const period = searchParams.get("period") || fallback?.period.code || "";
+  const periodInfo = allPeriods.find((p) => p.code === period);
+  // The open periods, and the one shown when it is not open (the latest period when
+  // none is open, or one reached from a link).
+  const choices = allPeriods.filter((p) => p.state === "open" || p.code === period);
   const statusParam = searchParams.get("status");
   const status = (TASK_STATUSES as readonly string[]).includes(statusParam ?? "")
     ? (statusParam as TaskStatus)
     : undefined;
+  const overdueOnly = searchParams.get("overdue") === "true";
+  const sort: TaskSort = searchParams.get("sort") === "overdue" ? "overdue" : "framework";
   // Operators answer for their own region; national or provincial accounts pick one.
   const scoped = Boolean(me?.agency_code);
   const regionParam = searchParams.get("region")?.trim() ?? "";
@@ -41,33 +62,57 @@ export function TasksPage() {
   const [regionInput, setRegionInput] = useState(regionParam);
   useEffect(() => setRegionInput(regionParam), [regionParam]);
 
-  const tasks = useTasks(period ? { period, status, region } : null);
-  const periodInfo = openPeriods.find((p) => p.code === period);
+  const tasks = useTasks(period ? { period, status, region, overdue: overdueOnly || undefined } : null);
   const framework = useFramework(periodInfo?.framework_code ?? "");
   const copy = useCopyPrevious();
 
   const apply = (patch: Record<string, string | undefined>) => {
-    const next = { period: searchParams.get("period") ?? undefined, status, region: regionParam || undefined, ...patch };
+    const next = {
+      period: searchParams.get("period") ?? undefined,
+      status,
+      overdue: overdueOnly ? "true" : undefined,
+      sort: sort === "framework" ? undefined : sort,
+      region: regionParam || undefined,
+      ...patch,
+    };
     setSearchParams(toParams(next));
     copy.reset();
   };
 
-  const groups = groupByDimension(tasks.data?.items ?? []);
+  const items = tasks.data?.items ?? [];
+  const overdueCount = items.filter((task) => task.overdue).length;
+  const groups = groupByDimension(items, sort);
   const dimensionName = (code: string) => framework.data?.dimensions.find((d) => d.code === code)?.name;
+  const isOpen = periodInfo?.state === "open";
+  // The deadline on the Pemda's clock (WITA in Kaltim): the region asked for, the
+  // account's own, else the installation's default; each row carries its own zone.
+  const timeZone = useRegionTimeZone(region ?? me?.region_code);
+  const deadlineText = (deadline: string) =>
+    timeZone ? formatDeadline(deadline, i18n.language, timeZone) : formatDate(deadline, i18n.language);
 
   return (
     <section aria-labelledby="tasks-title">
       <h1 id="tasks-title">{t("tasks.title")}</h1>
+      {scoped ? <TasksOwner agency={me?.agency_name ?? items[0]?.agency_name} region={me?.region_name} /> : null}
       <p className="lead">{t("tasks.intro")}</p>
 
       {periods.isPending ? (
         <Loading />
       ) : periods.isError ? (
         <ErrorMessage error={periods.error} onRetry={() => void periods.refetch()} />
-      ) : openPeriods.length === 0 ? (
-        <Empty>{t("tasks.noOpenPeriod")}</Empty>
+      ) : !periodInfo ? (
+        <Empty>
+          {period ? (
+            <>
+              {t("tasks.unknownPeriod", { period })} <Link to="/tugas">{t("tasks.toCurrentPeriod")}</Link>
+            </>
+          ) : (
+            t("tasks.noOpenPeriod")
+          )}
+        </Empty>
       ) : (
         <>
+          {!isOpen ? <PeriodNotice period={periodInfo} noneOpen={fallback?.open === false} /> : null}
           <form
             className="filters no-print"
             role="search"
@@ -80,9 +125,9 @@ export function TasksPage() {
             <div className="field">
               <label htmlFor={ids.period}>{t("tasks.period")}</label>
               <select id={ids.period} value={period} onChange={(e) => apply({ period: e.target.value })}>
-                {openPeriods.map((p) => (
+                {choices.map((p) => (
                   <option key={p.code} value={p.code}>
-                    {p.name} ({p.code})
+                    {p.name} ({p.code}){p.state === "open" ? "" : ` — ${periodStateLabel(t, p.state)}`}
                   </option>
                 ))}
               </select>
@@ -97,6 +142,23 @@ export function TasksPage() {
                   </option>
                 ))}
               </select>
+            </div>
+            <div className="field">
+              <label htmlFor={ids.sort}>{t("tasks.sort")}</label>
+              <select id={ids.sort} value={sort} onChange={(e) => apply({ sort: e.target.value === "overdue" ? "overdue" : undefined })}>
+                <option value="framework">{t("tasks.sortFramework")}</option>
+                <option value="overdue">{t("tasks.sortOverdue")}</option>
+              </select>
+            </div>
+            <div className="field field-check">
+              <label>
+                <input
+                  type="checkbox"
+                  checked={overdueOnly}
+                  onChange={(e) => apply({ overdue: e.target.checked ? "true" : undefined })}
+                />{" "}
+                {t("tasks.overdueOnly")}
+              </label>
             </div>
             {!scoped ? (
               <>
@@ -127,13 +189,13 @@ export function TasksPage() {
           <div className="toolbar no-print">
             {periodInfo ? (
               <p className="muted">
-                {t("tasks.deadline")}: <strong>{formatDate(periodInfo.deadline, i18n.language)}</strong>
+                {t("tasks.deadline")}: <strong>{deadlineText(periodInfo.deadline)}</strong>
               </p>
             ) : null}
             <button
               type="button"
               className="button"
-              disabled={!period || copy.isPending}
+              disabled={!period || !isOpen || copy.isPending}
               aria-busy={copy.isPending}
               onClick={() => copy.mutate({ period, region })}
             >
@@ -162,19 +224,48 @@ export function TasksPage() {
           ) : tasks.isError ? (
             <ErrorMessage error={tasks.error} onRetry={() => void tasks.refetch()} />
           ) : tasks.data.items.length === 0 ? (
-            <Empty>{status ? t("tasks.emptyFiltered") : scoped ? t("tasks.empty") : t("tasks.emptyRegion")}</Empty>
+            <Empty>
+              {overdueOnly
+                ? t("tasks.emptyOverdue")
+                : status
+                  ? t("tasks.emptyFiltered")
+                  : scoped
+                    ? t("tasks.empty")
+                    : t("tasks.emptyRegion")}
+            </Empty>
           ) : (
             <div aria-busy={tasks.isFetching}>
               <p className="muted small" aria-live="polite">
                 {t("tasks.count", { count: tasks.data.total })}
               </p>
+              {overdueCount > 0 && !overdueOnly ? (
+                <div className="status status-warn tasks-overdue-summary" role="status">
+                  <p>
+                    {t("tasks.overdueSummary", {
+                      count: overdueCount,
+                      deadline: deadlineText(periodInfo.deadline),
+                    })}
+                  </p>
+                  <button type="button" className="button button-small" onClick={() => apply({ overdue: "true" })}>
+                    {t("tasks.showOverdue")}
+                  </button>
+                </div>
+              ) : null}
               {groups.map(([dimension, items]) => (
-                <section key={dimension} aria-labelledby={`dim-${dimension}`} className="task-group">
-                  <h2 id={`dim-${dimension}`}>
-                    <span className="mono">{dimension}</span> {dimensionName(dimension) ?? ""}
-                  </h2>
+                // A long list (an administrator's, every Pemda) folds on phones; an agency's few stay open.
+                <Disclosure
+                  key={dimension}
+                  headingId={`dim-${dimension}`}
+                  className="task-group"
+                  defaultOpen={items.length <= 8 ? true : undefined}
+                  title={
+                    <>
+                      <span className="mono">{dimension}</span> {dimensionName(dimension) ?? ""}
+                    </>
+                  }
+                >
                   <div className="table-wrap">
-                    <table className="tasks">
+                    <CardTable className="tasks">
                       <caption className="visually-hidden">{t("tasks.caption", { dimension })}</caption>
                       <thead>
                         <tr>
@@ -189,7 +280,11 @@ export function TasksPage() {
                       </thead>
                       <tbody>
                         {items.map((task) => (
-                          <tr key={`${task.region}/${task.indicator}`} data-indicator={task.indicator}>
+                          <tr
+                            key={`${task.region}/${task.indicator}`}
+                            data-indicator={task.indicator}
+                            className={task.overdue ? "task-overdue" : undefined}
+                          >
                             <td>
                               <Link to={answerPath(task)}>
                                 <span className="mono">{task.indicator}</span> {task.indicator_name}
@@ -203,6 +298,7 @@ export function TasksPage() {
                             {!scoped ? (
                               <td>
                                 {task.region_name} <span className="mono muted">{task.region}</span>
+                                {task.agency_name ? <div className="muted small">{task.agency_name}</div> : null}
                               </td>
                             ) : null}
                             <td>{answerTypeLabel(t, task.answer_type)}</td>
@@ -212,7 +308,7 @@ export function TasksPage() {
                                 : formatValue(t, i18n.language, task.answer_type, task.value, { target: task.target })}
                             </td>
                             <td>
-                              <StatusBadge status={task.status} />
+                              <StatusBadge status={task.status} /> {task.overdue ? <OverdueBadge /> : null}
                             </td>
                             <td>
                               {formatNumber(task.evidence_count, i18n.language)}
@@ -221,14 +317,14 @@ export function TasksPage() {
                               ) : null}
                             </td>
                             <td>
-                              {formatDate(task.deadline, i18n.language)} {task.is_late ? <LateBadge /> : null}
+                              {formatDeadline(task.deadline, i18n.language, task.time_zone)} {task.is_late ? <LateBadge /> : null}
                             </td>
                           </tr>
                         ))}
                       </tbody>
-                    </table>
+                    </CardTable>
                   </div>
-                </section>
+                </Disclosure>
               ))}
             </div>
           )}
@@ -238,12 +334,45 @@ export function TasksPage() {
   );
 }
 
-function groupByDimension(tasks: readonly TaskRead[]): [string, TaskRead[]][] {
+/** The tasks by dimension, in the framework's order; overdue ones first within each if asked. */
+export function groupByDimension(tasks: readonly TaskRead[], sort: TaskSort = "framework"): [string, TaskRead[]][] {
   const groups = new Map<string, TaskRead[]>();
   for (const task of tasks) {
     const list = groups.get(task.dimension);
     if (list) list.push(task);
     else groups.set(task.dimension, [task]);
   }
-  return [...groups.entries()];
+  const entries = [...groups.entries()];
+  if (sort === "overdue") {
+    // Array.prototype.sort is stable: the framework's order holds within each part.
+    for (const [, list] of entries) list.sort((a, b) => Number(b.overdue) - Number(a.overdue));
+  }
+  return entries;
+}
+
+/** Whose tasks these are: the agency by name, and its Pemda. */
+function TasksOwner({ agency, region }: { agency?: string | null; region?: string | null }) {
+  const { t } = useTranslation();
+  if (!agency && !region) return null;
+  return (
+    <p className="tasks-owner" aria-label={t("tasks.owner")}>
+      {agency ? <strong className="tasks-agency">{agency}</strong> : null}
+      {agency && region ? " · " : null}
+      {region ? <span className="tasks-region">{region}</span> : null}
+    </p>
+  );
+}
+
+/** Why the tasks shown cannot be changed: the period is not open. */
+function PeriodNotice({ period, noneOpen }: { period: PeriodRead; noneOpen: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="status status-warn" role="status">
+      <p>
+        {noneOpen
+          ? t("tasks.noOpenPeriodShowing", { name: period.name, state: periodStateLabel(t, period.state) })
+          : t("tasks.periodNotOpen", { name: period.name, state: periodStateLabel(t, period.state) })}
+      </p>
+    </div>
+  );
 }

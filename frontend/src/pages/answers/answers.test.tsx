@@ -7,6 +7,16 @@ import { framework, notAnswered, operatorMe, period, submission, task } from "..
 import { json, mockApi, page, renderWithProviders } from "../../test/utils";
 
 const base = "/submissions/2024-Q1/64.72";
+const evidenceFile = {
+  id: "e0",
+  name: "sk-tim.pdf",
+  content_type: "application/pdf",
+  size: 13,
+  sha256: "b".repeat(64),
+  uploaded_at: "2024-03-02T00:00:00Z",
+  uploaded_by: "operator.64.72.kesbangpol",
+  url: "/api/v1/evidence/e0",
+};
 const common = {
   "GET /periods/2024-Q1": () => json(period),
   "GET /frameworks/PEMILU2024": () => json(framework),
@@ -149,7 +159,7 @@ describe("saving an existing answer", () => {
   it("submits after confirmation with the latest etag", async () => {
     const fetchMock = mockApi({
       ...common,
-      [`GET ${base}/K1.01`]: () => json(submission({ etag: '"10-4"', version: 4 })),
+      [`GET ${base}/K1.01`]: () => json(submission({ etag: '"10-4"', version: 4, evidence: [evidenceFile] })),
       [`GET ${base}/K1.01/history`]: () => json({ period: "2024-Q1", region: "64.72", indicator: "K1.01", items: [] }),
       [`POST ${base}/K1.01/submit`]: () => json(submission({ status: "submitted", etag: '"10-5"', version: 5 })),
     });
@@ -157,7 +167,6 @@ describe("saving an existing answer", () => {
     renderWithProviders(<AppRoutes />, { route: "/tugas/2024-Q1/64.72/K1.01", session: operatorMe });
     await user.click(await screen.findByRole("button", { name: "Kirim untuk verifikasi" }));
     const dialog = screen.getByRole("alertdialog", { name: "Kirim jawaban untuk verifikasi?" });
-    expect(dialog).toHaveTextContent("belum ada yang diunggah");
     expect(requests(fetchMock, "POST", "/submit")).toHaveLength(0);
     await user.click(within(dialog).getByRole("button", { name: "Ya, kirim" }));
     expect(await screen.findByText("Jawaban dikirim untuk verifikasi.")).toBeInTheDocument();

@@ -61,9 +61,27 @@ export function ReturnedNotice({
   );
 }
 
+/** The first submission came after the deadline. */
 export function LateBadge() {
   const { t } = useTranslation();
   return <span className="badge badge-late">{t("tasks.late")}</span>;
+}
+
+/** The deadline has passed and the answer still waits on the agency (the API's `overdue`). */
+export function OverdueBadge() {
+  const { t } = useTranslation();
+  return <span className="badge badge-overdue">{t("tasks.overdue")}</span>;
+}
+
+// Frameworks often open the evidence guidance with the requirement ("Wajib: SK tim"),
+// which the page already shows as a badge next to it.
+const REQUIRED_PREFIX = /^\s*(wajib|required|mandatory)\s*[:.\-–—]\s*/i;
+const OPTIONAL_PREFIX = /^\s*(opsional|optional|tidak wajib|not required)\s*[:.\-–—]\s*/i;
+
+/** The evidence guidance without a leading "Wajib:" (or "Opsional:") that the badge repeats. */
+export function evidenceGuidanceText(guidance: string, required: boolean): string {
+  const rest = guidance.replace(required ? REQUIRED_PREFIX : OPTIONAL_PREFIX, "");
+  return rest === guidance ? guidance : rest.charAt(0).toLocaleUpperCase() + rest.slice(1);
 }
 
 /** An answer's value as words: "3 — Terlaksana penuh", "Ya", "75%", "4 (target 3)". */
@@ -122,7 +140,19 @@ export function actionErrorMessage(t: TFunction, error: unknown): string {
   if (error.status === 413) return t("answerErrors.too_large");
   if (error.status === 415) return t("answerErrors.unsupported_media_type");
   if (KNOWN_ERRORS.has(error.code)) return t(`answerErrors.${error.code}`);
+  if (error.code === "invalid_input" && isValueMissing(error)) return t("answerErrors.value_required");
   return error.message || t("common.errorTitle");
+}
+
+/** The API's 422 for submitting an answer without a value (details name the field). */
+function isValueMissing(error: ApiError): boolean {
+  return error.details.some(
+    (detail) =>
+      typeof detail === "object" &&
+      detail !== null &&
+      (detail as { field?: unknown }).field === "value" &&
+      String((detail as { message?: unknown }).message ?? "").includes("required"),
+  );
 }
 
 export function historyActionLabel(t: TFunction, action: string): string {

@@ -21,6 +21,8 @@ export interface TaskListParams {
   period: string;
   region?: string;
   status?: TaskStatus;
+  /** Only the overdue tasks (the API decides what is overdue, in the Pemda's time zone). */
+  overdue?: boolean;
 }
 
 /** `period: "all"` is every period, closed ones included; none is the open periods. */

@@ -5,7 +5,6 @@ import { useFramework, usePeriods, useRegions } from "../../api/queries";
 import { useMe } from "../../auth/session";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
-import { levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
 import { ExportLinks } from "../exports/ExportLinks";
 import { ChoroplethMap } from "./ChoroplethMap";
@@ -18,20 +17,19 @@ import {
 import { useBoundaries, useScoreTable, useScoreTrend } from "./queries";
 import {
   CATEGORIES,
-  defaultDir,
   defaultPeriod,
   dimensionCodes,
-  formatPercent,
   formatScore,
   meanDimensions,
+  ownScoreLabel,
   scoredPeriods,
-  sortScores,
   VIEWS,
   type PemdaScore,
   type ScoreTable,
-  type SortKey,
 } from "./readiness";
-import { CategoryBadge, CategoryLegend, ChangeCell, ScoreBar, TileGrid, TrendBars } from "./widgets";
+import { RankingTable } from "./RankingTable";
+import { CategoryBadge, CategoryLegend, ProvisionalNotice, ScoreBar, TileGrid, TrendBars } from "./widgets";
+import "./scores.css";
 
 /** The category whose threshold the value reaches (the thresholds of the table's framework). */
 export function categoryOf(value: number | null, categories: ScoreTable["summary"]["categories"]): string | null {
@@ -176,11 +174,14 @@ function DashboardBody({
   }, [items, root]);
   const rootItem = items.find((i) => i.region === root);
   const meanCategory = categoryOf(summary.mean, summary.categories);
+  // The root's own R is shown apart from the mean over its subtree, each named for what it is.
+  const ownLabel = rootItem ? ownScoreLabel(t, rootItem) : root;
 
   if (items.length === 0) return <Empty>{t("dashboard.noPemda")}</Empty>;
 
   return (
     <div aria-busy={busy} className={busy ? "is-busy" : undefined}>
+      {table.provisional ? <ProvisionalNotice period={table.period} /> : null}
       {nothingAnswered ? (
         <div className="status status-empty" role="status">
           <p>{t("dashboard.nothingAnswered")}</p>
@@ -197,13 +198,25 @@ function DashboardBody({
       <h2 className="visually-hidden">{t("dashboard.summary")}</h2>
       <dl className="stats summary-cards" aria-label={t("dashboard.summary")}>
         <div className="stat">
-          <dt>{t("dashboard.mean", { region: rootItem?.name ?? root })}</dt>
+          <dt data-testid="mean-label">{t("dashboard.mean", { region: rootItem?.name ?? root })}</dt>
           <dd>
             <span className="stat-value num" data-testid="mean">{formatScore(summary.mean, i18n.language)}</span>
             <CategoryBadge category={meanCategory} />
-            <span className="stat-note">{t("dashboard.pemdaCount", { count: summary.count })}</span>
+            <span className="stat-note">
+              {t("dashboard.pemdaCount", { count: summary.count })} · {t("dashboard.meanNote")}
+            </span>
           </dd>
         </div>
+        {rootItem && summary.count > 1 ? (
+          <div className="stat">
+            <dt data-testid="own-label">{ownLabel}</dt>
+            <dd>
+              <span className="stat-value num" data-testid="own">{formatScore(rootItem.readiness, i18n.language)}</span>
+              <CategoryBadge category={rootItem.category} />
+              {rootItem.level === "province" ? <span className="stat-note">{t("dashboard.ownNote")}</span> : null}
+            </dd>
+          </div>
+        ) : null}
         <div className="stat">
           <dt>{t("dashboard.perCategory")}</dt>
           <dd>
@@ -240,12 +253,12 @@ function DashboardBody({
           <CategoryLegend thresholds={summary.categories} />
         </section>
         <section aria-labelledby="trend-title" className="panel">
-          <h2 id="trend-title">{t("dashboard.trend", { region: rootItem?.name ?? root })}</h2>
+          <h2 id="trend-title">{t("dashboard.trend", { region: ownLabel })}</h2>
           <RootTrend root={root} view={filters.view} />
         </section>
       </div>
 
-      <RankingTable items={items} filters={filters} query={query} onChange={onChange} />
+      <RankingTable table={table} filters={filters} query={query} onChange={onChange} />
 
       <DimensionComparison
         items={items}
@@ -284,100 +297,6 @@ function RootTrend({ root, view }: { root: string; view: DashboardFilters["view"
   if (trend.isPending) return <Loading />;
   if (trend.isError) return <ErrorMessage error={trend.error} onRetry={() => void trend.refetch()} />;
   return <TrendBars items={trend.data.items} title={t("dashboard.trendLabel")} />;
-}
-
-const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
-  { key: "name", label: "dashboard.col.name", numeric: false },
-  { key: "readiness", label: "dashboard.col.readiness", numeric: true },
-  { key: "completeness", label: "dashboard.col.completeness", numeric: true },
-  { key: "verification_rate", label: "dashboard.col.verification", numeric: true },
-  { key: "timeliness", label: "dashboard.col.timeliness", numeric: true },
-];
-
-function RankingTable({
-  items,
-  filters,
-  query,
-  onChange,
-}: {
-  items: readonly PemdaScore[];
-  filters: DashboardFilters;
-  query: string;
-  onChange: (change: Partial<DashboardFilters>) => void;
-}) {
-  const { t, i18n } = useTranslation();
-  const rows = useMemo(
-    () => sortScores(items, filters.sort, filters.dir, i18n.language),
-    [items, filters.sort, filters.dir, i18n.language],
-  );
-  const sortBy = (key: SortKey) => {
-    if (key === filters.sort) onChange({ dir: filters.dir === "asc" ? "desc" : "asc" });
-    else onChange({ sort: key, dir: defaultDir(key) });
-  };
-  const header = (column: (typeof COLUMNS)[number]) => {
-    const active = column.key === filters.sort;
-    return (
-      <th
-        key={column.key}
-        scope="col"
-        className={column.numeric ? "num" : undefined}
-        aria-sort={active ? (filters.dir === "asc" ? "ascending" : "descending") : undefined}
-      >
-        <button type="button" className="sort-button" onClick={() => sortBy(column.key)}>
-          {t(column.label)}
-          <span aria-hidden="true" className="sort-icon">
-            {active ? (filters.dir === "asc" ? " ↑" : " ↓") : " ↕"}
-          </span>
-        </button>
-      </th>
-    );
-  };
-  const [nameCol, rCol, ...rest] = COLUMNS;
-  return (
-    <section aria-labelledby="ranking-title">
-      <h2 id="ranking-title">{t("dashboard.ranking")}</h2>
-      <div className="table-wrap">
-        <table className="ranking" data-testid="ranking">
-          <caption className="visually-hidden">
-            {t("dashboard.rankingCaption", { column: t(COLUMNS.find((c) => c.key === filters.sort)!.label) })}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col" className="num">{t("dashboard.col.rank")}</th>
-              {header(nameCol!)}
-              <th scope="col">{t("dashboard.col.level")}</th>
-              {header(rCol!)}
-              <th scope="col">{t("dashboard.col.category")}</th>
-              <th scope="col" className="num">{t("dashboard.col.change")}</th>
-              {rest.map(header)}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((item) => (
-              <tr key={item.region} data-region={item.region}>
-                <td className="num">{formatNumber(item.rank, i18n.language)}</td>
-                <th scope="row">
-                  <Link to={`/wilayah/${encodeURIComponent(item.region)}${query}`}>{item.name}</Link>
-                </th>
-                <td>{levelLabel(t, item.level)}</td>
-                <td className="num strong">{formatScore(item.readiness, i18n.language)}</td>
-                <td>
-                  <CategoryBadge category={item.category} />
-                </td>
-                <td className="num">
-                  <ChangeCell item={item} />
-                </td>
-                <td className="num">{formatPercent(item.completeness, i18n.language)}</td>
-                <td className="num">{formatPercent(item.verification_rate, i18n.language)}</td>
-                <td className="num">{formatPercent(item.timeliness, i18n.language)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <p className="muted small">{t("dashboard.rankNote")}</p>
-    </section>
-  );
 }
 
 function DimensionComparison({

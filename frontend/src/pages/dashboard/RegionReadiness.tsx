@@ -2,6 +2,8 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { useFramework, usePeriods } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
+import { Disclosure } from "../../components/Disclosure";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatNumber } from "../../format";
 import { ExportLinks } from "../exports/ExportLinks";
@@ -13,12 +15,14 @@ import {
   formatPercent,
   formatScore,
   orderExplanation,
+  ownScoreLabel,
   scoredPeriods,
   VIEWS,
   type AgencyProgress,
   type ScoreExplanation,
 } from "./readiness";
-import { CategoryBadge, ScoreBar, TrendBars } from "./widgets";
+import { CategoryBadge, ProvisionalNotice, ScoreBar, TrendBars } from "./widgets";
+import "./scores.css";
 
 /** The region page's readiness part: why the Pemda scores what it scores, who has not answered, the trend. */
 export function RegionReadiness({ code }: { code: string }) {
@@ -72,7 +76,7 @@ export function RegionReadiness({ code }: { code: string }) {
           </label>
         </div>
       </form>
-      {period ? <ExportLinks period={period} region={code} view={filters.view} headingLevel={3} /> : null}
+      {period ? <ExportLinks period={period} region={code} view={filters.view} headingLevel={3} evidenceZip /> : null}
       {periods.isError ? <ErrorMessage error={periods.error} onRetry={() => void periods.refetch()} /> : null}
       {periods.isSuccess && choices.length === 0 ? (
         <Empty>{t("dashboard.noPeriods")}</Empty>
@@ -92,7 +96,9 @@ export function RegionReadiness({ code }: { code: string }) {
         </div>
       )}
       <section aria-labelledby="region-trend-title" className="panel">
-        <h3 id="region-trend-title">{t("readiness.trend")}</h3>
+        <h3 id="region-trend-title">
+          {explanation.data ? t("readiness.trendOf", { name: ownScoreLabel(t, explanation.data.score) }) : t("readiness.trend")}
+        </h3>
         <PemdaTrend code={code} view={filters.view} />
       </section>
     </section>
@@ -129,6 +135,7 @@ function Explanation({
   const answerQuery = data.view === "provisional" ? "?view=provisional" : "";
   return (
     <>
+      {data.provisional ? <ProvisionalNotice period={data.period} /> : null}
       {data.view === "official" && score.verified === 0 ? (
         <div className="status status-empty" role="status">
           <p>{t("dashboard.nothingVerified")}</p>
@@ -143,6 +150,11 @@ function Explanation({
           <dd>
             <span className="stat-value num" data-testid="readiness">{formatScore(score.readiness, lng)}</span>
             <CategoryBadge category={score.category} />
+            {score.level === "province" ? (
+              <span className="stat-note" data-testid="own-note">
+                {ownScoreLabel(t, score)} · {t("dashboard.ownNote")}
+              </span>
+            ) : null}
           </dd>
         </div>
         <div className="stat">
@@ -183,18 +195,25 @@ function Explanation({
       ) : (
         <div className="explanation" data-testid="explanation">
           {dimensions.map((dim) => (
-            <section key={dim.dimension} className="dimension-block" data-dimension={dim.dimension}>
-              <h4 className="dimension-head">
-                <span>
-                  <span className="mono">{dim.dimension}</span> · {dim.name}
+            <Disclosure
+              key={dim.dimension}
+              level={4}
+              className="dimension-block"
+              data-dimension={dim.dimension}
+              title={
+                <span className="dimension-head">
+                  <span>
+                    <span className="mono">{dim.dimension}</span> · {dim.name}
+                  </span>
+                  <span className="muted small">
+                    {t("readiness.weight")} {formatNumber(dim.weight, lng)}
+                  </span>
                 </span>
-                <span className="muted small">
-                  {t("readiness.weight")} {formatNumber(dim.weight, lng)}
-                </span>
-              </h4>
-              <ScoreBar value={dim.score} label={`${dim.dimension} · ${dim.name}`} />
+              }
+              summary={<ScoreBar value={dim.score} label={`${dim.dimension} · ${dim.name}`} />}
+            >
               <div className="table-wrap">
-                <table className="indicators-table">
+                <CardTable className="indicators-table">
                   <caption className="visually-hidden">{`${dim.dimension} · ${dim.name}`}</caption>
                   <thead>
                     <tr>
@@ -246,9 +265,9 @@ function Explanation({
                       </tr>
                     ))}
                   </tbody>
-                </table>
+                </CardTable>
               </div>
-            </section>
+            </Disclosure>
           ))}
         </div>
       )}
@@ -264,13 +283,12 @@ function AgencyTable({ agencies }: { agencies: readonly AgencyProgress[] }) {
   // Offices that still owe answers first.
   const rows = [...agencies].sort((a, b) => b.not_started - a.not_started || a.completeness - b.completeness || a.name.localeCompare(b.name));
   return (
-    <section aria-labelledby="agency-progress-title">
-      <h3 id="agency-progress-title">{t("readiness.agencies")}</h3>
+    <Disclosure level={3} title={t("readiness.agencies")} headingId="agency-progress-title">
       {rows.length === 0 ? (
         <Empty>{t("readiness.noAgencies")}</Empty>
       ) : (
         <div className="table-wrap">
-          <table data-testid="agency-progress">
+          <CardTable data-testid="agency-progress">
             <caption className="visually-hidden">{t("readiness.agencies")}</caption>
             <thead>
               <tr>
@@ -309,9 +327,9 @@ function AgencyTable({ agencies }: { agencies: readonly AgencyProgress[] }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </CardTable>
         </div>
       )}
-    </section>
+    </Disclosure>
   );
 }

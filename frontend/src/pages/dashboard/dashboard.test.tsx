@@ -200,7 +200,8 @@ describe("readiness dashboard", () => {
   it("shows an error with a retry when the scores cannot be loaded", async () => {
     scoreRoutes({ "GET /scores": () => json({ error: { code: "forbidden", message: "Di luar wilayah Anda" } }, 403) });
     renderWithProviders(<AppRoutes />, { route: "/dasbor", session: viewerMe });
-    expect(await screen.findByRole("alert")).toHaveTextContent("Di luar wilayah Anda");
+    // The SPA words known error codes itself (in the UI language), not the server's text.
+    expect(await screen.findByRole("alert")).toHaveTextContent("Anda tidak berwenang melakukan ini");
     expect(screen.getByRole("button", { name: "Coba lagi" })).toBeInTheDocument();
   });
 });
@@ -221,6 +222,29 @@ describe("region readiness", () => {
 
   const indicatorOrder = () =>
     [...screen.getByTestId("explanation").querySelectorAll("tr[data-indicator]")].map((r) => r.getAttribute("data-indicator"));
+
+  it("says the figures are provisional while the period is open, and not afterwards", async () => {
+    regionRoutes();
+    const { unmount } = renderWithProviders(<AppRoutes />, { route: "/wilayah/64.72?period=2023-Q3", session: viewerMe });
+    expect(await screen.findByTestId("readiness")).toHaveTextContent("85,84");
+    expect(screen.queryByTestId("provisional-notice")).toBeNull();
+    // A city's score is its own anyway: no province note.
+    expect(screen.queryByTestId("own-note")).toBeNull();
+    unmount();
+
+    mockApi({
+      "GET /auth/me": () => json(viewerMe),
+      "GET /regions/64.72": () =>
+        json({ code: "64.72", name: "Kota Samarinda", level: "city", parent_code: "64", parent_name: "Kalimantan Timur", bps_code: "6472", children_count: 0, agencies_count: 2 }),
+      "GET /agencies": () => json(page([])),
+      "GET /periods": () => json(page(periods)),
+      "GET /scores/64.72/2023-Q3": () => json({ ...explanation, period_state: "open", provisional: true }),
+      "GET /scores/64.72/trend": () => json({ ...trend, region: "64.72" }),
+      "GET /frameworks/PEMILU2024": notFound,
+    });
+    renderWithProviders(<AppRoutes />, { route: "/wilayah/64.72?period=2023-Q3", session: viewerMe });
+    expect(await screen.findByTestId("provisional-notice")).toHaveTextContent("Angka sementara, triwulan belum ditutup");
+  });
 
   it("explains the score per dimension and indicator, weakest first on request", async () => {
     const user = userEvent.setup();
@@ -254,5 +278,57 @@ describe("region readiness", () => {
     expect(rows[0]).toHaveTextContent("Setda Kota Samarinda");
     expect(rows[0]).toHaveTextContent("33,33");
     expect(rows[1]).toHaveTextContent("BPKAD Kota Samarinda");
+  });
+});
+
+describe("provisional figures and what each number is (issue 16, items 4, 6, 7)", () => {
+  const openTable = { ...table, period_state: "open" as const, provisional: true };
+  const openTrend = {
+    ...trend,
+    items: [...trend.items, { ...trend.items[1]!, period: "2023-Q4", period_state: "open" as const, provisional: true }],
+  };
+
+  it("says the figures of an open period are provisional and marks its changes", async () => {
+    scoreRoutes({ "GET /scores": () => json(openTable), "GET /scores/64/trend": () => json(openTrend) });
+    renderWithProviders(<AppRoutes />, { route: "/dasbor?period=2023-Q3", session: viewerMe });
+    const notice = await screen.findByTestId("provisional-notice");
+    expect(notice).toHaveTextContent("Angka sementara, triwulan belum ditutup");
+    expect(notice).toHaveTextContent("2023-Q3 masih dibuka");
+    // Changes are against the closed period named in the header, grey and starred.
+    expect(screen.getByRole("columnheader", { name: "Perubahan sejak 2023-Q2*" })).toBeInTheDocument();
+    const paser = within(screen.getByTestId("ranking")).getByRole("row", { name: /Kabupaten Paser/ });
+    const change = paser.querySelector(".change")!;
+    expect(change).toHaveClass("change-provisional");
+    expect(change).not.toHaveClass("change-up");
+    expect(change).toHaveTextContent("▲ +4,38*");
+    expect(change).toHaveTextContent("(sementara)");
+    // The open period's trend bar says so too.
+    expect(await screen.findByText("2023-Q4*")).toBeInTheDocument();
+  });
+
+  it("shows no notice and plain changes for a closed period", async () => {
+    scoreRoutes();
+    renderWithProviders(<AppRoutes />, { route: "/dasbor?period=2023-Q3", session: viewerMe });
+    await screen.findByTestId("ranking");
+    expect(screen.queryByTestId("provisional-notice")).toBeNull();
+    const paser = within(screen.getByTestId("ranking")).getByRole("row", { name: /Kabupaten Paser/ });
+    expect(paser.querySelector(".change")).toHaveClass("change-up");
+    expect(paser.querySelector(".change")).not.toHaveTextContent("*");
+  });
+
+  it("names the regional mean and the province's own score apart", async () => {
+    scoreRoutes();
+    renderWithProviders(<AppRoutes />, { route: "/dasbor?period=2023-Q3", session: viewerMe });
+    await screen.findByTestId("ranking");
+    expect(screen.getByTestId("mean-label")).toHaveTextContent("Rata-rata wilayah · Kalimantan Timur");
+    expect(screen.getByTestId("mean").parentElement).toHaveTextContent("rata-rata R semua Pemda");
+    expect(screen.getByTestId("own-label")).toHaveTextContent("Pemprov Kalimantan Timur (skor sendiri)");
+    expect(screen.getByTestId("own")).toHaveTextContent("69,48");
+    expect(
+      screen.getByRole("heading", { name: "Tren R · Pemprov Kalimantan Timur (skor sendiri)" }),
+    ).toBeInTheDocument();
+    const province = within(screen.getByTestId("ranking")).getByRole("rowheader", { name: /Kalimantan Timur/ });
+    expect(province).toHaveTextContent("Kalimantan Timur (Pemprov, skor sendiri)");
+    expect(screen.getByRole("columnheader", { name: "Peringkat dalam tingkat" })).toBeInTheDocument();
   });
 });

@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import type { PeriodRead, Schemas } from "../../api/client";
+import { CATEGORY_COLORS, NO_CATEGORY_COLOR } from "../../components/categoryColors";
 import { intlLocale } from "../../i18n";
 
 export type PemdaScore = Schemas["PemdaScore"];
@@ -19,7 +20,7 @@ export const CATEGORIES = ["siap", "cukup_siap", "kurang_siap", "belum_siap"] as
 export type Category = (typeof CATEGORIES)[number];
 
 export interface CategoryStyle {
-  /** Fill colour: a 4-step viridis scale, distinguishable with any colour vision and in greyscale. */
+  /** Fill colour: the traffic light of components/categoryColors.ts (the PDF uses the same). */
   color: string;
   /** Text colour with at least 4.5:1 contrast on `color`. */
   text: string;
@@ -27,15 +28,14 @@ export interface CategoryStyle {
   icon: string;
 }
 
-export const CATEGORY_STYLES: Record<Category, CategoryStyle> = {
-  siap: { color: "#fde725", text: "#1b1f24", icon: "●" },
-  cukup_siap: { color: "#35b779", text: "#1b1f24", icon: "◕" },
-  kurang_siap: { color: "#31688e", text: "#ffffff", icon: "◑" },
-  belum_siap: { color: "#440154", text: "#ffffff", icon: "○" },
-};
+const ICONS: Record<Category, string> = { siap: "●", cukup_siap: "◕", kurang_siap: "◑", belum_siap: "○" };
+
+export const CATEGORY_STYLES: Record<Category, CategoryStyle> = Object.fromEntries(
+  CATEGORIES.map((c) => [c, { color: CATEGORY_COLORS[c].fill, text: CATEGORY_COLORS[c].text, icon: ICONS[c] }]),
+) as Record<Category, CategoryStyle>;
 
 /** Pemda without a score yet (nothing applicable, no framework). */
-export const NO_CATEGORY_STYLE: CategoryStyle = { color: "#d5dae1", text: "#1b1f24", icon: "?" };
+export const NO_CATEGORY_STYLE: CategoryStyle = { color: NO_CATEGORY_COLOR.fill, text: NO_CATEGORY_COLOR.text, icon: "?" };
 
 export function isCategory(value: unknown): value is Category {
   return typeof value === "string" && (CATEGORIES as readonly string[]).includes(value);
@@ -49,6 +49,14 @@ export function categoryStyle(category: string | null | undefined): CategoryStyl
 export function categoryLabel(t: TFunction, category: string | null | undefined): string {
   if (!category) return t("category.none");
   return t(`category.${category}`, { defaultValue: category });
+}
+
+/**
+ * A Pemda's own score named as such: a province's row is the provincial government's R,
+ * not the mean over its regencies and cities, and both used to read "Kalimantan Timur".
+ */
+export function ownScoreLabel(t: TFunction, item: { name: string; level: string }): string {
+  return t(item.level === "province" ? "dashboard.ownProvince" : "dashboard.own", { name: item.name });
 }
 
 const scoreFormats = new Map<string, Intl.NumberFormat>();

@@ -45,20 +45,50 @@ export function CategoryLegend({ thresholds }: { thresholds?: { category: string
   );
 }
 
-/** ▲ +3,20 in the table: arrow and number, with words for screen readers. */
-export function ChangeCell({ item }: { item: Pick<PemdaScore, "readiness" | "previous_readiness"> }) {
+/**
+ * ▲ +3,20 in the table: arrow and number, with words for screen readers. In a period
+ * that is not closed the change is provisional: grey and marked *, never red or green,
+ * since the current figure is still moving.
+ */
+export function ChangeCell({
+  item,
+  provisional = false,
+}: {
+  item: Pick<PemdaScore, "readiness" | "previous_readiness">;
+  provisional?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const change = scoreChange(item.readiness, item.previous_readiness);
   const text = formatChange(change, i18n.language);
+  const marked = provisional && change.delta !== null;
+  const title = t(`dashboard.change.${change.direction}`);
   return (
-    <span className={`change change-${change.direction}`} title={t(`dashboard.change.${change.direction}`)}>
-      <span aria-hidden="true">{text}</span>
+    <span
+      className={`change change-${marked ? "provisional" : change.direction}`}
+      title={marked ? `${title} · ${t("dashboard.change.provisional")}` : title}
+      data-provisional={marked || undefined}
+    >
+      <span aria-hidden="true">
+        {text}
+        {marked ? "*" : ""}
+      </span>
       <span className="visually-hidden">
         {change.delta === null
           ? t("dashboard.change.none")
           : t(`dashboard.change.${change.direction}Sr`, { delta: formatScore(Math.abs(change.delta), i18n.language) })}
+        {marked ? ` (${t("dashboard.provisionalShort")})` : ""}
       </span>
     </span>
+  );
+}
+
+/** "Provisional figures, the quarter is not closed yet", on every score view of an open period. */
+export function ProvisionalNotice({ period }: { period: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="provisional-notice" role="note" data-testid="provisional-notice">
+      <strong>{t("dashboard.provisional")}</strong> <span>{t("dashboard.provisionalDetail", { period })}</span>
+    </div>
   );
 }
 
@@ -109,11 +139,17 @@ export function TrendBars({ items, title }: { items: readonly TrendPoint[]; titl
               <span className="trend-value num">{formatScore(point.readiness, i18n.language)}</span>
               <span className="trend-track" aria-hidden="true">
                 <span
-                  className={`trend-fill cat-${isCategory(point.category) ? point.category : "none"}`}
+                  className={`trend-fill cat-${isCategory(point.category) ? point.category : "none"}${point.provisional ? " is-provisional" : ""}`}
                   style={{ height: `${Math.max(1, Math.min(100, point.readiness))}%`, background: style.color }}
                 />
               </span>
-              <span className="trend-period mono">{point.period}</span>
+              <span className="trend-period mono">
+                {point.period}
+                {point.provisional ? "*" : ""}
+              </span>
+              {point.provisional ? (
+                <span className="trend-provisional small muted">{t("dashboard.provisionalShort")}</span>
+              ) : null}
               <span className="visually-hidden">{categoryLabel(t, point.category)}</span>
             </li>
           );

@@ -43,6 +43,12 @@ export function reportUrl(region: string, period: string, view: ExportView): str
   return view === "provisional" ? `${path}?view=provisional` : path;
 }
 
+/** GET /evidence/{period}/{region}.zip: the Pemda's evidence files with a manifest (a CSV: `locale` applies). */
+export function evidenceZipUrl(region: string, period: string, locale?: Locale): string {
+  const path = `/api/v1/evidence/${encodeURIComponent(period)}/${encodeURIComponent(region)}.zip`;
+  return locale ? `${path}?locale=${locale}` : path;
+}
+
 const FORMATS: readonly ExportFormat[] = ["csv", "xlsx"];
 
 /**
@@ -50,7 +56,17 @@ const FORMATS: readonly ExportFormat[] = ["csv", "xlsx"];
  * session cookie authenticates GETs, and the browser streams the file to disk
  * instead of the page holding it in memory.
  */
-export function ExportLinks({ period, region, view, headingLevel = 2 }: ExportFilters & { headingLevel?: 2 | 3 }) {
+export function ExportLinks({
+  period,
+  region,
+  view,
+  headingLevel = 2,
+  evidenceZip = false,
+}: ExportFilters & {
+  headingLevel?: 2 | 3;
+  /** The region is shown as one Pemda: offer its evidence files as one ZIP. */
+  evidenceZip?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const locale = csvLocale(i18n.language);
   const Heading = headingLevel === 3 ? "h3" : "h2";
@@ -85,6 +101,13 @@ export function ExportLinks({ period, region, view, headingLevel = 2 }: ExportFi
         ) : (
           <li className="muted small">{t("exports.reportNeedsRegion")}</li>
         )}
+        {region && evidenceZip ? (
+          <li>
+            <a className="button button-small" href={evidenceZipUrl(region, period, locale)} download title={t("exports.evidenceZipHint")}>
+              {t("exports.evidenceZip")}
+            </a>
+          </li>
+        ) : null}
       </ul>
     </section>
   );

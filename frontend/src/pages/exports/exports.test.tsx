@@ -155,6 +155,8 @@ describe("region page downloads", () => {
       "Unduh CSV — Jawaban": "/api/v1/exports/submissions.csv?period=2023-Q3&region=64.72&locale=id",
       "Unduh XLSX — Jawaban": "/api/v1/exports/submissions.xlsx?period=2023-Q3&region=64.72",
       "Laporan triwulanan (PDF)": "/api/v1/reports/64.72/2023-Q3.pdf?view=provisional",
+      // The Pemda's evidence for the period; its manifest is a CSV, so it takes the locale.
+      "Semua data dukung (ZIP)": "/api/v1/evidence/2023-Q3/64.72.zip?locale=id",
     });
   });
 });

@@ -2,10 +2,13 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import type { FrameworkRead } from "../../api/client";
 import { useFramework } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
+import { Disclosure } from "../../components/Disclosure";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { answerTypeLabel, levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
+import { categoryStyle } from "../dashboard/readiness";
 
 type Dimension = FrameworkRead["dimensions"][number];
 
@@ -57,7 +60,7 @@ export function FrameworkDetailPage() {
           <div className="two-col">
             <section aria-labelledby="thresholds-title">
               <h2 id="thresholds-title">{t("framework.thresholdsTitle")}</h2>
-              <table>
+              <CardTable>
                 <caption className="visually-hidden">{t("framework.thresholdsCaption")}</caption>
                 <thead>
                   <tr>
@@ -71,17 +74,22 @@ export function FrameworkDetailPage() {
                     .map((th) => (
                       <tr key={th.category}>
                         <td>
-                          <span className={`badge badge-cat-${th.category}`}>{th.label}</span>
+                          <span
+                            className={`badge badge-cat-${th.category}`}
+                            style={{ background: categoryStyle(th.category).color, color: categoryStyle(th.category).text }}
+                          >
+                            {th.label}
+                          </span>
                         </td>
                         <td className="num">{t("framework.minScoreValue", { score: n(th.min_score) })}</td>
                       </tr>
                     ))}
                 </tbody>
-              </table>
+              </CardTable>
             </section>
             <section aria-labelledby="rubric-title">
               <h2 id="rubric-title">{t("framework.rubricTitle")}</h2>
-              <table>
+              <CardTable>
                 <caption className="visually-hidden">{t("framework.rubricCaption")}</caption>
                 <thead>
                   <tr>
@@ -99,7 +107,7 @@ export function FrameworkDetailPage() {
                       </tr>
                     ))}
                 </tbody>
-              </table>
+              </CardTable>
             </section>
           </div>
         </>
@@ -113,16 +121,22 @@ function DimensionSection({ dimension }: { dimension: Dimension }) {
   const n = (v: number) => formatNumber(v, i18n.language);
   const headingId = `dim-${dimension.code}`;
   return (
-    <section className="dimension" aria-labelledby={headingId}>
-      <h3 id={headingId}>
-        <span className="mono">{dimension.code}</span> {dimension.name}
-        <span className="dimension-weight">{t("framework.dimensionWeight", { weight: n(dimension.weight) })}</span>
-      </h3>
+    <Disclosure
+      className="dimension"
+      level={3}
+      headingId={headingId}
+      title={
+        <>
+          <span className="mono">{dimension.code}</span> {dimension.name}
+          <span className="dimension-weight">{t("framework.dimensionWeight", { weight: n(dimension.weight) })}</span>
+        </>
+      }
+    >
       {dimension.indicators.length === 0 ? (
         <Empty>{t("framework.noIndicators")}</Empty>
       ) : (
         <div className="table-wrap">
-          <table className="indicators">
+          <CardTable className="indicators">
             <caption className="visually-hidden">
               {t("framework.indicatorsCaption", { code: dimension.code })}
             </caption>
@@ -165,9 +179,9 @@ function DimensionSection({ dimension }: { dimension: Dimension }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </CardTable>
         </div>
       )}
-    </section>
+    </Disclosure>
   );
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useFrameworks } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatNumber } from "../../format";
@@ -21,7 +22,7 @@ export function FrameworksPage() {
         <Empty>{t("frameworks.empty")}</Empty>
       ) : (
         <div className="table-wrap">
-          <table>
+          <CardTable>
             <caption className="visually-hidden">{t("frameworks.caption")}</caption>
             <thead>
               <tr>
@@ -52,7 +53,7 @@ export function FrameworksPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </CardTable>
         </div>
       )}
     </section>

@@ -1,7 +1,9 @@
 import { useId, useMemo, useState, type Ref } from "react";
 import { useTranslation } from "react-i18next";
+import { codeLabel } from "../../components/labels";
 import { formatDateTime, formatNumber } from "../../format";
 import { errorsCsvUrl, type ImportBatchRead, type ImportRowErrorRead, type ImportRowOutcome } from "./upload";
+import { CardTable } from "../../components/CardTable";
 
 /** Whether the batch found any error (then a dry run cannot be confirmed, and a real run wrote nothing). */
 export function hasRowErrors(batch: Pick<ImportBatchRead, "status" | "counts">): boolean {
@@ -121,7 +123,7 @@ export function BatchResult({ batch, headingRef }: { batch: ImportBatchRead; hea
             </div>
           ) : null}
           <div className="table-wrap">
-            <table className="import-rows" data-testid="import-rows">
+            <CardTable className="import-rows" data-testid="import-rows">
               <caption className="visually-hidden">{t("imports.rowsCaption")}</caption>
               <thead>
                 <tr>
@@ -146,7 +148,9 @@ export function BatchResult({ batch, headingRef }: { batch: ImportBatchRead; hea
                       </td>
                       <td>{errorMessage(entry.error, lng)}</td>
                       <td className="mono">{entry.error.column ?? t("common.none")}</td>
-                      <td className="mono">{entry.error.code}</td>
+                      <td data-code={entry.error.code} title={entry.error.code}>
+                        {codeLabel(t, "importRow", entry.error.code)}
+                      </td>
                     </tr>
                   ) : (
                     <tr key={`o${index}`} data-row={entry.row}>
@@ -165,7 +169,7 @@ export function BatchResult({ batch, headingRef }: { batch: ImportBatchRead; hea
                   ),
                 )}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           {batch.rows_truncated || batch.errors_truncated ? (
             <p className="muted small">{t("imports.truncated")}</p>

@@ -1,9 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { errorText } from "../../components/labels";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, NETWORK_ERROR } from "../../api/client";
 import { PAGE_SIZE } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
@@ -316,7 +318,7 @@ export function FileError({ error, stage }: { error: unknown; stage: Stage }) {
   const code = apiError?.code ?? "error";
   const message = FILE_ERROR_CODES.has(code)
     ? t(`imports.fileErrors.${code}`)
-    : (apiError?.message ?? t("common.errorTitle"));
+    : errorText(t, error);
   const header = code === "import_header_invalid" && apiError ? headerDetails(apiError.details) : null;
   const lists: { key: keyof HeaderDetails; label: string }[] = [
     { key: "missing", label: t("imports.header.missing") },
@@ -342,8 +344,8 @@ export function FileError({ error, stage }: { error: unknown; stage: Stage }) {
       {apiError && apiError.status > 0 ? (
         <p className="muted small">
           {apiError.message !== message ? `${apiError.message} ` : ""}
-          <span className="mono">
-            ({apiError.status} {code})
+          <span className="mono" title={code}>
+            ({apiError.status})
           </span>
         </p>
       ) : null}
@@ -369,7 +371,7 @@ function History({ offset, onOffset }: { offset: number; onOffset: (offset: numb
       ) : (
         <>
           <div className="table-wrap" aria-busy={batches.isFetching}>
-            <table data-testid="import-history">
+            <CardTable data-testid="import-history">
               <caption className="visually-hidden">{t("imports.history")}</caption>
               <thead>
                 <tr>
@@ -414,7 +416,7 @@ function History({ offset, onOffset }: { offset: number; onOffset: (offset: numb
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           <Pager total={batches.data.total} limit={PAGE_SIZE} offset={offset} onChange={onOffset} />
         </>

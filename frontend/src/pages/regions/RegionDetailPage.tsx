@@ -2,6 +2,8 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { useState } from "react";
 import { PAGE_SIZE, useAgencies, useRegion, useRegions } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
+import { Disclosure } from "../../components/Disclosure";
 import { usePageTitle } from "../../components/Layout";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
@@ -61,6 +63,15 @@ export function RegionDetailPage() {
               <dd className="mono">{region.data.bps_code ?? t("common.none")}</dd>
             </div>
             <div>
+              <dt>{t("region.timeZone")}</dt>
+              <dd data-testid="region-time-zone">
+                {t(region.data.own_time_zone ? "region.timeZoneOwn" : "region.timeZoneInherited", {
+                  abbreviation: region.data.time_zone_abbreviation,
+                  zone: region.data.time_zone,
+                })}
+              </dd>
+            </div>
+            <div>
               <dt>{t("region.childrenCount")}</dt>
               <dd>{formatNumber(region.data.children_count, i18n.language)}</dd>
             </div>
@@ -83,8 +94,7 @@ function ChildRegions({ code }: { code: string }) {
   const [offset, setOffset] = useState(0);
   const children = useRegions({ parent: code, offset });
   return (
-    <section aria-labelledby="children-title">
-      <h2 id="children-title">{t("region.children")}</h2>
+    <Disclosure title={t("region.children")} headingId="children-title">
       {children.isPending ? (
         <Loading />
       ) : children.isError ? (
@@ -94,7 +104,7 @@ function ChildRegions({ code }: { code: string }) {
       ) : (
         <>
           <div className="table-wrap">
-            <table>
+            <CardTable>
               <caption className="visually-hidden">{t("region.children")}</caption>
               <thead>
                 <tr>
@@ -116,14 +126,14 @@ function ChildRegions({ code }: { code: string }) {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           {children.data.total > PAGE_SIZE ? (
             <Pager total={children.data.total} limit={children.data.limit} offset={offset} onChange={setOffset} />
           ) : null}
         </>
       )}
-    </section>
+    </Disclosure>
   );
 }
 
@@ -132,8 +142,7 @@ function Agencies({ code }: { code: string }) {
   const [offset, setOffset] = useState(0);
   const agencies = useAgencies(code, offset);
   return (
-    <section aria-labelledby="agencies-title">
-      <h2 id="agencies-title">{t("region.agencies")}</h2>
+    <Disclosure title={t("region.agencies")} headingId="agencies-title">
       {agencies.isPending ? (
         <Loading />
       ) : agencies.isError ? (
@@ -143,7 +152,7 @@ function Agencies({ code }: { code: string }) {
       ) : (
         <>
           <div className="table-wrap">
-            <table>
+            <CardTable>
               <caption className="visually-hidden">{t("region.agencies")}</caption>
               <thead>
                 <tr>
@@ -161,13 +170,13 @@ function Agencies({ code }: { code: string }) {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           {agencies.data.total > PAGE_SIZE ? (
             <Pager total={agencies.data.total} limit={agencies.data.limit} offset={offset} onChange={setOffset} />
           ) : null}
         </>
       )}
-    </section>
+    </Disclosure>
   );
 }

@@ -6,13 +6,13 @@ import { json, mockApi, page, renderWithProviders, requestedUrls } from "../../t
 import { RegionsPage } from "./RegionsPage";
 
 const provinces: RegionRead[] = [
-  { code: "64", name: "Kalimantan Timur", level: "province", parent_code: null, bps_code: "64" },
-  { code: "65", name: "Kalimantan Utara", level: "province", parent_code: null, bps_code: "65" },
+  { code: "64", name: "Kalimantan Timur", level: "province", parent_code: null, bps_code: "64", time_zone: "Asia/Makassar", time_zone_abbreviation: "WITA", own_time_zone: "Asia/Makassar" },
+  { code: "65", name: "Kalimantan Utara", level: "province", parent_code: null, bps_code: "65", time_zone: "Asia/Makassar", time_zone_abbreviation: "WITA", own_time_zone: "Asia/Makassar" },
 ];
 
 const regencies: RegionRead[] = [
-  { code: "64.01", name: "Kabupaten Paser", level: "regency", parent_code: "64", bps_code: "6401" },
-  { code: "64.72", name: "Kota Samarinda", level: "city", parent_code: "64", bps_code: "6472" },
+  { code: "64.01", name: "Kabupaten Paser", level: "regency", parent_code: "64", bps_code: "6401", time_zone: "Asia/Makassar", time_zone_abbreviation: "WITA", own_time_zone: null },
+  { code: "64.72", name: "Kota Samarinda", level: "city", parent_code: "64", bps_code: "6472", time_zone: "Asia/Makassar", time_zone_abbreviation: "WITA", own_time_zone: null },
 ];
 
 function regionsApi(list: (url: URL) => Response) {

@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { PAGE_SIZE, useRegions } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
@@ -113,7 +114,7 @@ export function RegionsPage() {
       ) : (
         <>
           <div className="table-wrap" aria-busy={query.isFetching}>
-            <table>
+            <CardTable>
               <caption className="visually-hidden">{t("regions.caption")}</caption>
               <thead>
                 <tr>
@@ -148,7 +149,7 @@ export function RegionsPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           <Pager
             total={query.data.total}

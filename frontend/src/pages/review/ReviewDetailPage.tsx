@@ -3,9 +3,10 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { SubmissionRead } from "../../api/client";
 import { useFramework } from "../../api/queries";
+import { useRegionTimeZone } from "../../api/timeZones";
 import { usePageTitle } from "../../components/Layout";
 import { ErrorMessage, Loading } from "../../components/QueryState";
-import { formatDateTime } from "../../format";
+import { formatDateTime, formatDateTimeInZone } from "../../format";
 import {
   HistoryList,
   LateBadge,
@@ -32,6 +33,9 @@ export function ReviewDetailPage() {
   const verify = useTransition(key, "verify");
   const sendBack = useReasonTransition(key, "return");
   const reopen = useReasonTransition(key, "reopen");
+  // Times on the Pemda's clock (WITA in Kaltim), named, wherever the verifier is.
+  const timeZone = useRegionTimeZone(key.region);
+  const at = (iso: string) => (timeZone ? formatDateTimeInZone(iso, i18n.language, timeZone) : formatDateTime(iso, i18n.language));
   const [mode, setMode] = useState<"return" | "reopen" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const found = findIndicator(framework.data, key.indicator);
@@ -113,7 +117,7 @@ export function ReviewDetailPage() {
         <StatusBadge status={data.status} /> {data.is_late ? <LateBadge /> : null}{" "}
         <span className="muted">
           {t("history.version", { version: data.version })}
-          {data.submitted_at ? ` · ${t("review.submittedAt")}: ${formatDateTime(data.submitted_at, lng)}` : ""}
+          {data.submitted_at ? ` · ${t("review.submittedAt")}: ${at(data.submitted_at)}` : ""}
         </span>
       </p>
 
@@ -165,7 +169,7 @@ export function ReviewDetailPage() {
                 <dt>{t("review.lastReview")}</dt>
                 <dd>
                   {t(`history.actions.${data.last_review.decision}`)} · {data.last_review.reviewer ?? t("common.none")} ·{" "}
-                  {formatDateTime(data.last_review.at, lng)}
+                  {at(data.last_review.at)}
                   {data.last_review.reason ? <div>“{data.last_review.reason}”</div> : null}
                 </dd>
               </div>

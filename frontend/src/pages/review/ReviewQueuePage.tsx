@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import type { BulkVerifyResult, SubmissionSummary } from "../../api/client";
 import { PAGE_SIZE } from "../../api/queries";
+import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
@@ -253,7 +254,7 @@ export function ReviewQueuePage() {
             </button>
           </div>
           <div className="table-wrap" aria-busy={queue.isFetching}>
-            <table>
+            <CardTable>
               <caption className="visually-hidden">{t("review.caption")}</caption>
               <thead>
                 <tr>
@@ -302,7 +303,7 @@ export function ReviewQueuePage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </CardTable>
           </div>
           <Pager
             total={queue.data.total}

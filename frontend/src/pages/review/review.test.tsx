@@ -116,6 +116,7 @@ describe("verification detail", () => {
       "GET /submissions/2024-Q1/64.72/K1.01": () =>
         json(submission({ status: "submitted", value: 3, narrative: "SK terbit", etag: '"10-2"', evidence: [pdf, photo] })),
       "GET /submissions/2024-Q1/64.72/K1.01/history": history,
+      "GET /evidence/e1/pages": () => json({ count: 2 }),
       "POST /submissions/2024-Q1/64.72/K1.01/return": () =>
         json(submission({ status: "returned", etag: '"10-3"', version: 3, last_review: returnedReview })),
     });
@@ -124,7 +125,8 @@ describe("verification detail", () => {
 
     expect(await screen.findByText("3 — Terlaksana penuh dengan bukti")).toBeInTheDocument();
     expect(screen.getByText("SK terbit")).toBeInTheDocument();
-    expect(screen.getByTitle("Pratinjau sk.pdf")).toHaveAttribute("src", "/api/v1/evidence/e1?inline=true");
+    // The PDF's first page, drawn by the server as an image.
+    expect(await screen.findByRole("img", { name: "Halaman 1 dari 2: sk.pdf" })).toHaveAttribute("src", "/api/v1/evidence/e1/pages/1");
     await user.click(screen.getByRole("button", { name: "Pratinjau foto.png" }));
     expect(screen.getByRole("img", { name: "Pratinjau foto.png" })).toHaveAttribute("src", "/api/v1/evidence/e2?inline=true");
 

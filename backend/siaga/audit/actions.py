@@ -1,0 +1,91 @@
+"""Every audit action and entity type the application records: the one authoritative list.
+
+The audit page shows each action as a sentence in the reader's language, so the SPA must
+know every name the trail can hold. `record` refuses a name that is not listed here (a
+new action fails its first test, not a reader's screen), and tests/i18n checks that each
+has an Indonesian and an English text.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    # Signing in and out, and credentials refused.
+    AUTH_LOGIN = "auth.login"
+    AUTH_LOGOUT = "auth.logout"
+    AUTH_TOKEN_REFUSED = "auth.token_refused"  # noqa: S105 - an action name, no secret
+    # Requests turned away by authorization.
+    AUTHZ_DENIED = "authz.denied"
+    AUTHZ_NOT_FOUND = "authz.not_found"
+    AUTHZ_CSRF_FAILED = "authz.csrf_failed"
+    # Accounts and API keys.
+    USER_CREATE = "user.create"
+    USER_UPDATE = "user.update"
+    USER_IMPORTED = "user.imported"
+    API_KEY_CREATE = "api_key.create"
+    API_KEY_REVOKE = "api_key.revoke"
+    # Answers and their evidence (submission.<transition> from submissions.service).
+    SUBMISSION_CREATE = "submission.create"
+    SUBMISSION_UPDATE = "submission.update"
+    SUBMISSION_SUBMIT = "submission.submit"
+    SUBMISSION_VERIFY = "submission.verify"
+    SUBMISSION_RETURN = "submission.return"
+    SUBMISSION_REOPEN = "submission.reopen"
+    SUBMISSION_COPY_PREVIOUS = "submission.copy_previous"
+    SUBMISSION_IMPORTED = "submission.imported"
+    EVIDENCE_UPLOAD = "evidence.upload"
+    EVIDENCE_DELETE = "evidence.delete"
+    # A Pemda's evidence for a period taken as one ZIP (evidence.bundle).
+    EVIDENCE_EXPORT = "evidence.export"
+    # Periods (period.<open|close> from periods.service).
+    PERIOD_OPEN = "period.open"
+    PERIOD_CLOSE = "period.close"
+    # Reference data.
+    REGION_IMPORTED = "region.imported"
+    REGION_UPDATE = "region.update"
+    AGENCY_IMPORTED = "agency.imported"
+    INDICATOR_IMPORTED = "indicator.imported"
+    REGIONS_IMPORT_BOUNDARIES = "regions.import_boundaries"
+    IMPORT_RUN = "import.run"
+    # Data sets loaded from the command line.
+    SEED_DEMO = "seed.demo"
+    SEED_BENCH = "seed.bench"
+    # The trail itself leaving the system.
+    AUDIT_EXPORT = "audit.export"
+
+
+class AuditEntity(StrEnum):
+    """What an event is about (`entity_type`), shown with its id on the audit page."""
+
+    USER = "user"
+    API_KEY = "api_key"
+    SUBMISSION = "submission"
+    PERIOD = "period"
+    REGION = "region"
+    REGION_BOUNDARIES = "region_boundaries"
+    AGENCY = "agency"
+    INDICATOR = "indicator"
+    IMPORT_BATCH = "import_batch"
+    DATASET = "dataset"
+    ROUTE = "route"
+    AUDIT_TRAIL = "audit_trail"
+
+
+AUDIT_ACTIONS = frozenset(AuditAction)
+# The outcomes an event can have; GET /audit also takes `refused` for the last three.
+AUDIT_OUTCOMES = ("success", "failure", "denied", "rate_limited")
+
+
+class UnregisteredAuditAction(ValueError):
+    """A programming error: an action missing from AuditAction (no reader could read it)."""
+
+
+def checked(action: str) -> str:
+    if action not in AUDIT_ACTIONS:
+        raise UnregisteredAuditAction(
+            f"audit action {action!r} is not in siaga.audit.actions.AuditAction; add it "
+            "there and give it a text in frontend/src/i18n/id.json and en.json"
+        )
+    return action

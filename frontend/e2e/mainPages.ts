@@ -1,0 +1,61 @@
+import { expect, type Page } from "@playwright/test";
+import { OPERATOR, VERIFIER, VIEWER, login } from "./helpers";
+
+/** The demo roles and the main pages each can open (phone.spec.ts, screenshots.spec.ts). */
+export interface RolePages {
+  role: string;
+  username: string;
+  pages: { name: string; path: string }[];
+}
+
+const READER_PAGES = [
+  { name: "regions", path: "/wilayah" },
+  { name: "region", path: "/wilayah/64.72" },
+  { name: "frameworks", path: "/kerangka" },
+  { name: "framework", path: "/kerangka/PEMILU2024" },
+  { name: "periods", path: "/periode" },
+  { name: "about", path: "/tentang" },
+];
+
+export const ROLES: RolePages[] = [
+  {
+    role: "operator",
+    username: OPERATOR,
+    pages: [{ name: "tasks", path: "/tugas" }, { name: "dashboard", path: "/dasbor" }, ...READER_PAGES],
+  },
+  {
+    role: "verifier",
+    username: VERIFIER,
+    pages: [{ name: "review", path: "/verifikasi" }, { name: "dashboard", path: "/dasbor" }, ...READER_PAGES],
+  },
+  { role: "viewer", username: VIEWER, pages: [{ name: "dashboard", path: "/dasbor" }, ...READER_PAGES] },
+  {
+    role: "admin",
+    username: "admin",
+    pages: [
+      // The national administrator picks a province first; this is Kalimantan Timur's view.
+      { name: "dashboard", path: "/dasbor?region=64" },
+      { name: "tasks", path: "/tugas" },
+      { name: "review", path: "/verifikasi" },
+      { name: "imports", path: "/admin/impor" },
+      { name: "users", path: "/admin/pengguna" },
+      { name: "api-keys", path: "/admin/kunci-api" },
+      { name: "audit", path: "/admin/audit" },
+      ...READER_PAGES,
+    ],
+  },
+];
+
+/** Signs in through the login page, at any width, and waits for the page it lands on. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await login(page, username);
+  await expect(page).not.toHaveURL(/\/masuk/);
+}
+
+/** Opens a page and waits until its data has arrived (no loading spinner, no request in flight). */
+export async function openPage(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await expect(page.locator(".status-loading")).toHaveCount(0);
+}
