@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import errno
-import re
 import socket
 import sqlite3
 from typing import Any
@@ -10,11 +9,13 @@ import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.routing import Match
 
 # Seconds a client is asked to wait before retrying while the database is away.
 DATABASE_RETRY_AFTER = 5
@@ -197,26 +198,29 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
+
+
 def _allowed_methods(request: Request) -> str:
     """Every documented method of the path, for the 405's `Allow` header (RFC 9110).
 
     The router answers 405 from the first route whose path matches, so on a path served
-    by several routes (GET and PUT of one answer) it would name only that route's.
+    by several routes (GET and PUT of one answer) it would name only that route's. The
+    router itself is asked, method by method, so path convertors (`{code:region}`) and
+    nested routers count exactly as they do for a real request.
     """
-    patterns = getattr(request.app.state, "allow_patterns", None)
-    if patterns is None:
-        patterns = [
-            (re.compile("[^/]+".join(map(re.escape, re.split(r"\{[^/}]+\}", path)))), methods)
-            for path, methods in (
-                (path, sorted(m.upper() for m in operations))
-                for path, operations in request.app.openapi()["paths"].items()
-            )
-        ]
-        request.app.state.allow_patterns = patterns
-    path = request.url.path
-    allowed = sorted(
-        {m for pattern, methods in patterns if pattern.fullmatch(path) for m in methods}
-    )
+    routes = [
+        route
+        for route in request.app.routes
+        if not (isinstance(route, APIRoute) and not route.include_in_schema)
+    ]
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
     return ", ".join(allowed)
 
 

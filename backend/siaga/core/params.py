@@ -7,9 +7,32 @@ from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import AwareDatetime, BeforeValidator
+from starlette.convertors import Convertor, register_url_convertor
 
 # Kemendagri codes: `64`, `64.72` (and deeper levels, should they ever be loaded).
 REGION_CODE_PATTERN = r"^\d{2}(\.\d{2,4}){0,3}$"
+
+
+class RegionCodeConvertor(Convertor[str]):
+    """`{code:region}` in a route path matches a segment that starts with a digit.
+
+    Routes such as `/regions/{code}` sit beside fixed, worded paths (`/regions/boundaries`);
+    with the plain `{code}` a method that only the fixed path lacks (PATCH) would be taken
+    for a region called "boundaries" instead of answering 405. Every Kemendagri code starts
+    with a digit; the full shape and length are still checked by the parameter, so a
+    malformed code keeps its 422 rather than becoming a routing 404.
+    """
+
+    regex = r"[0-9][^/]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("region", RegionCodeConvertor())
 
 RegionCodePath = Annotated[
     str, Path(max_length=20, description="Kemendagri region code, e.g. `64.72`")

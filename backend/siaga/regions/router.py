@@ -170,7 +170,9 @@ async def list_boundaries(
     return JSONResponse(body, headers=headers)
 
 
-@router.get("/{code}", name="get", response_model=RegionDetail, responses=responses(401, 403, 404))
+@router.get(
+    "/{code:region}", name="get", response_model=RegionDetail, responses=responses(401, 403, 404)
+)
 async def get_region(
     session: DbSession, code: RegionCodePath, settings: AppSettings
 ) -> RegionDetail:
@@ -180,7 +182,7 @@ async def get_region(
 
 
 @router.patch(
-    "/{code}", name="update", response_model=RegionDetail, responses=responses(401, 403, 404)
+    "/{code:region}", name="update", response_model=RegionDetail, responses=responses(401, 403, 404)
 )
 async def update_region(
     session: DbSession,
