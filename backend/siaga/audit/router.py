@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
@@ -15,7 +15,7 @@ from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.pagination import Pagination
 from siaga.core.params import TimestampQuery
-from siaga.exports.service import MEDIA_TYPES, Export, Format
+from siaga.exports.http import documented, download
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -49,31 +49,11 @@ async def list_audit_events(
     return await service.list_events(session, page, scope=admin.region_code, filters=filters)
 
 
-def _documented(fmt: Format) -> dict[int | str, dict[str, Any]]:
-    file = {"schema": {"type": "string", "format": "binary"}}
-    return {
-        200: {"description": "The file, as an attachment", "content": {MEDIA_TYPES[fmt]: file}},
-        **responses(401, 403),
-    }
-
-
-def _download(export: Export) -> StreamingResponse:
-    return StreamingResponse(
-        export.chunks,
-        media_type=export.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{export.filename}"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
 @router.get(
     "/export.csv",
     name="export_csv",
     response_class=StreamingResponse,
-    responses=_documented("csv"),
+    responses=documented("csv", 401, 403),
 )
 async def export_audit_csv(
     request: Request,
@@ -97,14 +77,14 @@ async def export_audit_csv(
         fmt="csv",
         style=style,
     )
-    return _download(export)
+    return download(export)
 
 
 @router.get(
     "/export.xlsx",
     name="export_xlsx",
     response_class=StreamingResponse,
-    responses=_documented("xlsx"),
+    responses=documented("xlsx", 401, 403),
 )
 async def export_audit_xlsx(
     request: Request, session: DbSession, admin: Admin, actor: CurrentActor, filters: Filters
@@ -123,4 +103,4 @@ async def export_audit_xlsx(
         fmt="xlsx",
         style=RFC4180,
     )
-    return _download(export)
+    return download(export)

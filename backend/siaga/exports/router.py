@@ -9,10 +9,10 @@ from fastapi.responses import StreamingResponse
 from siaga.auth.dependencies import Reader
 from siaga.core.csvstyle import RFC4180, CsvStyle, CsvStyleQuery
 from siaga.core.deps import DbSession
-from siaga.core.errors import responses
 from siaga.core.params import RegionCodeQuery
 from siaga.exports import service
-from siaga.exports.service import MEDIA_TYPES, Export, Format, SubmissionFilters
+from siaga.exports.http import documented, download
+from siaga.exports.service import Format, SubmissionFilters
 from siaga.models import SubmissionStatus
 from siaga.scoring.schemas import View
 
@@ -45,26 +45,6 @@ def _no_csv_style() -> CsvStyle:
 _XlsxStyle = Annotated[CsvStyle, Depends(_no_csv_style)]
 
 
-def _documented(fmt: Format) -> dict[int | str, dict[str, Any]]:
-    file = {"schema": {"type": "string", "format": "binary"}}
-    return {
-        200: {"description": "The file, as an attachment", "content": {MEDIA_TYPES[fmt]: file}},
-        **responses(401, 403, 404),
-    }
-
-
-def _download(export: Export) -> StreamingResponse:
-    return StreamingResponse(
-        export.chunks,
-        media_type=export.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{export.filename}"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
 # One route per format (the format is in the path, so each has its own documented media
 # type); the handlers differ only in `fmt`, so they are made here rather than written twice.
 def _register(kind: str, fmt: Format, endpoint: Callable[..., Any], doc: str) -> None:
@@ -77,7 +57,7 @@ def _register(kind: str, fmt: Format, endpoint: Callable[..., Any], doc: str) ->
         methods=["GET"],
         name=f"{kind}_{fmt}",
         response_class=StreamingResponse,
-        responses=_documented(fmt),
+        responses=documented(fmt, 401, 403, 404),
     )
 
 
@@ -99,7 +79,7 @@ def _scores_route(fmt: Format, doc: str) -> None:
             fmt=fmt,
             style=style,
         )
-        return _download(export)
+        return download(export)
 
     _register("scores", fmt, export_scores, doc)
 
@@ -124,7 +104,7 @@ def _submissions_route(fmt: Format, doc: str) -> None:
             fmt=fmt,
             style=style,
         )
-        return _download(export)
+        return download(export)
 
     _register("submissions", fmt, export_submissions, doc)
 
