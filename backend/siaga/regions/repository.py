@@ -69,23 +69,24 @@ async def get_region_row(session: AsyncSession, code: str) -> dict[str, Any] | N
     return dict(row) if row else None
 
 
+def effective_zone(default: str) -> ColumnElement[str]:
+    """The zone a region's deadlines end in, as SQL over `Region`: its own, else its
+    province's, else `default` (time_zones.effective is the same rule over fetched values),
+    so lists can filter and sort on it."""
+    parent = aliased(Region)
+    parent_zone = select(parent.time_zone).where(parent.id == Region.parent_id).scalar_subquery()
+    return func.coalesce(Region.time_zone, parent_zone, default)
+
+
 async def time_zone_of(session: AsyncSession, region: Region, default: str) -> str:
     """The zone a region's deadlines end in: its own, its province's, else `default`."""
     if region.time_zone is not None or region.parent_id is None:
         return time_zones.effective(region.time_zone, None, default)
-    parent = await session.scalar(select(Region.time_zone).where(Region.id == region.parent_id))
-    return time_zones.effective(None, parent, default)
+    return (await time_zones_by_id(session, [region.id], default))[region.id]
 
 
 async def time_zone_by_code(session: AsyncSession, code: str, default: str) -> str:
-    row = (
-        await session.execute(
-            select(Region.time_zone, _Parent.time_zone)
-            .outerjoin(_Parent, Region.parent_id == _Parent.id)
-            .where(Region.code == code)
-        )
-    ).first()
-    return default if row is None else time_zones.effective(row[0], row[1], default)
+    return (await time_zones_by_code(session, [code], default)).get(code, default)
 
 
 async def time_zones_by_code(
@@ -95,11 +96,9 @@ async def time_zones_by_code(
     found: dict[str, str] = {}
     for chunk in _chunks(codes):
         rows = await session.execute(
-            select(Region.code, Region.time_zone, _Parent.time_zone)
-            .outerjoin(_Parent, Region.parent_id == _Parent.id)
-            .where(Region.code.in_(chunk))
+            select(Region.code, effective_zone(default)).where(Region.code.in_(chunk))
         )
-        found.update({code: time_zones.effective(own, up, default) for code, own, up in rows})
+        found.update((key, zone) for key, zone in rows)
     return found
 
 
@@ -110,11 +109,9 @@ async def time_zones_by_id(
     found: dict[int, str] = {}
     for chunk in _chunks(region_ids):
         rows = await session.execute(
-            select(Region.id, Region.time_zone, _Parent.time_zone)
-            .outerjoin(_Parent, Region.parent_id == _Parent.id)
-            .where(Region.id.in_(chunk))
+            select(Region.id, effective_zone(default)).where(Region.id.in_(chunk))
         )
-        found.update({rid: time_zones.effective(own, up, default) for rid, own, up in rows})
+        found.update((key, zone) for key, zone in rows)
     return found
 
 

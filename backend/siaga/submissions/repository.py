@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
@@ -28,7 +27,7 @@ from siaga.models import (
     SubmissionVersion,
     User,
 )
-from siaga.regions.repository import subtree_filter
+from siaga.regions.repository import effective_zone, subtree_filter
 
 
 def applies_to_region() -> ColumnElement[bool]:
@@ -270,14 +269,10 @@ async def list_submissions(
 
 def deadline_passed_for_region(passed_zones: list[str], default_zone: str) -> ColumnElement[bool]:
     """Whether the row's Pemda is in one of `passed_zones`, the zones where the deadline
-    is over: its own zone, else its province's, else the deployment's (as
-    regions.repository.time_zone_of decides, here in SQL so lists can filter on it)."""
+    is over: its own zone, else its province's, else the deployment's."""
     if not passed_zones:
         return false()
-    parent = aliased(Region)
-    parent_zone = select(parent.time_zone).where(parent.id == Region.parent_id).scalar_subquery()
-    zone = func.coalesce(Region.time_zone, parent_zone, default_zone)
-    return zone.in_(passed_zones)
+    return effective_zone(default_zone).in_(passed_zones)
 
 
 async def list_tasks(
