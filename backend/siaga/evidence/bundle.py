@@ -32,7 +32,7 @@ from siaga.core.csvstyle import CsvStyle
 from siaga.core.security import Principal
 from siaga.core.storage import ObjectMissing, Storage
 from siaga.evidence import repository
-from siaga.exports.safety import neutralise
+from siaga.exports.tables import Column, csv_header, csv_lines
 from siaga.periods.service import PeriodNotFound
 from siaga.regions.exceptions import RegionNotFound
 
@@ -40,18 +40,20 @@ logger = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/zip"
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = (
-    "indicator",
-    "agency",
-    "file",
-    "original_name",
-    "size",
-    "sha256",
-    "content_type",
-    "uploaded_at",
-    "uploaded_by",
-    "status",
+# Written by the exports' table writer: the same CSV styles and formula neutraliser.
+MANIFEST_TABLE = (
+    Column("indicator", "text"),
+    Column("agency", "text"),
+    Column("file", "text"),
+    Column("original_name", "text"),
+    Column("size", "integer"),
+    Column("sha256", "text"),
+    Column("content_type", "text"),
+    Column("uploaded_at", "datetime"),
+    Column("uploaded_by", "text"),
+    Column("status", "text"),
 )
+MANIFEST_COLUMNS = tuple(column.header for column in MANIFEST_TABLE)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 
@@ -125,27 +127,22 @@ def _zip_time(value: datetime) -> tuple[int, int, int, int, int, int]:
 
 
 def _manifest(rows: list[tuple[Entry, str, str]], style: CsvStyle) -> bytes:
-    buffer = io.StringIO()
-    buffer.write(style.bom)
-    writer = style.writer(buffer)
-    writer.writerow(MANIFEST_COLUMNS)
-    for entry, path, status in rows:
-        uploaded = _utc(entry.uploaded_at).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-        writer.writerow(
-            [
-                neutralise(entry.indicator),
-                neutralise(entry.agency or ""),
-                neutralise(path),
-                neutralise(entry.original_name),
-                str(entry.size),
-                entry.sha256,
-                entry.content_type,
-                uploaded,
-                neutralise(entry.uploaded_by or ""),
-                status,
-            ]
+    lines = (
+        (
+            entry.indicator,
+            entry.agency,
+            path,
+            entry.original_name,
+            entry.size,
+            entry.sha256,
+            entry.content_type,
+            _utc(entry.uploaded_at),
+            entry.uploaded_by,
+            status,
         )
-    return buffer.getvalue().encode("utf-8")
+        for entry, path, status in rows
+    )
+    return csv_header(MANIFEST_TABLE, style) + csv_lines(MANIFEST_TABLE, lines, style)
 
 
 def write_zip(storage: Storage, entries: list[Entry], style: CsvStyle) -> Iterator[bytes]:
