@@ -9,7 +9,8 @@ interface Summary {
   agency: string | null;
 }
 
-// 2023-Q4 is open in the demo; the workflow spec works in 2024-Q1, so the two never meet.
+// 2023-Q4 is open in the demo. The workflow spec works there too, on a task not started
+// yet, so the submitted answer picked here is never the one it writes.
 const PERIOD = "2023-Q4";
 const AGENCY = OPERATOR.replace(/^operator\./, "");
 const TOO_SHORT = "Unggah SK-nya.";
