@@ -21,7 +21,7 @@ from siaga.models import (
     Submission,
     User,
 )
-from siaga.submissions.repository import scope_conditions
+from siaga.submissions.grid import scope_conditions
 
 
 async def get_blob(session: AsyncSession, sha256: str) -> EvidenceBlob | None:

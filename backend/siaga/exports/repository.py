@@ -19,7 +19,7 @@ from siaga.models import (
     SubmissionStatus,
 )
 from siaga.regions.repository import subtree_filter
-from siaga.submissions.repository import evidence_count, last_review_reason, scope_conditions
+from siaga.submissions.grid import evidence_count, last_review_reason, scope_conditions
 
 # Rows fetched per round trip: large enough that the national set (~100k answers) needs
 # ~100 fetches, small enough that memory stays flat however large the export grows.

@@ -24,7 +24,7 @@ from siaga.models import (
 from siaga.regions.repository import subtree_filter
 from siaga.scoring.repository import indicator_score
 from siaga.scoring.schemas import View
-from siaga.submissions.repository import applies_to_region
+from siaga.submissions.grid import applies_to_region
 
 _Parent = aliased(Region)
 

@@ -47,7 +47,7 @@ from siaga.models import (
     SubmissionStatus,
 )
 from siaga.models.revision import REFERENCE_KEY
-from siaga.submissions.repository import applies_to_region
+from siaga.submissions.grid import applies_to_region
 
 View = Literal["official", "provisional"]
 

@@ -19,9 +19,7 @@ from siaga.models import (
     Period,
     PeriodState,
     Region,
-    RegionLevel,
     Review,
-    Role,
     Submission,
     SubmissionStatus,
     SubmissionVersion,
@@ -29,26 +27,12 @@ from siaga.models import (
 )
 from siaga.regions.repository import effective_zone, subtree_filter
 
-
-def applies_to_region() -> ColumnElement[bool]:
-    """The indicator applies to the region's level (scoring.md: otherwise left out)."""
-    return or_(
-        and_(Region.level == RegionLevel.PROVINCE, Indicator.applies_province),
-        and_(Region.level == RegionLevel.REGENCY, Indicator.applies_regency),
-        and_(Region.level == RegionLevel.CITY, Indicator.applies_city),
-    )
-
-
-def scope_conditions(principal: Principal) -> list[ColumnElement[bool]]:
-    """What the caller may see, on Region and Indicator: its subtree; for an operator,
-    its own Pemda and only the indicators its agency type answers."""
-    conditions: list[ColumnElement[bool]] = []
-    if principal.role == Role.OPERATOR:
-        conditions.append(Region.code == principal.region_code)
-        conditions.append(Indicator.agency_type_id == principal.agency_type_id)
-    elif principal.region_code is not None:
-        conditions.append(subtree_filter(principal.region_code))
-    return conditions
+from siaga.submissions.grid import (
+    applies_to_region,
+    evidence_count,
+    last_review_reason,
+    scope_conditions,
+)
 
 
 async def get_context(
@@ -179,29 +163,6 @@ async def history(session: AsyncSession, submission_id: int) -> list[Any]:
         .order_by(SubmissionVersion.version)
     )
     return list((await session.execute(stmt)).all())
-
-
-def evidence_count() -> Any:
-    """How many evidence files the answer of the enclosing query has (a correlated count)."""
-    return (
-        select(func.count(EvidenceFile.id))
-        .where(EvidenceFile.submission_id == Submission.id)
-        .correlate(Submission)
-        .scalar_subquery()
-    )
-
-
-def last_review_reason() -> Any:
-    """The reason of the answer's latest review: why it was returned or reopened (NULL if
-    verified), for the answer of the enclosing query."""
-    return (
-        select(Review.reason)
-        .where(Review.submission_id == Submission.id)
-        .order_by(Review.created_at.desc(), Review.id.desc())
-        .limit(1)
-        .correlate(Submission)
-        .scalar_subquery()
-    )
 
 
 def _list_select() -> Select[*tuple[Any, ...]]:

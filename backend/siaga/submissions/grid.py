@@ -1,0 +1,90 @@
+"""Answer query fragments that other packages' repositories build on (the one way
+they reach the answers' tables besides the submissions service), above all the
+(Pemda x indicator) grid: every indicator a period asks of every Pemda it applies
+to, with that Pemda's answer when there is one. Tasks, scores, reports and exports all
+start from it, so what "applies" means is decided here once (scoring.md: an indicator
+that does not apply to the region's level is left out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
+
+from siaga.core.security import Principal
+from siaga.models import (
+    EvidenceFile,
+    Indicator,
+    Period,
+    Region,
+    RegionLevel,
+    Review,
+    Role,
+    Submission,
+)
+from siaga.regions.repository import subtree_filter
+
+
+def applies_to_region() -> ColumnElement[bool]:
+    """The indicator applies to the region's level."""
+    return or_(
+        and_(Region.level == RegionLevel.PROVINCE, Indicator.applies_province),
+        and_(Region.level == RegionLevel.REGENCY, Indicator.applies_regency),
+        and_(Region.level == RegionLevel.CITY, Indicator.applies_city),
+    )
+
+
+def answer_grid(*columns: Any, answers: FromClause | None = None) -> Select[Any]:
+    """SELECT columns FROM Period x its framework's Indicators x the Regions they apply to,
+    LEFT JOIN the answers (Submission, or a subquery/CTE with period_id, region_id and
+    indicator_id columns). Callers add the WHERE: which periods, which regions."""
+    table: Any = Submission.__table__ if answers is None else answers
+    return (
+        select(*columns)
+        .select_from(Period)
+        .join(Indicator, Indicator.framework_id == Period.framework_id)
+        .join(Region, applies_to_region())
+        .outerjoin(
+            table,
+            and_(
+                table.c.period_id == Period.id,
+                table.c.region_id == Region.id,
+                table.c.indicator_id == Indicator.id,
+            ),
+        )
+    )
+
+
+def scope_conditions(principal: Principal) -> list[ColumnElement[bool]]:
+    """What the caller may see, on Region and Indicator: its subtree; for an operator,
+    its own Pemda and only the indicators its agency type answers."""
+    conditions: list[ColumnElement[bool]] = []
+    if principal.role == Role.OPERATOR:
+        conditions.append(Region.code == principal.region_code)
+        conditions.append(Indicator.agency_type_id == principal.agency_type_id)
+    elif principal.region_code is not None:
+        conditions.append(subtree_filter(principal.region_code))
+    return conditions
+
+
+def evidence_count() -> Any:
+    """How many evidence files the answer of the enclosing query has (a correlated count)."""
+    return (
+        select(func.count(EvidenceFile.id))
+        .where(EvidenceFile.submission_id == Submission.id)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
+
+
+def last_review_reason() -> Any:
+    """The reason of the answer's latest review: why it was returned or reopened (NULL if
+    verified), for the answer of the enclosing query."""
+    return (
+        select(Review.reason)
+        .where(Review.submission_id == Submission.id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
