@@ -26,7 +26,6 @@ from siaga.models import (
     User,
 )
 from siaga.regions.repository import effective_zone, subtree_filter
-
 from siaga.submissions.grid import (
     applies_to_region,
     evidence_count,
