@@ -23,17 +23,23 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import Response
 
+from siaga.apikeys.schemas import ApiKeyCreate
+from siaga.apikeys.service import create_key
+from siaga.audit.service import SYSTEM
 from siaga.core import migrations
 from siaga.core.database import create_engine, create_sessionmaker, session_scope
 from siaga.core.settings import Settings
 from siaga.main import create_app
 from siaga.models import RegionLevel
 from siaga.seed.reference import RegionRow, upsert_regions
+from siaga.users.rules import LOCAL_ADMIN
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared/data/wilayah/regions-kabkota.csv"
 
 
-async def _load(url: str, csv_path: Path) -> int:
+async def _load(settings: Settings, csv_path: Path) -> tuple[int, str]:
+    """Load the regions; returns their count and a read-only API key (the list needs a
+    signed-in caller)."""
     with csv_path.open(encoding="utf-8") as handle:
         rows = [
             RegionRow(
@@ -44,11 +50,18 @@ async def _load(url: str, csv_path: Path) -> int:
             )
             for r in csv.DictReader(handle)
         ]
-    engine = create_engine(url)
+    engine = create_engine(settings.database_url)
     async with session_scope(create_sessionmaker(engine)) as session:
         await upsert_regions(session, rows)
+        created = await create_key(
+            session,
+            settings,
+            ApiKeyCreate(name="bench regions", region=None, scopes=["read"], expires_in_days=1),
+            principal=LOCAL_ADMIN,
+            actor=SYSTEM,
+        )
     await engine.dispose()
-    return len(rows)
+    return len(rows), created.key
 
 
 def _serve(app: FastAPI, port: int) -> uvicorn.Server:
@@ -78,10 +91,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db"
         migrations.upgrade(url)
-        count = asyncio.run(_load(url, args.regions))
-        app = create_app(Settings(database_url=url, frontend_dist=Path(tmp) / "none"))
+        settings = Settings(database_url=url, frontend_dist=Path(tmp) / "none")
+        count, api_key = asyncio.run(_load(settings, args.regions))
+        app = create_app(settings)
         real = _serve(app, 8765)
-        with httpx.Client() as client:
+        with httpx.Client(headers={"Authorization": f"Bearer {api_key}"}) as client:
             body = client.get("http://127.0.0.1:8765/api/v1/regions?limit=500").content
             bare = FastAPI()
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from siaga.agencies.router import router as agencies_router
 from siaga.apikeys.router import router as api_keys_router
-from siaga.audit.router import router as audit_router
+from siaga.audit_trail.router import router as audit_router
 from siaga.auth.router import router as auth_router
 from siaga.evidence.router import router as evidence_router
 from siaga.exports.router import router as exports_router

@@ -52,7 +52,7 @@ class TestFailedUpload:
         async def broken(*_args: Any, **_kwargs: Any) -> None:
             raise RuntimeError("database went away")
 
-        monkeypatch.setattr(answers, "bump_version", broken)
+        monkeypatch.setattr(answers, "record_evidence_change", broken)
         with pytest.raises(RuntimeError, match="database went away"):
             await upload(anon_client, world.upload_url(), operator_headers, files.pdf("fail"))
         monkeypatch.undo()
@@ -79,7 +79,7 @@ class TestFailedUpload:
         async def broken(*_args: Any, **_kwargs: Any) -> None:
             raise RuntimeError("boom")
 
-        monkeypatch.setattr(answers, "bump_version", broken)
+        monkeypatch.setattr(answers, "record_evidence_change", broken)
         with pytest.raises(RuntimeError):
             await upload(
                 anon_client,

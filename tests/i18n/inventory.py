@@ -119,12 +119,18 @@ def error_codes() -> set[str]:
 def import_row_codes() -> frozenset[str]:
     codes: set[str] = set()
     for path, tree in _sources():
-        if "imports" not in path.parts and path.name != "availability.py":
+        # The answer workflow's refusals reach an import as row errors with their code.
+        is_workflow = path.parts[-2:] == ("submissions", "workflow.py")
+        if "imports" not in path.parts and path.name != "availability.py" and not is_workflow:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-                if name == "error" and len(node.args) >= 4 and (code := _code(node.args[-3])):
+                if name == "Problem" and node.args and (code := _code(node.args[0])):
+                    codes.add(code)
+                elif is_workflow:
+                    continue
+                elif name == "error" and len(node.args) >= 4 and (code := _code(node.args[-3])):
                     codes.add(code)
                 elif name == "unknown" and node.args and (column := _const(node.args[0])):
                     codes.add(f"unknown_{column}")

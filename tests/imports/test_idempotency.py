@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,8 @@ from siaga.core.migrations import upgrade
 from siaga.core.security import Principal
 from siaga.core.settings import normalise_database_url
 from siaga.core.types import utcnow
-from siaga.imports import repository
-from siaga.models import ApiKey, User
+from siaga.imports import batch_repository as repository
+from siaga.models import ApiKey, ImportKind, ImportStatus, User
 from tests.fixtures.auth import bearer, create_api_key
 from tests.fixtures.db import (
     ensure_postgres_database,
@@ -37,20 +38,24 @@ from tests.imports.conftest import World, csv_bytes, upload
 ANSWERS = csv_bytes("period,region,indicator,value,narrative,status", "2023-Q4,64.72,C.01,2,,draft")
 
 
-def _batch(**author: Any) -> dict[str, Any]:
-    return {
-        "kind": "submissions",
-        "dry_run": False,
-        "status": "succeeded",
-        "filename": "a.csv",
-        "created_at": utcnow(),
-        "row_count": 0,
-        "created_count": 0,
-        "updated_count": 0,
-        "unchanged_count": 0,
-        "error_count": 0,
-        **author,
-    }
+def _batch(
+    *,
+    created_by_id: int | None = None,
+    api_key_id: int | None = None,
+    idempotency_key: str | None = None,
+) -> repository.NewBatch:
+    return repository.NewBatch(
+        kind=ImportKind.SUBMISSIONS,
+        dry_run=False,
+        status=ImportStatus.SUCCEEDED,
+        filename="a.csv",
+        file_sha256=None,
+        region_code=None,
+        created_by_id=created_by_id,
+        api_key_id=api_key_id,
+        idempotency_key=idempotency_key,
+        created_at=utcnow(),
+    )
 
 
 async def _api_key_id(session: AsyncSession, app: FastAPI) -> int:
@@ -82,7 +87,7 @@ class TestOneBatchPerKey:
         key_id = await _api_key_id(session, app)
         values = _batch(api_key_id=key_id, idempotency_key="k")
         assert await repository.insert_batch(session, values) is not None
-        assert await repository.insert_batch(session, dict(values)) is None
+        assert await repository.insert_batch(session, replace(values)) is None
 
 
 async def test_a_key_still_importing_answers_409(

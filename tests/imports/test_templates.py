@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.imports.codes import load_codes
-from siaga.imports.columns import COLUMNS, CodeList
+from siaga.imports.column_types import CodeList
+from siaga.imports.columns import COLUMNS
 from siaga.imports.templates import (
     CODES_SHEET,
     DATA_ROWS,

@@ -24,7 +24,8 @@ from siaga.core.database import create_engine, create_sessionmaker, session_scop
 from siaga.core.migrations import upgrade
 from siaga.core.settings import get_settings
 from siaga.models import AuditEvent, Region, RegionBoundary, RegionLevel, Role
-from siaga.regions.boundaries import MAX_POINTS, simplify_ring
+from siaga.regions.geojson import MAX_POINTS
+from siaga.regions.simplify import simplify_ring
 from tests.fixtures.db import run_in_thread
 from tests.fixtures.factories import create_region, create_user
 from tests.helpers import API, assert_error

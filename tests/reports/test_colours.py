@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.reports import service
+from siaga.reports import rendering, sections
 from siaga.scoring.categories import CATEGORY_COLORS, NO_CATEGORY, CategoryColor
 from siaga.scoring.schemas import CategoryCount
 from tests.exports.world import World, build_world
@@ -61,11 +61,11 @@ def test_categories_take_their_own_colour_not_their_position() -> None:
         CategoryCount(category=code, label=code, label_en=code, min_score=score, count=0)
         for code, score in (("belum_siap", 0), ("siap", 80), ("kurang_siap", 40))
     ]
-    categories = {c.code: c for c in service._categories(counts)}
+    categories = {c.code: c for c in sections._categories(counts)}
     for code, category in categories.items():
         assert (category.color, category.text_color) == CATEGORY_COLORS[code]
     # A code of another framework: coloured by its place from the top.
-    other = service._categories(
+    other = sections._categories(
         [CategoryCount(category="lain", label="Lain", label_en="Other", min_score=0, count=0)]
     )
     assert other[0].color == CATEGORY_COLORS["siap"].fill
@@ -77,13 +77,13 @@ async def test_every_badge_and_bar_in_the_report_is_a_traffic_light_colour(
     world: World = await build_world(session)
     assert world
     rendered: list[str] = []
-    original = service.render_pdf
+    original = rendering.render_pdf
 
     def capture(html: str) -> bytes:
         rendered.append(html)
         return original(html)
 
-    monkeypatch.setattr(service, "render_pdf", capture)
+    monkeypatch.setattr(rendering, "render_pdf", capture)
     response = await client.get(f"{API}/reports/64/2023-Q4.pdf")
     assert response.status_code == 200, response.text
     (html,) = rendered

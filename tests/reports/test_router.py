@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.models import User
-from siaga.reports import service
-from siaga.reports.service import number
+from siaga.reports import rendering as report_rendering
+from siaga.reports.formatting import number
 from tests.exports.world import LABELS, World, build_world
 from tests.helpers import API, assert_error
 
@@ -162,14 +162,14 @@ async def test_rendering_does_not_block_other_requests(
     client: httpx.AsyncClient, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rendering, release = threading.Event(), threading.Event()
-    real = service.render_pdf
+    real = report_rendering.render_pdf
 
     def held(html: str) -> bytes:
         rendering.set()
         release.wait(10)
         return real(html)
 
-    monkeypatch.setattr(service, "render_pdf", held)
+    monkeypatch.setattr(report_rendering, "render_pdf", held)
     report = asyncio.create_task(client.get(f"{API}/reports/64.72/2023-Q4.pdf"))
     try:
         assert await asyncio.to_thread(rendering.wait, 10)

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.scoring import repository
+from siaga.scoring import repository, table_repository
 from siaga.scoring.reference import (
     DEFAULT_THRESHOLDS,
     AnswerDef,
@@ -223,7 +223,7 @@ async def check_world(session: AsyncSession, client: httpx.AsyncClient, world: W
         dimensions = await repository.framework_dimensions(session, written.framework.id)
         for view in VIEWS:
             expected = score_all(world.framework, world.regions, world.answers, view)
-            rows = await repository.pemda_scores(
+            rows = await table_repository.pemda_scores(
                 session,
                 view,
                 dimensions=dimensions,
@@ -231,21 +231,21 @@ async def check_world(session: AsyncSession, client: httpx.AsyncClient, world: W
                 scope_code=None,
                 region_code="64",
             )
-            assert {r["region"] for r in rows} == set(expected), view
+            assert {r.region for r in rows} == set(expected), view
             for row in rows:
-                ref = expected[row["region"]]
+                ref = expected[row.region]
                 compare_pemda(
-                    row,
+                    row._asdict(),
                     ref,
-                    f"{view} {row['region']}",
+                    f"{view} {row.region}",
                     world.framework.thresholds,
                     ranks_at_nine_decimals(expected),
                 )
                 # D per dimension; dimensions with no applicable indicator left out.
-                assert row["dimensions"].keys() == ref.dimension_scores.keys(), view
+                assert row.dimensions.keys() == ref.dimension_scores.keys(), view
                 for code, value in ref.dimension_scores.items():
-                    got = row["dimensions"][code]
-                    assert _near(got, value), (view, row["region"], code, got, value)
+                    got = row.dimensions[code]
+                    assert _near(got, value), (view, row.region, code, got, value)
 
             response = await client.get(
                 f"{API}/scores", params={"period": period.code, "region": "64", "view": view}

@@ -131,7 +131,7 @@ class TestTaskList:
         world.province.time_zone = province_zone  # the city inherits it
         await session.flush()
         now = datetime.combine(deadline, utc_time, tzinfo=UTC)
-        monkeypatch.setattr("siaga.submissions.service.utcnow", lambda: now)
+        monkeypatch.setattr("siaga.submissions.lists.utcnow", lambda: now)
         operator = await login_as(world.operator)
         items = assert_page(await tasks(anon_client, operator), total=5)
         assert {i["overdue"] for i in items} == {overdue}

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.models import Role, User
-from siaga.submissions import service
+from siaga.submissions import transitions
 from tests.fixtures.factories import create_user
 from tests.helpers import API
 from tests.submissions.conftest import Workflow
@@ -24,7 +24,7 @@ LoginAs = Callable[[User], Awaitable[dict[str, str]]]
 
 
 def _at(monkeypatch: pytest.MonkeyPatch, instant: datetime) -> None:
-    monkeypatch.setattr(service, "utcnow", lambda: instant)
+    monkeypatch.setattr(transitions, "utcnow", lambda: instant)
 
 
 async def _submit(client: httpx.AsyncClient, headers: dict[str, str]) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -7,6 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.pagination import PageParams
 from siaga.models import Agency, AgencyType, Region
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    code: str
+    name: str
+    type_code: str
+    type_name: str
+    region_code: str
+    region_name: str
 
 
 def _select_agencies() -> Select[*tuple[Any, ...]]:
@@ -30,7 +41,7 @@ async def list_agencies(
     *,
     region_code: str | None,
     type_code: str | None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[AgencyRow], int]:
     stmt = _select_agencies()
     if region_code is not None:
         stmt = stmt.where(Region.code == region_code)
@@ -38,12 +49,12 @@ async def list_agencies(
         stmt = stmt.where(AgencyType.code == type_code)
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = await session.execute(stmt.order_by(Agency.code).limit(page.limit).offset(page.offset))
-    return [dict(row._mapping) for row in rows], total or 0
+    return [AgencyRow(**row._asdict()) for row in rows], total or 0
 
 
-async def get_agency(session: AsyncSession, code: str) -> dict[str, Any] | None:
+async def get_agency(session: AsyncSession, code: str) -> AgencyRow | None:
     row = (await session.execute(_select_agencies().where(Agency.code == code))).first()
-    return dict(row._mapping) if row else None
+    return AgencyRow(**row._asdict()) if row else None
 
 
 async def list_agency_types(session: AsyncSession) -> list[AgencyType]:

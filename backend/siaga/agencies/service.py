@@ -19,7 +19,7 @@ async def list_agencies(
         session, page, region_code=region, type_code=type_code
     )
     return AgencyPage(
-        items=[AgencyRead(**row) for row in rows],
+        items=[AgencyRead.model_validate(row, from_attributes=True) for row in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -30,7 +30,7 @@ async def get_agency(session: AsyncSession, code: str) -> AgencyRead:
     row = await repository.get_agency(session, code)
     if row is None:
         raise AgencyNotFound(f"Perangkat daerah {code!r} tidak ditemukan (agency not found)")
-    return AgencyRead(**row)
+    return AgencyRead.model_validate(row, from_attributes=True)
 
 
 async def list_agency_types(session: AsyncSession) -> list[AgencyTypeRead]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -7,6 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.pagination import PageParams
 from siaga.models import ApiKey, Region, User
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    """A key with the codes the API shows for it."""
+
+    key: ApiKey
+    region_code: str | None
+    created_by: str | None  # the creator's username; None once the account is gone
 
 
 def _select_keys(scope: str | None) -> Select[*tuple[Any, ...]]:
@@ -24,7 +34,7 @@ def _select_keys(scope: str | None) -> Select[*tuple[Any, ...]]:
 
 async def list_keys(
     session: AsyncSession, page: PageParams, *, scope: str | None, active: bool | None
-) -> tuple[list[Any], int]:
+) -> tuple[list[KeyRow], int]:
     stmt = _select_keys(scope)
     if active is True:
         stmt = stmt.where(ApiKey.revoked_at.is_(None))
@@ -36,8 +46,9 @@ async def list_keys(
         .limit(page.limit)
         .offset(page.offset)
     )
-    return list(rows.all()), total or 0
+    return [KeyRow(*row) for row in rows], total or 0
 
 
-async def get_key(session: AsyncSession, prefix: str, *, scope: str | None) -> Any:
-    return (await session.execute(_select_keys(scope).where(ApiKey.prefix == prefix))).first()
+async def get_key(session: AsyncSession, prefix: str, *, scope: str | None) -> KeyRow | None:
+    row = (await session.execute(_select_keys(scope).where(ApiKey.prefix == prefix))).first()
+    return KeyRow(*row) if row else None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.apikeys import repository
+from siaga.apikeys.repository import KeyRow
 from siaga.apikeys.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPage, ApiKeyRead
 from siaga.audit.service import Actor, record
 from siaga.auth.service import API_KEY_PREFIX
@@ -28,8 +28,8 @@ class ApiKeyNotFound(NotFound):
     message = "Kunci API tidak ditemukan (API key not found)"
 
 
-def _read(row: Any) -> ApiKeyRead:
-    key: ApiKey = row.ApiKey
+def _read(row: KeyRow) -> ApiKeyRead:
+    key = row.key
     return ApiKeyRead(
         prefix=key.prefix,
         name=key.name,
@@ -74,11 +74,11 @@ def _check(principal: Principal, before: Account | None, after: Account | None) 
         raise ApiKeyNotFound()
 
 
-def _key_account(row: Any) -> Account:
+def _key_account(row: KeyRow) -> Account:
     # A stored scope this version does not know grants nothing (auth.service), so it
     # weighs nothing here either.
     known = {s.value for s in ApiKeyScope}
-    scopes = [ApiKeyScope(s) for s in row.ApiKey.scopes if s in known]
+    scopes = [ApiKeyScope(s) for s in row.key.scopes if s in known]
     return Account.api_key(scopes, row.region_code)
 
 
@@ -141,7 +141,7 @@ async def revoke_key(
     if row is None:
         raise ApiKeyNotFound()
     _check(principal, _key_account(row), None)
-    api_key: ApiKey = row.ApiKey
+    api_key = row.key
     if api_key.revoked_at is not None:
         raise Conflict("Kunci API sudah dicabut (already revoked)", code="already_revoked")
     api_key.revoked_at = utcnow()

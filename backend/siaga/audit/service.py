@@ -3,16 +3,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.audit import repository
 from siaga.audit.actions import checked
-from siaga.audit.repository import AuditFilters
-from siaga.audit.schemas import AuditEventPage, AuditEventRead
 from siaga.core.database import keep_after_rollback
-from siaga.core.pagination import PageParams
+from siaga.core.jsontypes import JsonObject, JsonValue
 from siaga.models import AuditEvent
 
 
@@ -32,7 +29,25 @@ class Actor:
 SYSTEM = Actor(label="system")
 
 
-def record(session: AsyncSession, actor: Actor, action: str, **fields: Any) -> AuditEvent:
+class Subject(TypedDict, total=False):
+    """What an event is about; the snapshots are JSON documents shaped by the entity."""
+
+    entity_type: str | None
+    entity_id: str | None
+    region_code: str | None
+    before: JsonObject | None
+
+
+class EventFields(Subject, total=False):
+    # Apart from Subject because record_refusal sets these two itself: the outcome of a
+    # refusal, and a count added to `after` of the refusals it left out.
+    after: JsonObject | None
+    outcome: str
+
+
+def record(
+    session: AsyncSession, actor: Actor, action: str, **fields: Unpack[EventFields]
+) -> AuditEvent:
     """Add an audit event to the current transaction, so it commits with the change."""
     event = _event(actor, action, **fields)
     session.add(event)
@@ -46,8 +61,8 @@ def _event(
     entity_type: str | None = None,
     entity_id: str | None = None,
     region_code: str | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
+    before: JsonObject | None = None,
+    after: JsonObject | None = None,
     outcome: str = "success",
 ) -> AuditEvent:
     return AuditEvent(
@@ -60,8 +75,8 @@ def _event(
         entity_type=entity_type,
         entity_id=entity_id,
         region_code=region_code,
-        before=before,
-        after=after,
+        before=None if before is None else dict(before),
+        after=None if after is None else dict(after),
         outcome=outcome,
     )
 
@@ -111,8 +126,8 @@ def record_refusal(
     action: str,
     *,
     outcome: str = "denied",
-    after: dict[str, Any] | None = None,
-    **fields: Any,
+    after: JsonObject | None = None,
+    **fields: Unpack[Subject],
 ) -> None:
     """Audit a refused request, written even though the request's work is rolled back.
 
@@ -127,35 +142,9 @@ def record_refusal(
     keep_after_rollback(session, _event(actor, action, outcome=outcome, after=after, **fields))
 
 
-def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def changes(
+    before: JsonObject, after: JsonObject
+) -> tuple[dict[str, JsonValue], dict[str, JsonValue]]:
     """Only the fields that differ, for compact before/after pairs."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
-async def list_events(
-    session: AsyncSession, page: PageParams, *, scope: str | None, filters: AuditFilters
-) -> AuditEventPage:
-    events, total = await repository.list_events(session, page, scope=scope, filters=filters)
-    return AuditEventPage(
-        items=[
-            AuditEventRead(
-                id=e.id,
-                occurred_at=e.occurred_at,
-                actor=e.actor_label,
-                action=e.action,
-                outcome=e.outcome,
-                entity_type=e.entity_type,
-                entity_id=e.entity_id,
-                region_code=e.region_code,
-                before=e.before,
-                after=e.after,
-                client_addr=e.client_addr,
-                request_id=e.request_id,
-            )
-            for e in events
-        ],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )

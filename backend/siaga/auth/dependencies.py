@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Unpack
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.audit.service import Actor, record_refusal
+from siaga.audit.service import Actor, Subject, record_refusal
 from siaga.auth import service
 from siaga.auth.exceptions import CredentialRefused, CsrfFailed, Forbidden, NotAuthenticated
 from siaga.core.deps import DbSession
 from siaga.core.errors import AppError
+from siaga.core.jsontypes import JsonObject
 from siaga.core.security import Capability, Principal, constant_time_equal
 from siaga.core.settings import Settings
 
@@ -54,12 +55,12 @@ def refuse(
     action: str,
     *,
     outcome: str = "denied",
-    **fields: Any,
+    after: JsonObject | None = None,
+    **fields: Unpack[Subject],
 ) -> None:
     """Audit a refusal of this request, within the application's per-address budget."""
-    record_refusal(
-        session, request.app.state.refusal_throttle, actor, action, outcome=outcome, **fields
-    )
+    throttle = request.app.state.refusal_throttle
+    record_refusal(session, throttle, actor, action, outcome=outcome, after=after, **fields)
 
 
 async def _principal(

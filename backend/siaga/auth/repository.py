@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -11,6 +12,29 @@ from sqlalchemy.orm import aliased
 from siaga.models import Agency, ApiKey, AuthSession, LoginAttempt, Region, User
 
 _AgencyRegion = aliased(Region)
+
+
+@dataclass(frozen=True, slots=True)
+class UserWithScope:
+    """A user and the codes that make up their scope (auth.service.user_principal)."""
+
+    user: User
+    region_code: str | None
+    agency_code: str | None
+    agency_type_id: int | None
+    agency_region_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionWithUser:
+    auth_session: AuthSession
+    account: UserWithScope
+
+
+@dataclass(frozen=True, slots=True)
+class KeyWithRegion:
+    key: ApiKey
+    region_code: str | None
 
 
 def _user_with_scope() -> Any:
@@ -29,8 +53,9 @@ def _user_with_scope() -> Any:
     )
 
 
-async def get_user_by_username(session: AsyncSession, username: str) -> Any:
-    return (await session.execute(_user_with_scope().where(User.username == username))).first()
+async def get_user_by_username(session: AsyncSession, username: str) -> UserWithScope | None:
+    row = (await session.execute(_user_with_scope().where(User.username == username))).first()
+    return UserWithScope(*row) if row else None
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +69,12 @@ def _session_with_user() -> Any:
     )
 
 
-async def get_session_with_user(session: AsyncSession, token_hash: str) -> Any:
-    return (await session.execute(_session_with_user(), {"token_hash": token_hash})).first()
+async def get_session_with_user(session: AsyncSession, token_hash: str) -> SessionWithUser | None:
+    row = (await session.execute(_session_with_user(), {"token_hash": token_hash})).first()
+    if row is None:
+        return None
+    *account, auth_session = row
+    return SessionWithUser(auth_session, UserWithScope(*account))
 
 
 _ACCOUNT_LOCK, _ADDRESS_LOCK = 1, 2  # advisory lock classes: the two kinds never collide
@@ -102,8 +131,9 @@ def _api_key_by_prefix() -> Any:
     )
 
 
-async def get_api_key_by_prefix(session: AsyncSession, prefix: str) -> Any:
-    return (await session.execute(_api_key_by_prefix(), {"prefix": prefix})).first()
+async def get_api_key_by_prefix(session: AsyncSession, prefix: str) -> KeyWithRegion | None:
+    row = (await session.execute(_api_key_by_prefix(), {"prefix": prefix})).first()
+    return KeyWithRegion(*row) if row else None
 
 
 async def scope_names(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +17,7 @@ from siaga.auth.exceptions import (
     RateLimited,
     SignInBusy,
 )
+from siaga.auth.repository import UserWithScope
 from siaga.auth.schemas import MeRead
 from siaga.core.errors import is_database_unavailable
 from siaga.core.passwords import PasswordChecker, PasswordCheckerBusy
@@ -50,9 +50,9 @@ class LoginResult:
 
 
 def user_principal(
-    row: Any, *, session_id: int | None = None, via_cookie: bool = False
+    row: UserWithScope, *, session_id: int | None = None, via_cookie: bool = False
 ) -> Principal:
-    user: User = row.User
+    user = row.user
     # An operator's scope is its agency's Pemda; everyone else's is their region (or nation).
     region_code = row.agency_region_code if user.role == Role.OPERATOR else row.region_code
     return Principal(
@@ -183,12 +183,11 @@ async def _login(
     row = await repository.get_user_by_username(session, username)
     attempt = await _reserve_attempt(session, settings, username, client_addr)
     # No connection is held from here: the reservation committed and released it.
-    user: User | None = row.User if row else None
     # Verify even for unknown users so the response time does not reveal existence.
     ok = await context.checker.verify(
-        password, user.password_hash if user else dummy_password_hash()
+        password, row.user.password_hash if row else dummy_password_hash()
     )
-    if user is None or not ok or not user.is_active:
+    if row is None or not ok or not row.user.is_active:
         record(
             session,
             actor,
@@ -196,13 +195,14 @@ async def _login(
             entity_type="user",
             entity_id=username,
             outcome="failure",
-            after={"reason": "disabled" if user and ok else "invalid_credentials"},
+            after={"reason": "disabled" if row and ok else "invalid_credentials"},
         )
         # Committed here, in the request's own transaction: the error below rolls back
         # nothing, and the failure is on record whatever the client does next.
         await session.commit()
         raise InvalidCredentials()
 
+    user = row.user
     now = utcnow()
     token = new_token()
     auth_session = AuthSession(
@@ -263,24 +263,26 @@ async def authenticate_token(
         if via_cookie:
             raise NotAuthenticated()
         return await authenticate_api_key(session, settings, token, client_addr)
-    row = await repository.get_session_with_user(session, token_digest(settings.secret_key, token))
-    if row is None:
+    found = await repository.get_session_with_user(
+        session, token_digest(settings.secret_key, token)
+    )
+    if found is None:
         raise NotAuthenticated("Sesi tidak valid atau telah berakhir (invalid or expired session)")
-    auth_session: AuthSession = row.AuthSession
+    auth_session, row = found.auth_session, found.account
     now = utcnow()
     expired = NotAuthenticated("Sesi tidak valid atau telah berakhir (invalid or expired session)")
     if auth_session.expires_at <= now or (
         auth_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes) <= now
     ):
         raise expired  # the ordinary end of a session: nothing to investigate
-    if auth_session.revoked_at is not None or not row.User.is_active:
+    if auth_session.revoked_at is not None or not row.user.is_active:
         # A token used after sign-out or a password change, or by a disabled account.
         raise CredentialRefused(
             expired,
             entity_type="user",
-            entity_id=row.User.username,
+            entity_id=row.user.username,
             region_code=user_principal(row).region_code,
-            reason="session_revoked" if row.User.is_active else "account_disabled",
+            reason="session_revoked" if row.user.is_active else "account_disabled",
         )
     if now - auth_session.last_seen_at >= TOUCH_INTERVAL:
         auth_session.last_seen_at = now
@@ -304,7 +306,7 @@ async def authenticate_api_key(
     invalid = NotAuthenticated("Kunci API tidak valid (invalid API key)")
     if row is None:
         raise invalid
-    api_key = row.ApiKey
+    api_key = row.key
     now = utcnow()
     if not constant_time_equal(api_key.key_hash, token_digest(settings.secret_key, key, "api_key")):
         raise invalid

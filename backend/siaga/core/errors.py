@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
+from siaga.core.jsontypes import Payload
+
 # Seconds a client is asked to wait before retrying while the database is away.
 DATABASE_RETRY_AFTER = 5
 
@@ -127,7 +129,7 @@ _HTTP_CODES = {
 }
 
 
-def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
+def _jsonable_errors(errors: Any) -> list[Payload]:
     # Pydantic puts the raw exception object in ctx for some errors; keep only text.
     out = []
     for err in errors:
@@ -351,7 +353,7 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(error, _database_unavailable)
 
 
-def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+def responses(*codes: int) -> dict[int | str, Payload]:
     """The `responses=` entry of a route: each listed status documented with the error shape.
 
     422 is always included: FastAPI would otherwise document its own validation body,

@@ -13,8 +13,8 @@ import logging
 import logging.config
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
 
+from siaga.core.jsontypes import Payload
 from siaga.core.settings import Settings
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("siaga_request_id", default=None)
@@ -48,7 +48,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line, so log shippers need no parsing rules."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
+        line: Payload = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
@@ -84,7 +84,7 @@ class TextFormatter(logging.Formatter):
         return f"{text} {extra}" if extra else text
 
 
-def log_config(settings: Settings) -> dict[str, Any]:
+def log_config(settings: Settings) -> Payload:
     """A logging.config.dictConfig dictionary; also given to uvicorn as its log_config."""
     level = settings.log_level.upper()
     formatter = "json" if settings.json_logs else "text"

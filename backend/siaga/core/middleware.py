@@ -4,9 +4,10 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from siaga.core import metrics
@@ -81,6 +82,14 @@ def route_template(scope: Scope, api_prefix: str) -> str:
     return template
 
 
+@dataclass(slots=True)
+class _Sent:
+    """What the application has answered so far, seen by the access log."""
+
+    status: int | None = None
+    bytes: int = 0
+
+
 class AccessLogMiddleware:
     """One log line and the request metrics per request; unhandled errors in error shape.
 
@@ -101,13 +110,13 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        state: dict[str, Any] = {"status": None, "bytes": 0}
+        sent = _Sent()
 
         async def observing_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                state["status"] = message["status"]
+                sent.status = message["status"]
             elif message["type"] == "http.response.body":
-                state["bytes"] += len(message.get("body", b""))
+                sent.bytes += len(message.get("body", b""))
             await send(message)
 
         error: BaseException | None = None
@@ -116,22 +125,22 @@ class AccessLogMiddleware:
         except Exception as exc:
             if client_disconnected(exc) is not None:
                 # Nobody is left to answer; the server must not log it as a crash either.
-                state["status"] = CLIENT_CLOSED_REQUEST
+                sent.status = CLIENT_CLOSED_REQUEST
                 return
             error = exc
-            if state["status"] is None:
+            if sent.status is None:
                 response = error_response(
                     500, "internal_error", "Kesalahan internal (internal server error)"
                 )
                 await response(scope, receive, observing_send)
             raise
         finally:
-            self._observe(scope, state, time.perf_counter() - start, error)
+            self._observe(scope, sent, time.perf_counter() - start, error)
 
     def _observe(
-        self, scope: Scope, state: dict[str, Any], seconds: float, error: BaseException | None
+        self, scope: Scope, sent: _Sent, seconds: float, error: BaseException | None
     ) -> None:
-        status = state["status"] or 500
+        status = sent.status or 500
         route = route_template(scope, self.api_prefix)
         try:
             metrics.observe_request(scope["method"], route, status, seconds)
@@ -148,7 +157,7 @@ class AccessLogMiddleware:
             "route": route,
             "status": status,
             "duration_ms": round(seconds * 1000, 2),
-            "bytes_sent": state["bytes"],
+            "bytes_sent": sent.bytes,
             "user_id": scope.get("state", {}).get("user_id"),
             "client": client[0] if client else None,
         }
@@ -304,6 +313,6 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def _too_large(limit: int) -> Any:
+def _too_large(limit: int) -> JSONResponse:
     exc = RequestTooLarge(limit)
     return error_response(413, "too_large", str(exc.detail), exc.details)

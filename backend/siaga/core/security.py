@@ -12,7 +12,7 @@ from typing import Literal
 
 from pwdlib import PasswordHash
 
-from siaga.models import Role
+from siaga.core.roles import Role
 
 
 @lru_cache

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,7 +23,16 @@ DEFAULT_CAPACITY = 10_000
 FLUSH_INTERVAL_SECONDS = 5.0
 
 
-def _columns(row: Any) -> dict[str, Any]:
+# A mapped row's column values by attribute name, as the model's constructor takes them.
+ColumnValues = dict[str, Any]
+
+
+class _Spooled(NamedTuple):
+    model: type[Any]
+    values: ColumnValues
+
+
+def _columns(row: object) -> ColumnValues:
     mapper = inspect(row).mapper
     return {attr.key: getattr(row, attr.key) for attr in mapper.column_attrs}
 
@@ -32,7 +41,7 @@ class Spool:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         # (model class, column values): ORM objects are rebuilt on each try, since a
         # failed flush can leave an instance half-initialised (a default already applied).
-        self._rows: deque[tuple[type[Any], dict[str, Any]]] = deque(maxlen=capacity)
+        self._rows: deque[_Spooled] = deque(maxlen=capacity)
         self.dropped = 0
 
     def __len__(self) -> int:
@@ -43,7 +52,7 @@ class Spool:
             if len(self._rows) == self._rows.maxlen:
                 self.dropped += 1
             values = {k: v for k, v in _columns(row).items() if k != "id"}
-            self._rows.append((type(row), values))
+            self._rows.append(_Spooled(type(row), values))
             _log.warning(
                 "spooled until the database is reachable: %s %s",
                 type(row).__name__,

@@ -33,7 +33,7 @@ from siaga.core.security import Principal
 from siaga.core.storage import ObjectMissing, Storage
 from siaga.evidence import repository
 from siaga.exports.tables import Column, csv_header, csv_lines
-from siaga.periods.service import PeriodNotFound
+from siaga.periods.dependencies import period_or_404
 from siaga.regions.exceptions import RegionNotFound
 
 logger = logging.getLogger(__name__)
@@ -204,9 +204,7 @@ async def bundle(
     style: CsvStyle,
 ) -> Bundle:
     """The evidence of the Pemda's answers for the period that the caller may read."""
-    period = await repository.get_period(session, period_code)
-    if period is None:
-        raise PeriodNotFound(f"Periode {period_code!r} tidak ditemukan (period not found)")
+    period = await period_or_404(session, period_code)
     region = await repository.get_region(session, region_code)
     # Outside the caller's scope answers exactly like an unknown code.
     if region is None or not principal.sees_region(region.code):

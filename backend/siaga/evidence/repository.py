@@ -133,9 +133,5 @@ async def files_of_region(
     return list((await session.execute(stmt)).all())
 
 
-async def get_period(session: AsyncSession, code: str) -> Period | None:
-    return (await session.scalars(select(Period).where(Period.code == code))).one_or_none()
-
-
 async def get_region(session: AsyncSession, code: str) -> Region | None:
     return (await session.scalars(select(Region).where(Region.code == code))).one_or_none()

@@ -203,22 +203,7 @@ async def upload(
         if await repository.has_file_with_hash(session, submission.id, staged.sha256):
             raise DuplicateEvidence()
         stored_key = await _store_blob(session, storage, staged, file_type)
-        evidence = EvidenceFile(
-            id=str(uuid.uuid4()),
-            submission_id=submission.id,
-            blob_sha256=staged.sha256,
-            original_name=sanitize_filename(staged.filename, file_type),
-            content_type=file_type.content_type,
-            size=staged.size,
-            uploaded_by_id=actor.user_id,
-            created_at=utcnow(),
-        )
-        session.add(evidence)
-        await session.flush()
-        await answers.bump_version(session, submission, "evidence_added", actor)
-        answers.audit_answer(session, actor, "evidence.upload", ctx, after=_audit_view(evidence))
-        # Surface constraint errors now, while the new object can still be removed.
-        await session.flush()
+        evidence = await _attach(session, ctx, actor, staged, file_type)
     except BaseException:
         if stored_key is not None:
             await _discard(storage, stored_key)
@@ -231,6 +216,34 @@ async def upload(
         evidence=answers.evidence_read(evidence, uploaded_by),
         answer_etag=answers.etag_of(submission),
     )
+
+
+async def _attach(
+    session: AsyncSession,
+    ctx: AnswerContext,
+    actor: Actor,
+    staged: StagedUpload,
+    file_type: FileType,
+) -> EvidenceFile:
+    assert ctx.submission is not None
+    evidence = EvidenceFile(
+        id=str(uuid.uuid4()),
+        submission_id=ctx.submission.id,
+        blob_sha256=staged.sha256,
+        original_name=sanitize_filename(staged.filename, file_type),
+        content_type=file_type.content_type,
+        size=staged.size,
+        uploaded_by_id=actor.user_id,
+        created_at=utcnow(),
+    )
+    session.add(evidence)
+    await session.flush()
+    await answers.record_evidence_change(
+        session, ctx, actor, added=True, audit_view=_audit_view(evidence)
+    )
+    # Surface constraint errors now, while the new object can still be removed.
+    await session.flush()
+    return evidence
 
 
 def _unlink(path: Path) -> None:
@@ -290,8 +303,7 @@ async def delete(
     sha256 = file.blob_sha256
     await session.delete(file)
     await session.flush()
-    await answers.bump_version(session, submission, "evidence_removed", actor)
-    answers.audit_answer(session, actor, "evidence.delete", ctx, before=before)
+    await answers.record_evidence_change(session, ctx, actor, added=False, audit_view=before)
     orphan = await repository.count_references(session, sha256) == 0
     if orphan:
         await repository.delete_blob(session, sha256)

@@ -12,6 +12,7 @@ from siaga.exports.service import MEDIA_TYPES, Export, Format
 
 def documented(fmt: Format, *statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI responses of an export route: the file in its media type, then `statuses`."""
+    # A fragment of the OpenAPI document (JSON), as FastAPI's `responses=` takes it.
     file = {"schema": {"type": "string", "format": "binary"}}
     return {
         200: {"description": "The file, as an attachment", "content": {MEDIA_TYPES[fmt]: file}},

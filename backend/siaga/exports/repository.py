@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.security import Principal
 from siaga.models import (
     Agency,
+    AnswerType,
     Dimension,
     Indicator,
     Period,
@@ -18,16 +20,41 @@ from siaga.models import (
     Submission,
     SubmissionStatus,
 )
-from siaga.regions.repository import subtree_filter
-from siaga.submissions.grid import evidence_count, last_review_reason, scope_conditions
+from siaga.submissions.grid import (
+    answer_filters,
+    evidence_count,
+    last_review_reason,
+    scope_conditions,
+)
 
 # Rows fetched per round trip: large enough that the national set (~100k answers) needs
 # ~100 fetches, small enough that memory stays flat however large the export grows.
 PAGE_ROWS = 1000
 
 
-async def get_period(session: AsyncSession, code: str) -> Period | None:
-    return (await session.scalars(select(Period).where(Period.code == code))).one_or_none()
+class AnswerExportRow(NamedTuple):
+    """One answer as the answers export lists it (the columns of `submissions_select`)."""
+
+    period: str
+    region: str
+    region_name: str
+    dimension: str
+    indicator: str
+    indicator_name: str
+    agency: str | None
+    agency_name: str | None
+    answer_type: AnswerType
+    value: float | None
+    narrative: str | None
+    status: SubmissionStatus
+    is_late: bool
+    version: int
+    first_submitted_at: datetime | None
+    submitted_at: datetime | None
+    verified_at: datetime | None
+    updated_at: datetime
+    last_reason: str | None
+    evidence_count: int | None
 
 
 async def get_region(session: AsyncSession, code: str) -> Region | None:
@@ -91,25 +118,22 @@ def submissions_select(
         .join(Indicator, Submission.indicator_id == Indicator.id)
         .join(Dimension, Indicator.dimension_id == Dimension.id)
         .outerjoin(Agency, Submission.agency_id == Agency.id)
-        .where(Submission.period_id == period_id, *scope_conditions(principal))
+        .where(
+            Submission.period_id == period_id,
+            *scope_conditions(principal),
+            *answer_filters(
+                region=region, indicator=indicator, agency=agency, statuses=statuses, late=late
+            ),
+        )
     )
-    if region is not None:
-        stmt = stmt.where(subtree_filter(region))
-    if indicator is not None:
-        stmt = stmt.where(Indicator.code == indicator)
-    if agency is not None:
-        stmt = stmt.where(Agency.code == agency)
-    if statuses:
-        stmt = stmt.where(Submission.status.in_(statuses))
-    if late is not None:
-        stmt = stmt.where(Submission.is_late.is_(late))
     return stmt.order_by(Region.code, Dimension.position, Indicator.position, Indicator.code)
 
 
-async def stream_rows(
+async def stream_answers(
     session: AsyncSession, stmt: Select[*tuple[Any, ...]]
-) -> AsyncIterator[Sequence[Row[Any]]]:
-    """The statement's rows, a page at a time (a server-side cursor on PostgreSQL)."""
+) -> AsyncIterator[list[AnswerExportRow]]:
+    """The rows of a `submissions_select`, a page at a time (a server-side cursor on
+    PostgreSQL)."""
     result = await session.stream(stmt.execution_options(yield_per=PAGE_ROWS))
     async for page in result.partitions():
-        yield page
+        yield [AnswerExportRow._make(row) for row in page]

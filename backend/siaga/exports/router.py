@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,24 +15,43 @@ from siaga.exports import service
 from siaga.exports.http import documented, download
 from siaga.exports.service import Format, SubmissionFilters
 from siaga.models import SubmissionStatus
+from siaga.periods.dependencies import PeriodInQuery
 from siaga.scoring.schemas import View
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
-PeriodQuery = Annotated[str, Query(max_length=20, description="Period code, e.g. `2023-Q4`")]
 ViewQuery = Annotated[View, Query(description="official: verified answers only")]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 AgencyQuery = Annotated[str | None, Query(max_length=80)]
 StatusQuery = Annotated[list[SubmissionStatus] | None, Query()]
 
 
+# The query parameters after `period` are read by dependencies declared after the period's:
+# FastAPI documents a route's own parameters before its dependencies', and `period` comes
+# first in the published document.
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreOptions:
+    region: str | None
+    view: View
+
+
+def _score_options(region: RegionCodeQuery = None, view: ViewQuery = "official") -> ScoreOptions:
+    return ScoreOptions(region, view)
+
+
+Options = Annotated[ScoreOptions, Depends(_score_options)]
+
+
 def _submission_filters(
+    region: RegionCodeQuery = None,
     indicator: CodeQuery = None,
     agency: AgencyQuery = None,
     status: StatusQuery = None,
     late: bool | None = None,
 ) -> SubmissionFilters:
-    return SubmissionFilters(indicator, agency, status or [], late)
+    return SubmissionFilters(region, indicator, agency, status or [], late)
 
 
 Filters = Annotated[SubmissionFilters, Depends(_submission_filters)]
@@ -65,17 +85,16 @@ def _scores_route(fmt: Format, doc: str) -> None:
     async def export_scores(
         session: DbSession,
         principal: Reader,
-        period: PeriodQuery,
+        period: PeriodInQuery,
+        options: Options,
         style: CsvStyleQuery,
-        region: RegionCodeQuery = None,
-        view: ViewQuery = "official",
     ) -> StreamingResponse:
         export = await service.scores(
             session,
             principal,
-            period_code=period,
-            region_code=region,
-            view=view,
+            period=period,
+            region_code=options.region,
+            view=options.view,
             fmt=fmt,
             style=style,
         )
@@ -89,17 +108,15 @@ def _submissions_route(fmt: Format, doc: str) -> None:
         request: Request,
         session: DbSession,
         principal: Reader,
-        period: PeriodQuery,
+        period: PeriodInQuery,
         filters: Filters,
         style: CsvStyleQuery,
-        region: RegionCodeQuery = None,
     ) -> StreamingResponse:
         export = await service.submissions(
             session,
             request.app.state.sessionmaker,
             principal,
-            period_code=period,
-            region_code=region,
+            period=period,
             filters=filters,
             fmt=fmt,
             style=style,

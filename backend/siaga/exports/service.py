@@ -12,16 +12,16 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Row, Select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from siaga.core.csvstyle import RFC4180, CsvStyle
 from siaga.core.database import session_scope
 from siaga.core.security import Principal
 from siaga.exports import repository, tables
+from siaga.exports.repository import AnswerExportRow
 from siaga.exports.tables import Column
-from siaga.models import AnswerType, RegionLevel, SubmissionStatus
-from siaga.periods.service import PeriodNotFound
+from siaga.models import AnswerType, Period, RegionLevel, SubmissionStatus
 from siaga.regions.exceptions import RegionNotFound
 from siaga.scoring import service as scoring
 from siaga.scoring.schemas import PemdaScore, ScoreTable, View
@@ -47,6 +47,7 @@ class Export:
 
 @dataclass(frozen=True)
 class SubmissionFilters:
+    region: str | None = None
     indicator: str | None = None
     agency: str | None = None
     statuses: Sequence[SubmissionStatus] = ()
@@ -133,18 +134,16 @@ async def scores(
     session: AsyncSession,
     principal: Principal,
     *,
-    period_code: str,
+    period: Period,
     region_code: str | None,
     view: View,
     fmt: Format,
     style: CsvStyle = RFC4180,
 ) -> Export:
     """One row per Pemda in the subtree: readiness, category, rank and what makes them."""
-    table = await scoring.score_table(
-        session, principal, period_code=period_code, region_code=region_code, view=view
+    table = await scoring.table_of(
+        session, principal, period=period, region_code=region_code, view=view
     )
-    period = await repository.get_period(session, period_code)
-    assert period is not None  # score_table has answered 404 otherwise
     dimensions = await repository.dimensions(session, period.framework_id)
     names = await repository.region_names(
         session, {i.parent for i in table.items if i.parent is not None}
@@ -198,36 +197,36 @@ def _answer_value(answer_type: AnswerType, value: float | None) -> str | float |
     return value
 
 
-def _submission_row(row: Row[Any]) -> list[Any]:
-    m = row._mapping
+def _submission_row(row: AnswerExportRow) -> list[Any]:
+    answer_type = AnswerType(row.answer_type)
     return [
-        m["period"],
-        m["region"],
-        m["region_name"],
-        m["dimension"],
-        m["indicator"],
-        m["indicator_name"],
-        m["agency"],
-        m["agency_name"],
-        AnswerType(m["answer_type"]).value,
-        _answer_value(AnswerType(m["answer_type"]), m["value"]),
-        m["narrative"] or None,
-        SubmissionStatus(m["status"]).value,
-        m["is_late"],
-        m["version"],
-        m["first_submitted_at"],
-        m["submitted_at"],
-        m["verified_at"],
-        m["updated_at"],
-        m["last_reason"],
-        m["evidence_count"] or 0,
+        row.period,
+        row.region,
+        row.region_name,
+        row.dimension,
+        row.indicator,
+        row.indicator_name,
+        row.agency,
+        row.agency_name,
+        answer_type.value,
+        _answer_value(answer_type, row.value),
+        row.narrative or None,
+        SubmissionStatus(row.status).value,
+        row.is_late,
+        row.version,
+        row.first_submitted_at,
+        row.submitted_at,
+        row.verified_at,
+        row.updated_at,
+        row.last_reason,
+        row.evidence_count or 0,
     ]
 
 
 async def _submission_pages(
     session: AsyncSession, stmt: Select[*tuple[Any, ...]]
 ) -> AsyncIterator[Sequence[Sequence[Any]]]:
-    async for page in repository.stream_rows(session, stmt):
+    async for page in repository.stream_answers(session, stmt):
         yield [_submission_row(row) for row in page]
 
 
@@ -240,7 +239,7 @@ async def _csv_stream(
     # (read-only) transaction for as long as the client keeps reading.
     yield tables.csv_header(_SUBMISSION_COLUMNS, style)
     async with session_scope(sessionmaker) as session:
-        async for page in repository.stream_rows(session, stmt):
+        async for page in repository.stream_answers(session, stmt):
             yield tables.csv_lines(
                 _SUBMISSION_COLUMNS, (_submission_row(row) for row in page), style
             )
@@ -251,16 +250,13 @@ async def submissions(
     sessionmaker: async_sessionmaker[AsyncSession],
     principal: Principal,
     *,
-    period_code: str,
-    region_code: str | None,
+    period: Period,
     filters: SubmissionFilters,
     fmt: Format,
     style: CsvStyle = RFC4180,
 ) -> Export:
     """Every answer of the period in the caller's scope, with its review and evidence."""
-    period = await repository.get_period(session, period_code)
-    if period is None:
-        raise PeriodNotFound(f"Periode {period_code!r} tidak ditemukan (period not found)")
+    region_code = filters.region
     if region_code is not None:
         await _check_region(session, principal, region_code)
     stmt = repository.submissions_select(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,9 +10,19 @@ from siaga.core.pagination import PageParams
 from siaga.models import Dimension, Framework, Indicator
 
 
+@dataclass(frozen=True, slots=True)
+class FrameworkRow:
+    code: str
+    name: str
+    description: str
+    is_active: bool
+    dimension_count: int
+    indicator_count: int
+
+
 async def list_frameworks(
     session: AsyncSession, page: PageParams
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[FrameworkRow], int]:
     dimension_count = (
         select(func.count())
         .where(Dimension.framework_id == Framework.id)
@@ -39,7 +49,7 @@ async def list_frameworks(
         .limit(page.limit)
         .offset(page.offset)
     )
-    return [dict(row._mapping) for row in rows], total or 0
+    return [FrameworkRow(**row._asdict()) for row in rows], total or 0
 
 
 async def get_framework_tree(session: AsyncSession, code: str) -> Framework | None:

@@ -33,7 +33,7 @@ def indicator_levels(indicator: Indicator) -> list[RegionLevel]:
 async def list_frameworks(session: AsyncSession, page: PageParams) -> FrameworkPage:
     rows, total = await repository.list_frameworks(session, page)
     return FrameworkPage(
-        items=[FrameworkSummary(**row) for row in rows],
+        items=[FrameworkSummary.model_validate(row, from_attributes=True) for row in rows],
         total=total,
         limit=page.limit,
         offset=page.offset,

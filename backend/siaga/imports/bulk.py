@@ -49,8 +49,10 @@ def json_text(value: Any) -> str:
 def json_snapshot(
     value: float | None, narrative: str, status: str, version: int, batch: int | None = None
 ) -> str:
-    """An answer's audit snapshot as JSON text, written out directly: a general `json.dumps`
-    of a dict costs more than the rest of the row on a 100,000-row import."""
+    """workflow.snapshot of an answer (with its import batch) as JSON text, written out
+    directly: a general `json.dumps` of a dict costs more than the rest of the row on a
+    100,000-row import. The two are one format (tests/imports/test_submissions_workflow.py
+    checks any answer)."""
     number = "null" if value is None else repr(float(value))
     tail = "" if batch is None else f', "import_batch": {int(batch)}'
     return (

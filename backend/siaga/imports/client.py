@@ -15,6 +15,8 @@ from typing import Any, BinaryIO
 
 import httpx
 
+from siaga.core.jsontypes import JsonObject
+
 API_PREFIX = "/api/v1"
 IMPORTS_PATH = "/imports"
 # A real import of 100,000 rows takes seconds; a slow link or a busy server more.
@@ -30,10 +32,11 @@ class ImportClientError(Exception):
     """The server could not be reached or did not answer in the API's shape."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemoteResponse:
     status_code: int
-    body: dict[str, Any]
+    # The server's JSON as sent (a batch or an error body), shown as is by imports.console.
+    body: JsonObject
     # The server answered an Idempotency-Key it had seen with the first import's result.
     replayed: bool = False
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.imports.columns import COLUMNS, FIXED_CODES, CodeList
+from siaga.imports.column_types import FIXED_CODES, CodeList
+from siaga.imports.columns import COLUMNS
 from siaga.models import (
     Agency,
     AgencyType,

@@ -1,16 +1,20 @@
 """How `siaga import` shows an import's outcome in the terminal, local or remote alike.
 
 Both modes hand over the API's JSON shapes (a batch, or an error body), so a file imported
-on the server's own database and one sent over HTTP read the same on screen.
+on the server's own database and one sent over HTTP read the same on screen. They stay
+JSON documents here, not models: a remote server of another version may add or lack
+fields, and whatever it sent is shown rather than refused.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from siaga.core.jsontypes import JsonObject, JsonValue
 
 EXIT_OK = 0
 EXIT_ROW_ERRORS = 1
@@ -19,9 +23,21 @@ EXIT_FILE_ERROR = 2
 MAX_SHOWN_ERRORS = 200
 
 
-def show_batch(console: Console, batch: dict[str, Any], *, base_url: str | None = None) -> int:
+def _objects(value: JsonValue) -> list[JsonObject]:
+    """The JSON objects of a JSON array (anything else: none)."""
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [item for item in value if isinstance(item, Mapping)]
+    return []
+
+
+def _count(value: JsonValue) -> int:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def show_batch(console: Console, batch: JsonObject, *, base_url: str | None = None) -> int:
     """Print the summary and the row errors of a batch; returns the exit code."""
-    counts: dict[str, Any] = batch.get("counts") or {}
+    raw_counts = batch.get("counts")
+    counts: JsonObject = raw_counts if isinstance(raw_counts, Mapping) else {}
     summary = Table(title="Hasil impor (import result)", show_header=False)
     for label, value in (
         ("Batch", batch.get("id")),
@@ -39,12 +55,12 @@ def show_batch(console: Console, batch: dict[str, Any], *, base_url: str | None 
         summary.add_row(label, "" if value is None else escape(str(value)))
     console.print(summary)
 
-    errors: list[dict[str, Any]] = batch.get("errors") or []
-    total_errors = int(counts.get("errors") or len(errors))
+    errors = _objects(batch.get("errors"))
+    total_errors = _count(counts.get("errors")) or len(errors)
     if errors:
         _errors_table(console, errors)
         if total_errors > min(len(errors), MAX_SHOWN_ERRORS):
-            where = batch.get("errors_csv_url") or ""
+            where = str(batch.get("errors_csv_url") or "")
             if where and base_url and where.startswith("/"):
                 where = base_url.rstrip("/") + where
             console.print(
@@ -62,7 +78,15 @@ def show_batch(console: Console, batch: dict[str, Any], *, base_url: str | None 
     return EXIT_OK
 
 
-def show_error(console: Console, status_code: int | None, error: dict[str, Any]) -> int:
+def show_response_error(console: Console, status_code: int, body: JsonObject) -> int:
+    """Print a refused request's body; returns the exit code."""
+    error = body.get("error")
+    if not isinstance(error, Mapping):  # not the contract's shape: show what came back
+        error = {"code": "http_error", "message": str(body)[:500]}
+    return show_error(console, status_code, error)
+
+
+def show_error(console: Console, status_code: int | None, error: JsonObject) -> int:
     """Print an error body ({"code", "message", "details"}); returns the exit code.
 
     Row errors can come inside an error body (a real run refused because of them): they
@@ -72,19 +96,19 @@ def show_error(console: Console, status_code: int | None, error: dict[str, Any])
     # Server text is data, not markup: a "[" in a message must print as itself.
     message = escape(f"{prefix}{error.get('message', '')} ({error.get('code', 'error')})")
     console.print(f"[red]{message}[/red]")
-    details = error.get("details") or []
-    batch = next((d for d in details if isinstance(d, dict) and "counts" in d), None)
+    raw_details = error.get("details") or []
+    details: Sequence[JsonValue] = (
+        raw_details
+        if isinstance(raw_details, Sequence) and not isinstance(raw_details, str)
+        else []
+    )
+    objects = _objects(details)
+    batch = next((d for d in objects if "counts" in d), None)
     if batch is not None:
         show_batch(console, batch)
         return EXIT_ROW_ERRORS
-    rows = [d for d in details if isinstance(d, dict) and "row" in d and "code" in d]
-    nested = [
-        e
-        for d in details
-        if isinstance(d, dict) and isinstance(d.get("errors"), list)
-        for e in d["errors"]
-        if isinstance(e, dict)
-    ]
+    rows = [d for d in objects if "row" in d and "code" in d]
+    nested = [e for d in objects for e in _objects(d.get("errors"))]
     if rows or nested:
         _errors_table(console, rows + nested)
         return EXIT_ROW_ERRORS
@@ -93,7 +117,7 @@ def show_error(console: Console, status_code: int | None, error: dict[str, Any])
     return EXIT_FILE_ERROR
 
 
-def _errors_table(console: Console, errors: list[dict[str, Any]]) -> None:
+def _errors_table(console: Console, errors: list[JsonObject]) -> None:
     table = Table(
         "baris (row)",
         "kolom (column)",

@@ -1,33 +1,28 @@
-"""Queries of the import: reference lookups read once per import, existing rows read once
-per chunk, and the stored batches. Plain columns, never ORM entities per row: an import of
-100,000 answers must not build 100,000 objects."""
+"""Queries of the import: reference lookups read once per import and existing rows read
+once per chunk (the stored batches are batch_repository's). Plain columns, never ORM
+entities per row: an import of 100,000 answers must not build 100,000 objects."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Select, and_, bindparam, func, or_, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, and_, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.core.pagination import PageParams
-from siaga.core.security import Principal
 from siaga.models import (
     Agency,
     AgencyType,
     Dimension,
     EvidenceFile,
     Framework,
-    ImportBatch,
-    ImportRowError,
     Indicator,
     Period,
     Region,
     Submission,
-    User,
+    SubmissionStatus,
 )
 from siaga.regions.repository import subtree_filter
 
@@ -122,9 +117,25 @@ async def agency_codes_taken(session: AsyncSession, codes: list[str]) -> set[str
     return set((await session.scalars(select(Agency.code).where(Agency.code.in_(codes)))).all())
 
 
+class ExistingAnswer(NamedTuple):
+    """A stored answer as the submissions import reads it, by the chunk."""
+
+    id: int
+    period_id: int
+    region_id: int
+    indicator_id: int
+    value: float | None
+    narrative: str
+    status: SubmissionStatus
+    version: int
+    first_submitted_at: datetime | None
+    submitted_at: datetime | None
+    is_late: bool
+
+
 async def existing_submissions(
     session: AsyncSession, keys: list[tuple[int, int, int]]
-) -> Sequence[Any]:
+) -> list[ExistingAnswer]:
     """The answers of the (period, region) pairs of these (period, region, indicator) keys:
     one query per chunk, a superset of the keys' answers (callers look them up by key).
 
@@ -166,7 +177,7 @@ async def existing_submissions(
         )
     else:
         stmt = stmt.where(tuple_(Submission.period_id, Submission.region_id).in_(pairs))
-    return (await session.execute(stmt)).all()
+    return [ExistingAnswer._make(row) for row in (await session.execute(stmt)).all()]
 
 
 async def evidence_hashes(session: AsyncSession, submission_ids: list[int]) -> dict[int, list[str]]:
@@ -181,147 +192,3 @@ async def evidence_hashes(session: AsyncSession, submission_ids: list[int]) -> d
     for submission_id, sha in (await session.execute(stmt)).all():
         found.setdefault(submission_id, []).append(sha)
     return found
-
-
-def _visible(principal: Principal) -> list[Any]:
-    """Batches the caller may see: an API key its own; an administrator those of its
-    subtree (national administrators: all)."""
-    if principal.kind == "api_key":
-        return [ImportBatch.api_key_id == principal.id]
-    if principal.region_code is None:
-        return []
-    scope = principal.region_code
-    return [
-        or_(
-            ImportBatch.created_by_id == principal.id,
-            and_(
-                ImportBatch.region_code.is_not(None),
-                or_(
-                    ImportBatch.region_code == scope,
-                    ImportBatch.region_code.startswith(scope + ".", autoescape=True),
-                ),
-            ),
-        )
-    ]
-
-
-def _batch_select() -> Select[*tuple[Any, ...]]:
-    return select(ImportBatch, User.username).outerjoin(User, User.id == ImportBatch.created_by_id)
-
-
-async def get_batch(session: AsyncSession, principal: Principal, batch_id: int) -> Any:
-    # The batch was written with Core statements in this session: read it afresh.
-    stmt = (
-        _batch_select()
-        .where(ImportBatch.id == batch_id, *_visible(principal))
-        .execution_options(populate_existing=True)
-    )
-    return (await session.execute(stmt)).first()
-
-
-async def list_batches(
-    session: AsyncSession, principal: Principal, page: PageParams, kind: str | None
-) -> tuple[Sequence[Any], int]:
-    conditions = [*_visible(principal)]
-    if kind is not None:
-        conditions.append(ImportBatch.kind == kind)
-    total = await session.scalar(select(func.count()).select_from(ImportBatch).where(*conditions))
-    stmt = (
-        _batch_select()
-        .where(*conditions)
-        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
-        .limit(page.limit)
-        .offset(page.offset)
-    )
-    return (await session.execute(stmt)).all(), total or 0
-
-
-async def find_by_idempotency_key(
-    session: AsyncSession, principal: Principal, key: str
-) -> ImportBatch | None:
-    stmt = select(ImportBatch).where(
-        ImportBatch.idempotency_key == key,
-        ImportBatch.created_by_id == principal.user_id
-        if principal.user_id is not None
-        else ImportBatch.created_by_id.is_(None),
-        ImportBatch.api_key_id == principal.api_key_id
-        if principal.api_key_id is not None
-        else ImportBatch.api_key_id.is_(None),
-    )
-    return (await session.scalars(stmt)).first()
-
-
-def idempotency_lock_id(principal: Principal, key: str) -> int:
-    """A 64-bit advisory lock id for (author, key); a collision only makes two keys wait
-    for each other."""
-    digest = hashlib.sha256(f"import:{principal.kind}:{principal.id}:{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
-async def lock_idempotency_key(session: AsyncSession, principal: Principal, key: str) -> bool:
-    """Take the caller's key for this transaction; False while another transaction has it.
-
-    PostgreSQL only, with a transaction-scoped advisory lock: it goes with the commit or
-    rollback, so a crashed or failed import never leaves its key taken, and a retry is
-    told at once that the import is still running instead of waiting for it on the
-    unique index. SQLite has one writer at a time: there the batch insert waits for it.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return True
-    taken = await session.scalar(
-        select(func.pg_try_advisory_xact_lock(idempotency_lock_id(principal, key)))
-    )
-    return bool(taken)
-
-
-async def insert_batch(session: AsyncSession, values: dict[str, Any]) -> int | None:
-    """Insert the batch row; None if its author already has a batch with this
-    Idempotency-Key (ON CONFLICT DO NOTHING: the transaction stays usable)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(ImportBatch).values(**values).on_conflict_do_nothing().returning(ImportBatch.id)
-    batch_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
-    return batch_id
-
-
-# SQLSTATE of a unique violation; SQLite's extended codes for a UNIQUE or PRIMARY KEY clash.
-_PG_UNIQUE_VIOLATION = "23505"
-_SQLITE_UNIQUE_CODES = frozenset({2067, 1555})
-
-
-def is_unique_violation(exc: BaseException) -> bool:
-    """Whether `exc` is a unique key clash: another transaction wrote the same row first.
-
-    Raised through SQLAlchemy (IntegrityError around the driver's error) or straight from
-    asyncpg by the bulk writes' COPY, so the driver's own error is looked for in the chain.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        for error in (current, getattr(current, "orig", None)):
-            if getattr(error, "sqlstate", None) == _PG_UNIQUE_VIOLATION:
-                return True
-            if getattr(error, "sqlite_errorcode", None) in _SQLITE_UNIQUE_CODES:
-                return True
-        current = current.__cause__ or current.__context__
-    return False
-
-
-async def batch_errors(
-    session: AsyncSession, batch_id: int, limit: int | None = None
-) -> Sequence[Any]:
-    stmt = (
-        select(
-            ImportRowError.row,
-            ImportRowError.column,
-            ImportRowError.code,
-            ImportRowError.message,
-            ImportRowError.message_en,
-        )
-        .where(ImportRowError.batch_id == batch_id)
-        .order_by(ImportRowError.row, ImportRowError.id)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return (await session.execute(stmt)).all()

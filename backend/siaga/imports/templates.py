@@ -20,7 +20,8 @@ from starlette.concurrency import run_in_threadpool
 from xlsxwriter.utility import xl_col_to_name
 
 from siaga.imports.codes import TemplateCodes, fixed_codes, load_codes
-from siaga.imports.columns import COLUMNS, FIXED_CODES, USERS_NOTE_EN, USERS_NOTE_ID, Column
+from siaga.imports.column_types import FIXED_CODES, Column
+from siaga.imports.columns import COLUMNS, USERS_NOTE_EN, USERS_NOTE_ID
 from siaga.models import ImportKind
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

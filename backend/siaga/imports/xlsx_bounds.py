@@ -41,10 +41,10 @@ from siaga.imports.xlsx_scan import (
     RelationshipsScan,
     Scanner,
     SharedStringsScan,
-    SheetScan,
     WorkbookScan,
     scan,
 )
+from siaga.imports.xlsx_sheet_scan import SheetScan
 
 # An XLSX whose members would expand beyond this, or any large member compressed more
 # than MAX_RATIO times, is refused before a byte of it is inflated: a zip bomb.

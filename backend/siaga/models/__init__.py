@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and the application see one complete metadata."""
 
+from siaga.core.roles import Role
 from siaga.models.agency import Agency, AgencyType
 from siaga.models.audit import AuditEvent
 from siaga.models.base import Base
@@ -24,7 +25,7 @@ from siaga.models.submission import (
     SubmissionStatus,
     SubmissionVersion,
 )
-from siaga.models.user import ApiKey, AuthSession, LoginAttempt, Role, User
+from siaga.models.user import ApiKey, AuthSession, LoginAttempt, User
 
 __all__ = [
     "Agency",

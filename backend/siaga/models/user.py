@@ -1,22 +1,15 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from siaga.core.roles import Role
 from siaga.core.types import utcnow
 from siaga.models.agency import Agency
 from siaga.models.base import Base, BigIntPK, TimestampMixin, str_enum
 from siaga.models.region import Region
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    VERIFIER = "verifier"
-    OPERATOR = "operator"
-    VIEWER = "viewer"
 
 
 class User(TimestampMixin, Base):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -7,6 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.pagination import PageParams
 from siaga.models import Framework, Period, PeriodState
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRow:
+    code: str
+    name: str
+    framework_code: str
+    start_date: date
+    end_date: date
+    deadline: date
+    state: PeriodState
+    opened_at: datetime | None
+    closed_at: datetime | None
 
 
 def _select_periods() -> Select[*tuple[Any, ...]]:
@@ -25,7 +40,7 @@ def _select_periods() -> Select[*tuple[Any, ...]]:
 
 async def list_periods(
     session: AsyncSession, page: PageParams, *, state: PeriodState | None
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[PeriodRow], int]:
     stmt = _select_periods()
     if state is not None:
         stmt = stmt.where(Period.state == state)
@@ -33,9 +48,9 @@ async def list_periods(
     rows = await session.execute(
         stmt.order_by(Period.start_date, Period.code).limit(page.limit).offset(page.offset)
     )
-    return [dict(row._mapping) for row in rows], total or 0
+    return [PeriodRow(**row._asdict()) for row in rows], total or 0
 
 
-async def get_period(session: AsyncSession, code: str) -> dict[str, Any] | None:
+async def get_period(session: AsyncSession, code: str) -> PeriodRow | None:
     row = (await session.execute(_select_periods().where(Period.code == code))).first()
-    return dict(row._mapping) if row else None
+    return PeriodRow(**row._asdict()) if row else None

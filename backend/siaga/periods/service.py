@@ -23,7 +23,10 @@ async def list_periods(
 ) -> PeriodPage:
     rows, total = await repository.list_periods(session, page, state=state)
     return PeriodPage(
-        items=[PeriodRead(**row) for row in rows], total=total, limit=page.limit, offset=page.offset
+        items=[PeriodRead.model_validate(row) for row in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
@@ -31,7 +34,7 @@ async def get_period(session: AsyncSession, code: str) -> PeriodRead:
     row = await repository.get_period(session, code)
     if row is None:
         raise PeriodNotFound(f"Periode {code!r} tidak ditemukan (period not found)")
-    return PeriodRead(**row)
+    return PeriodRead.model_validate(row)
 
 
 async def change_state(

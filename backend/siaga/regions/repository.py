@@ -1,13 +1,18 @@
+"""Queries of regions, their effective time zones and their map outlines; rows are typed
+tuples of plain columns (lists of 500 regions are a hot path)."""
+
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from siaga.core.jsontypes import JsonObject
 from siaga.core.pagination import PageParams
 from siaga.models import Agency, Region, RegionBoundary, RegionLevel
 from siaga.regions import time_zones
@@ -19,6 +24,20 @@ T = TypeVar("T")
 def subtree_filter(code: str) -> ColumnElement[bool]:
     """SQL condition for a region and everything below it, by Kemendagri code prefix."""
     return or_(Region.code == code, Region.code.startswith(code + ".", autoescape=True))
+
+
+class RegionRow(NamedTuple):
+    """A region with its parent's code, name and zone (own_time_zone: its stored zone)."""
+
+    id: int
+    code: str
+    name: str
+    level: RegionLevel
+    bps_code: str | None
+    own_time_zone: str | None
+    parent_time_zone: str | None
+    parent_code: str | None
+    parent_name: str | None
 
 
 def _select_regions() -> Select[*tuple[Any, ...]]:
@@ -44,7 +63,7 @@ async def list_regions(
     level: RegionLevel | None = None,
     parent_code: str | None = None,
     query: str | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[RegionRow], int]:
     stmt = _select_regions()
     if level is not None:
         stmt = stmt.where(Region.level == level)
@@ -61,12 +80,12 @@ async def list_regions(
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     # Kemendagri codes sort correctly as text: two digits per part, zero padded.
     rows = await session.execute(stmt.order_by(Region.code).limit(page.limit).offset(page.offset))
-    return [row._asdict() for row in rows], total or 0
+    return [RegionRow._make(row) for row in rows], total or 0
 
 
-async def get_region_row(session: AsyncSession, code: str) -> dict[str, Any] | None:
-    row = (await session.execute(_select_regions().where(Region.code == code))).mappings().first()
-    return dict(row) if row else None
+async def get_region_row(session: AsyncSession, code: str) -> RegionRow | None:
+    row = (await session.execute(_select_regions().where(Region.code == code))).first()
+    return None if row is None else RegionRow._make(row)
 
 
 def effective_zone(default: str) -> ColumnElement[str]:
@@ -139,30 +158,62 @@ async def region_ids_by_code(session: AsyncSession, codes: Sequence[str]) -> dic
     return found
 
 
+class StoredOutline(NamedTuple):
+    geometry: Mapping[str, object]  # a GeoJSON geometry, as the model's JSON column holds it
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A region's outline as written: its GeoJSON geometry and where it came from."""
+
+    region_id: int
+    geometry: JsonObject
+    point_count: int
+    source: str | None
+    updated_at: datetime
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "region_id": self.region_id,
+            "geometry": self.geometry,
+            "point_count": self.point_count,
+            "source": self.source,
+            "updated_at": self.updated_at,
+        }
+
+
+class OutlineRow(NamedTuple):
+    code: str
+    name: str
+    level: RegionLevel
+    geometry: JsonObject
+
+
 async def boundaries_by_region(
     session: AsyncSession, region_ids: Sequence[int]
-) -> dict[int, tuple[dict[str, Any], str | None]]:
+) -> dict[int, StoredOutline]:
     """Stored geometry and source per region, to tell changed outlines from unchanged."""
-    found: dict[int, tuple[dict[str, Any], str | None]] = {}
+    found: dict[int, StoredOutline] = {}
     for chunk in _chunks(region_ids):
         rows = await session.execute(
             select(RegionBoundary.region_id, RegionBoundary.geometry, RegionBoundary.source).where(
                 RegionBoundary.region_id.in_(chunk)
             )
         )
-        found.update({rid: (geometry, source) for rid, geometry, source in rows})
+        found.update({rid: StoredOutline(geometry, source) for rid, geometry, source in rows})
     return found
 
 
-async def insert_boundaries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        await session.execute(insert(RegionBoundary), rows)
+async def insert_boundaries(session: AsyncSession, outlines: list[Outline]) -> None:
+    if outlines:
+        await session.execute(insert(RegionBoundary), [o.params() for o in outlines])
 
 
-async def update_boundaries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    # A list of dicts keyed by primary key: SQLAlchemy's bulk UPDATE, one executemany.
-    if rows:
-        await session.execute(update(RegionBoundary), rows)
+async def update_boundaries(session: AsyncSession, outlines: list[Outline]) -> None:
+    # Parameters keyed by primary key: SQLAlchemy's bulk UPDATE, one executemany.
+    if outlines:
+        await session.execute(update(RegionBoundary), [o.params() for o in outlines])
 
 
 def _boundaries_where(
@@ -191,7 +242,7 @@ async def boundaries_signature(
 
 async def list_boundaries(
     session: AsyncSession, *, parent_code: str | None, level: RegionLevel | None
-) -> list[tuple[str, str, RegionLevel, dict[str, Any]]]:
+) -> list[OutlineRow]:
     stmt = _boundaries_where(
         select(Region.code, Region.name, Region.level, RegionBoundary.geometry).select_from(
             RegionBoundary
@@ -200,4 +251,4 @@ async def list_boundaries(
         level,
     )
     rows = await session.execute(stmt.order_by(Region.code))
-    return [(code, name, lvl, geometry) for code, name, lvl, geometry in rows]
+    return [OutlineRow._make(row) for row in rows]

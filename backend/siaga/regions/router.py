@@ -47,7 +47,8 @@ async def list_regions(
 _POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}
 _RING = {"type": "array", "items": _POSITION, "minItems": 4}
 # The body is read by hand (size-limited, then validated feature by feature into row
-# errors), so FastAPI cannot describe it; this is the shape it accepts.
+# errors), so FastAPI cannot describe it; this is the shape it accepts (an OpenAPI
+# fragment, a JSON document as FastAPI's openapi_extra takes it).
 _GEOJSON_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,

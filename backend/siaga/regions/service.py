@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,12 +11,41 @@ from siaga.core.security import in_subtree
 from siaga.models import Region, RegionLevel
 from siaga.regions import repository, time_zones
 from siaga.regions.exceptions import RegionNotFound
+from siaga.regions.repository import RegionRow
 from siaga.regions.schemas import RegionDetail, RegionPage, RegionUpdate
 
 
-def _with_zone(row: dict[str, Any], default: str) -> dict[str, Any]:
-    zone = time_zones.effective(row["own_time_zone"], row["parent_time_zone"], default)
-    return {**row, "time_zone": zone, "time_zone_abbreviation": time_zones.abbreviation(zone)}
+@dataclass(frozen=True, slots=True)
+class _Zoned:
+    """A region as RegionRead and RegionDetail read it (from its attributes): with the zone
+    its deadlines end in; the counts only for the detail."""
+
+    code: str
+    name: str
+    level: RegionLevel
+    parent_code: str | None
+    parent_name: str | None
+    bps_code: str | None
+    own_time_zone: str | None
+    time_zone: str
+    time_zone_abbreviation: str
+    children_count: int = 0
+    agencies_count: int = 0
+
+
+def _with_zone(row: RegionRow, default: str) -> _Zoned:
+    zone = time_zones.effective(row.own_time_zone, row.parent_time_zone, default)
+    return _Zoned(
+        code=row.code,
+        name=row.name,
+        level=row.level,
+        parent_code=row.parent_code,
+        parent_name=row.parent_name,
+        bps_code=row.bps_code,
+        own_time_zone=row.own_time_zone,
+        time_zone=zone,
+        time_zone_abbreviation=time_zones.abbreviation(zone),
+    )
 
 
 async def list_regions(
@@ -38,7 +67,8 @@ async def list_regions(
             "total": total,
             "limit": page.limit,
             "offset": page.offset,
-        }
+        },
+        from_attributes=True,
     )
 
 
@@ -46,13 +76,10 @@ async def get_region(session: AsyncSession, code: str, default_time_zone: str) -
     row = await repository.get_region_row(session, code)
     if row is None:
         raise RegionNotFound(code)
-    children, agencies = await repository.count_children_and_agencies(session, row["id"])
+    children, agencies = await repository.count_children_and_agencies(session, row.id)
+    zoned = _with_zone(row, default_time_zone)
     return RegionDetail.model_validate(
-        {
-            **_with_zone(row, default_time_zone),
-            "children_count": children,
-            "agencies_count": agencies,
-        }
+        replace(zoned, children_count=children, agencies_count=agencies), from_attributes=True
     )
 
 

@@ -4,9 +4,10 @@ expression, so the report cannot disagree with the scores it sits next to."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Float, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import Subquery
@@ -18,22 +19,66 @@ from siaga.models import (
     Indicator,
     Period,
     Region,
+    RegionLevel,
     Submission,
     SubmissionStatus,
 )
 from siaga.regions.repository import subtree_filter
-from siaga.scoring.repository import indicator_score
+from siaga.scoring.expressions import indicator_score
 from siaga.scoring.schemas import View
-from siaga.submissions.grid import applies_to_region
+from siaga.submissions.grid import answer_grid
 
 _Parent = aliased(Region)
 
 
-async def get_period(session: AsyncSession, code: str) -> Period | None:
-    return (await session.scalars(select(Period).where(Period.code == code))).one_or_none()
+@dataclass(frozen=True, slots=True)
+class ReportRegion:
+    """The region a report is about, with its province (None for a province)."""
+
+    code: str
+    name: str
+    level: RegionLevel
+    parent_code: str | None
+    parent_name: str | None
 
 
-async def get_region(session: AsyncSession, code: str) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class IndicatorMean:
+    """One indicator's mean s over the Pemda of a subtree it applies to."""
+
+    dimension: str
+    indicator: str
+    name: str
+    pemda: int
+    mean: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutstandingRow:
+    """One office's applicable indicators not yet verified, by where they are stuck
+    (agency None: the office is not registered yet)."""
+
+    region: str
+    region_name: str
+    agency_type: str
+    agency: str | None
+    agency_name: str | None
+    applicable: int
+    not_started: int
+    draft: int
+    returned: int
+    submitted: int
+    outstanding: int
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionRow:
+    code: str
+    name: str
+    weight: float
+
+
+async def get_region(session: AsyncSession, code: str) -> ReportRegion | None:
     stmt = (
         select(
             Region.code,
@@ -46,7 +91,7 @@ async def get_region(session: AsyncSession, code: str) -> dict[str, Any] | None:
         .where(Region.code == code)
     )
     row = (await session.execute(stmt)).first()
-    return None if row is None else row._asdict()
+    return None if row is None else ReportRegion(*row)
 
 
 def _pairs(
@@ -64,8 +109,8 @@ def _pairs(
     ]
     if scope_code is not None:
         conditions.append(subtree_filter(scope_code))
-    stmt = (
-        select(
+    return (
+        answer_grid(
             Region.id.label("region_id"),
             Indicator.id.label("indicator_id"),
             Indicator.dimension_id.label("dimension_id"),
@@ -73,20 +118,9 @@ def _pairs(
             indicator_score(view, Submission.value, Submission.status).label("s"),
             Submission.status.label("status"),
         )
-        .select_from(Period)
-        .join(Indicator, Indicator.framework_id == Period.framework_id)
-        .join(Region, applies_to_region())
-        .outerjoin(
-            Submission,
-            and_(
-                Submission.period_id == Period.id,
-                Submission.region_id == Region.id,
-                Submission.indicator_id == Indicator.id,
-            ),
-        )
         .where(Period.id == period_id, *conditions)
+        .subquery("pairs")
     )
-    return stmt.subquery("pairs")
 
 
 async def indicator_means(
@@ -96,7 +130,7 @@ async def indicator_means(
     period_id: int,
     scope_code: str | None,
     region_code: str,
-) -> list[dict[str, Any]]:
+) -> list[IndicatorMean]:
     """Per indicator: the mean s over the Pemda of the subtree it applies to, lowest first."""
     pairs = _pairs(view, period_id=period_id, scope_code=scope_code, region_code=region_code)
     stmt = (
@@ -115,7 +149,7 @@ async def indicator_means(
         )
         .order_by(Dimension.position, func.avg(pairs.c.s), Indicator.position, Indicator.code)
     )
-    return [row._asdict() for row in await session.execute(stmt)]
+    return [IndicatorMean(*row) for row in await session.execute(stmt)]
 
 
 def _count(condition: Any) -> Any:
@@ -129,7 +163,7 @@ async def outstanding_by_agency(
     scope_code: str | None,
     region_code: str,
     only_region: bool,
-) -> list[dict[str, Any]]:
+) -> list[OutstandingRow]:
     """Per office: applicable indicators not yet verified, by where they are stuck.
 
     Offices with nothing outstanding are left out; the most behind come first.
@@ -175,13 +209,13 @@ async def outstanding_by_agency(
         .having(outstanding > 0)
         .order_by(outstanding.desc(), Region.code, AgencyType.code)
     )
-    return [row._asdict() for row in await session.execute(stmt)]
+    return [OutstandingRow(*row) for row in await session.execute(stmt)]
 
 
-async def dimensions(session: AsyncSession, framework_id: int) -> list[dict[str, Any]]:
+async def dimensions(session: AsyncSession, framework_id: int) -> list[DimensionRow]:
     stmt = (
         select(Dimension.code, Dimension.name, Dimension.weight)
         .where(Dimension.framework_id == framework_id)
         .order_by(Dimension.position, Dimension.code)
     )
-    return [row._asdict() for row in await session.execute(stmt)]
+    return [DimensionRow(*row) for row in await session.execute(stmt)]

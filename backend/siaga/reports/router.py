@@ -7,13 +7,13 @@ from fastapi import APIRouter, Path, Query, Response
 from siaga.auth.dependencies import AppSettings, Reader
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
+from siaga.periods.dependencies import PeriodInPath
 from siaga.reports import service
 from siaga.scoring.schemas import View
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 RegionPath = Annotated[str, Path(max_length=20, description="Region code, e.g. `64` or `64.72`")]
-PeriodPath = Annotated[str, Path(max_length=20, description="Period code, e.g. `2023-Q4`")]
 _PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 
 
@@ -31,7 +31,7 @@ async def report_pdf(
     principal: Reader,
     settings: AppSettings,
     region: RegionPath,
-    period: PeriodPath,
+    period: PeriodInPath,
     view: Annotated[View, Query(description="official: verified answers only")] = "official",
 ) -> Response:
     """The quarterly monitoring report of a province or a Pemda, as an A4 PDF in Indonesian."""
@@ -39,7 +39,7 @@ async def report_pdf(
         session,
         principal,
         region_code=region,
-        period_code=period,
+        period=period,
         view=view,
         timezone=settings.timezone,
     )

@@ -18,6 +18,7 @@ router = APIRouter(prefix="/scores", tags=["scores"])
 ViewQuery = Annotated[View, Query(description="official: verified answers only")]
 RegionPath = Annotated[str, Path(max_length=20)]
 PeriodPath = Annotated[str, Path(max_length=20)]
+# A fragment of the OpenAPI document (JSON), as FastAPI's `responses=` takes it.
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     **responses(401, 403, 404),
     304: {"description": "Not modified since the ETag sent in If-None-Match"},

@@ -19,7 +19,6 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,6 +133,50 @@ class BenchSummary:
     indicators: int = 0
     periods: int = 0
     submissions_created: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One generated answer of a Pemda to an indicator in a period."""
+
+    value: float
+    status: SubmissionStatus
+    is_late: bool
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    verified_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    period_id: int
+    region_id: int
+    indicator_id: int
+    agency_id: int
+
+
+def _insert_params(key: _Key, answer: _Answer) -> dict[str, object]:
+    """The submissions row of an answer, as insert() takes it."""
+    return {
+        "period_id": key.period_id,
+        "region_id": key.region_id,
+        "indicator_id": key.indicator_id,
+        "agency_id": key.agency_id,
+        "value": answer.value,
+        "narrative": "",
+        "status": answer.status,
+        # No history rows are written for bench data, so every answer is at version 1.
+        "version": 1,
+        "is_late": answer.is_late,
+        "created_at": answer.created_at,
+        "updated_at": answer.updated_at,
+        "first_submitted_at": answer.submitted_at,
+        "submitted_at": answer.submitted_at,
+        "verified_at": answer.verified_at,
+        "created_by_id": None,
+        "updated_by_id": None,
+    }
 
 
 def generated_regions(shape: BenchShape = BenchShape()) -> list[RegionRow]:
@@ -264,7 +307,7 @@ async def _seed_answers(
     applicable = {
         level: [i for i in indicators if indicator_applies(i, level)] for level in RegionLevel
     }
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, object]] = []
     created = 0
     for t, period in enumerate(periods):
         for region in regions:
@@ -274,16 +317,12 @@ async def _seed_answers(
             # adding regions does not shift anybody else's answers.
             rng = random.Random(f"{seed}:{period.code}:{region.code}")
             for indicator in applicable[region.level]:
-                row = _answer(rng, indicator, ability, period, BENCH_STATUS_MIX[period.code])
-                if row is None or (period.id, region.id, indicator.id) in existing:
+                answer = _answer(rng, indicator, ability, period, BENCH_STATUS_MIX[period.code])
+                if answer is None or (period.id, region.id, indicator.id) in existing:
                     continue
-                row.update(
-                    period_id=period.id,
-                    region_id=region.id,
-                    indicator_id=indicator.id,
-                    agency_id=agency_ids[f"{region.code}.{type_codes[indicator.agency_type_id]}"],
-                )
-                rows.append(row)
+                agency = f"{region.code}.{type_codes[indicator.agency_type_id]}"
+                key = _Key(period.id, region.id, indicator.id, agency_ids[agency])
+                rows.append(_insert_params(key, answer))
                 if len(rows) >= CHUNK:
                     await session.execute(insert(Submission), rows)
                     created += len(rows)
@@ -316,8 +355,8 @@ def _answer(
     ability: float,
     period: Period,
     mix: tuple[int, int, int, int, int],
-) -> dict[str, Any] | None:
-    """One submission row (without its keys), or None when the Pemda left it unanswered."""
+) -> _Answer | None:
+    """One answer, or None when the Pemda left it unanswered."""
     outcome = rng.choices(range(5), weights=mix)[0]
     level = min(max(ability + rng.gauss(0, 0.12), 0.0), 1.0)
     value = _score_value(indicator, level, rng)
@@ -346,18 +385,12 @@ def _answer(
             updated = submitted + timedelta(days=review_days)
             if status == SubmissionStatus.VERIFIED:
                 verified = updated
-    return {
-        "value": value,
-        "narrative": "",
-        "status": status,
-        # No history rows are written for bench data, so every answer is at version 1.
-        "version": 1,
-        "is_late": submitted is not None and submitted.date() > period.deadline,
-        "created_at": created,
-        "updated_at": updated,
-        "first_submitted_at": submitted,
-        "submitted_at": submitted,
-        "verified_at": verified,
-        "created_by_id": None,
-        "updated_by_id": None,
-    }
+    return _Answer(
+        value=value,
+        status=status,
+        is_late=submitted is not None and submitted.date() > period.deadline,
+        created_at=created,
+        updated_at=updated,
+        submitted_at=submitted,
+        verified_at=verified,
+    )

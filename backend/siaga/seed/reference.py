@@ -7,6 +7,7 @@ Each loader upserts by natural key, so running a seed twice changes nothing the 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
@@ -35,6 +36,8 @@ from siaga.regions.boundaries import import_boundaries
 
 
 def load_json(name: str) -> Any:
+    """A data file shipped with the package. Its shape is the file's (a framework, a list
+    of regions), trusted as the package's own: callers index it as they know it."""
     return json.loads(resources.files("siaga.seed").joinpath("data", name).read_text("utf-8"))
 
 
@@ -55,7 +58,7 @@ async def load_boundaries_if_missing(session: AsyncSession, name: str, *, parent
     return result.created
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class RegionRow:
     code: str
     name: str
@@ -104,8 +107,9 @@ async def upsert_regions(session: AsyncSession, rows: list[RegionRow]) -> dict[s
 
 
 async def upsert_agency_types(
-    session: AsyncSession, rows: list[dict[str, str]]
+    session: AsyncSession, rows: Sequence[Mapping[str, str]]
 ) -> dict[str, AgencyType]:
+    """Agency types from the framework file's `agency_types` ({code, name} objects)."""
     existing = {t.code: t for t in (await session.scalars(select(AgencyType))).all()}
     for row in rows:
         agency_type = existing.get(row["code"])
@@ -119,8 +123,10 @@ async def upsert_agency_types(
 
 
 async def upsert_framework(
-    session: AsyncSession, data: dict[str, Any], agency_types: dict[str, AgencyType]
+    session: AsyncSession, data: Mapping[str, Any], agency_types: dict[str, AgencyType]
 ) -> Framework:
+    """The framework file (a JSON document: thresholds, rubric, dimensions with their
+    indicators), upserted by code."""
     framework = await session.scalar(select(Framework).where(Framework.code == data["code"]))
     if framework is None:
         framework = Framework(code=data["code"])

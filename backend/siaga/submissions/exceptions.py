@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from siaga.core.errors import AppError, Conflict, NotFound
+from siaga.auth.exceptions import Forbidden
+from siaga.core.errors import AppError, Conflict, InvalidInput, NotFound
+from siaga.submissions.workflow import Problem
 
 
 class AnswerNotFound(NotFound):
@@ -60,4 +62,27 @@ class CopiedConcurrently(Conflict):
         "Jawaban periode ini baru saja dibuat oleh permintaan lain yang berjalan bersamaan; "
         "tidak ada yang disalin (another request created this period's answers meanwhile; "
         "nothing was copied)"
+    )
+
+
+def http_error(problem: Problem, indicator_code: str | None = None) -> AppError:
+    """The contract's error for a workflow refusal: the same status and code on every
+    route (the import turns the same Problem into a row error instead)."""
+    if problem.code == "forbidden":
+        return Forbidden()
+    if problem.code == "evidence_required":
+        return EvidenceMissing()
+    if problem.code == "invalid_state":
+        return InvalidTransition(problem.message, details=[dict(problem.details)])
+    if problem.code == "value_required":
+        return InvalidInput(
+            problem.message, details=[{"field": "value", "message": "required to submit"}]
+        )
+    if problem.code == "invalid_value":
+        return InvalidInput(
+            f"Nilai tidak sah untuk indikator {indicator_code}: {problem.message}",
+            details=[{"field": problem.field, "message": problem.message_en, **problem.details}],
+        )
+    return InvalidInput(
+        problem.message, details=[{"field": problem.field, "message": problem.message_en}]
     )

@@ -7,12 +7,14 @@ that does not apply to the region's level is left out)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
 
 from siaga.core.security import Principal
 from siaga.models import (
+    Agency,
     EvidenceFile,
     Indicator,
     Period,
@@ -21,6 +23,7 @@ from siaga.models import (
     Review,
     Role,
     Submission,
+    SubmissionStatus,
 )
 from siaga.regions.repository import subtree_filter
 
@@ -64,6 +67,30 @@ def scope_conditions(principal: Principal) -> list[ColumnElement[bool]]:
         conditions.append(Indicator.agency_type_id == principal.agency_type_id)
     elif principal.region_code is not None:
         conditions.append(subtree_filter(principal.region_code))
+    return conditions
+
+
+def answer_filters(
+    *,
+    region: str | None = None,
+    indicator: str | None = None,
+    agency: str | None = None,
+    statuses: Sequence[SubmissionStatus] = (),
+    late: bool | None = None,
+) -> list[ColumnElement[bool]]:
+    """The answer list's filters (region subtree, indicator, agency, states, lateness) on
+    Region, Indicator, Agency and Submission: the list and its export select the same."""
+    conditions: list[ColumnElement[bool]] = []
+    if region is not None:
+        conditions.append(subtree_filter(region))
+    if indicator is not None:
+        conditions.append(Indicator.code == indicator)
+    if agency is not None:
+        conditions.append(Agency.code == agency)
+    if statuses:
+        conditions.append(Submission.status.in_(statuses))
+    if late is not None:
+        conditions.append(Submission.is_late.is_(late))
     return conditions
 
 

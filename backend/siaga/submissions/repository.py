@@ -1,37 +1,51 @@
-"""Queries for answers, always filtered by the caller's scope in SQL."""
+"""Queries for one answer and what hangs on it (evidence, reviews, versions), always
+filtered by the caller's scope in SQL. Lists live in list_repository, copy-previous's
+statements in copy_repository."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, func, insert, literal, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
 from siaga.models import (
     Agency,
-    Dimension,
     EvidenceFile,
     Indicator,
     Period,
-    PeriodState,
     Region,
     Review,
     Submission,
-    SubmissionStatus,
     SubmissionVersion,
     User,
 )
-from siaga.regions.repository import effective_zone, subtree_filter
-from siaga.submissions.grid import (
-    applies_to_region,
-    evidence_count,
-    last_review_reason,
-    scope_conditions,
-)
+from siaga.submissions.grid import applies_to_region, scope_conditions
+
+
+class AnswerScope(NamedTuple):
+    period: Period
+    region: Region
+    indicator: Indicator
+
+
+class EvidenceRow(NamedTuple):
+    file: EvidenceFile
+    uploaded_by: str | None
+
+
+class ReviewRow(NamedTuple):
+    review: Review
+    reviewer: str | None
+
+
+class VersionRow(NamedTuple):
+    version: SubmissionVersion
+    actor: str | None
 
 
 async def get_context(
@@ -40,7 +54,7 @@ async def get_context(
     period_code: str,
     region_code: str,
     indicator_code: str,
-) -> Any:
+) -> AnswerScope | None:
     """Period, region and indicator of one answer, if the caller may see that answer."""
     stmt = (
         select(Period, Region, Indicator)
@@ -53,7 +67,8 @@ async def get_context(
             *scope_conditions(principal),
         )
     )
-    return (await session.execute(stmt)).first()
+    row = (await session.execute(stmt)).first()
+    return None if row is None else AnswerScope(*row)
 
 
 async def newest_answer_created_at(
@@ -124,14 +139,14 @@ async def find_agency(session: AsyncSession, region_id: int, agency_type_id: int
     return (await session.scalars(stmt)).one_or_none()
 
 
-async def evidence_rows(session: AsyncSession, submission_id: int) -> list[Any]:
+async def evidence_rows(session: AsyncSession, submission_id: int) -> list[EvidenceRow]:
     stmt = (
         select(EvidenceFile, User.username)
         .outerjoin(User, EvidenceFile.uploaded_by_id == User.id)
         .where(EvidenceFile.submission_id == submission_id)
         .order_by(EvidenceFile.created_at, EvidenceFile.id)
     )
-    return list((await session.execute(stmt)).all())
+    return [EvidenceRow(*row) for row in await session.execute(stmt)]
 
 
 async def evidence_hashes(session: AsyncSession, submission_id: int) -> list[str]:
@@ -143,7 +158,7 @@ async def evidence_hashes(session: AsyncSession, submission_id: int) -> list[str
     return list((await session.scalars(stmt)).all())
 
 
-async def last_review(session: AsyncSession, submission_id: int) -> Any:
+async def last_review(session: AsyncSession, submission_id: int) -> ReviewRow | None:
     stmt = (
         select(Review, User.username)
         .outerjoin(User, Review.reviewer_id == User.id)
@@ -151,232 +166,93 @@ async def last_review(session: AsyncSession, submission_id: int) -> Any:
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(1)
     )
-    return (await session.execute(stmt)).first()
+    row = (await session.execute(stmt)).first()
+    return None if row is None else ReviewRow(*row)
 
 
-async def history(session: AsyncSession, submission_id: int) -> list[Any]:
+async def history(session: AsyncSession, submission_id: int) -> list[VersionRow]:
     stmt = (
         select(SubmissionVersion, User.username)
         .outerjoin(User, SubmissionVersion.actor_user_id == User.id)
         .where(SubmissionVersion.submission_id == submission_id)
         .order_by(SubmissionVersion.version)
     )
-    return list((await session.execute(stmt)).all())
+    return [VersionRow(*row) for row in await session.execute(stmt)]
 
 
-def _list_select() -> Select[*tuple[Any, ...]]:
-    return (
-        select(
-            Period.code.label("period"),
-            Region.code.label("region"),
-            Region.name.label("region_name"),
-            Indicator.code.label("indicator"),
-            Indicator.name.label("indicator_name"),
-            Indicator.answer_type,
-            Agency.code.label("agency"),
-            Submission.id,
-            Submission.value,
-            Submission.status,
-            Submission.version,
-            Submission.is_late,
-            Submission.updated_at,
-            Submission.submitted_at,
-            evidence_count().label("evidence_count"),
+async def agency_code(session: AsyncSession, agency_id: int | None) -> str | None:
+    if agency_id is None:
+        return None
+    code: str | None = await session.scalar(select(Agency.code).where(Agency.id == agency_id))
+    return code
+
+
+def _hashes_of_answer(dialect: str) -> ColumnElement[Any]:
+    """The answer's evidence hashes, sorted, as a JSON array (correlated to Submission)."""
+    if dialect == "postgresql":
+        return (
+            select(
+                func.coalesce(
+                    func.json_agg(
+                        aggregate_order_by(EvidenceFile.blob_sha256, EvidenceFile.blob_sha256)
+                    ),
+                    literal_column("'[]'::json"),
+                )
+            )
+            .where(EvidenceFile.submission_id == Submission.id)
+            .scalar_subquery()
         )
-        .select_from(Submission)
-        .join(Period, Submission.period_id == Period.id)
-        .join(Region, Submission.region_id == Region.id)
-        .join(Indicator, Submission.indicator_id == Indicator.id)
-        .outerjoin(Agency, Submission.agency_id == Agency.id)
+    # SQLite (3.40) has no ORDER BY inside an aggregate; it keeps a subquery's order.
+    ordered = (
+        select(EvidenceFile.blob_sha256.label("sha256"))
+        .where(EvidenceFile.submission_id == Submission.id)
+        .order_by(EvidenceFile.blob_sha256)
+        # Correlated explicitly: SQLAlchemy does not correlate a subquery in FROM by itself.
+        .correlate(Submission)
+        .subquery()
     )
+    return select(func.json_group_array(ordered.c.sha256)).scalar_subquery()
 
 
-async def list_submissions(
+async def insert_versions(
     session: AsyncSession,
-    principal: Principal,
-    page: PageParams,
+    submission_ids: list[int],
     *,
-    period: str | None,
-    region: str | None,
-    indicator: str | None,
-    agency: str | None,
-    statuses: list[SubmissionStatus],
-    late: bool | None,
-    oldest_first: bool,
-) -> tuple[list[dict[str, Any]], int]:
-    stmt = _list_select().where(*scope_conditions(principal))
-    if period is not None:
-        stmt = stmt.where(Period.code == period)
-    if region is not None:
-        stmt = stmt.where(subtree_filter(region))
-    if indicator is not None:
-        stmt = stmt.where(Indicator.code == indicator)
-    if agency is not None:
-        stmt = stmt.where(Agency.code == agency)
-    if statuses:
-        stmt = stmt.where(Submission.status.in_(statuses))
-    if late is not None:
-        stmt = stmt.where(Submission.is_late.is_(late))
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
-    order = (
-        (Submission.submitted_at.asc(), Submission.id.asc())
-        if oldest_first
-        else (Period.code, Region.code, Indicator.code)
-    )
-    rows = await session.execute(stmt.order_by(*order).limit(page.limit).offset(page.offset))
-    return [row._asdict() for row in rows], total or 0
-
-
-def deadline_passed_for_region(passed_zones: list[str], default_zone: str) -> ColumnElement[bool]:
-    """Whether the row's Pemda is in one of `passed_zones`, the zones where the deadline
-    is over: its own zone, else its province's, else the deployment's."""
-    if not passed_zones:
-        return false()
-    return effective_zone(default_zone).in_(passed_zones)
-
-
-async def list_tasks(
-    session: AsyncSession,
-    principal: Principal,
-    page: PageParams,
-    *,
-    period: Period,
-    region: str | None,
-    status: str | None,
-    past_deadline: ColumnElement[bool] | None = None,
-    overdue: bool | None = None,
-) -> tuple[list[dict[str, Any]], int]:
-    """Every (Pemda, indicator) pair the period asks for in scope, with its answer if any.
-
-    `past_deadline` says, per row, whether the period is open and its deadline has passed
-    for the row's Pemda (none: not past); a task is overdue when it also still waits on
-    the agency.
-    """
-    if past_deadline is None:
-        past_deadline = false()
-    waiting = or_(
-        Submission.id.is_(None),
-        Submission.status.in_([SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]),
-    )
-    is_overdue = and_(past_deadline, waiting)
-    stmt = (
-        select(
-            Region.code.label("region"),
-            Region.name.label("region_name"),
-            Indicator.code.label("indicator"),
-            Indicator.name.label("indicator_name"),
-            Dimension.code.label("dimension"),
-            Indicator.answer_type,
-            Indicator.target,
-            Indicator.guidance,
-            Indicator.evidence_required,
-            Indicator.evidence_guidance,
-            Agency.code.label("agency"),
-            Agency.name.label("agency_name"),
-            Submission.id,
-            Submission.status,
-            Submission.value,
-            Submission.version,
-            Submission.is_late,
-            is_overdue.label("overdue"),
-            evidence_count().label("evidence_count"),
-            last_review_reason().label("last_reason"),
-        )
-        .select_from(Region)
-        .join(Indicator, Indicator.framework_id == period.framework_id)
-        .join(Dimension, Indicator.dimension_id == Dimension.id)
-        .outerjoin(
-            Agency,
-            and_(Agency.region_id == Region.id, Agency.agency_type_id == Indicator.agency_type_id),
-        )
-        .outerjoin(
-            Submission,
-            and_(
-                Submission.period_id == period.id,
-                Submission.region_id == Region.id,
-                Submission.indicator_id == Indicator.id,
-            ),
-        )
-        .where(applies_to_region(), *scope_conditions(principal))
-    )
-    if region is not None:
-        stmt = stmt.where(Region.code == region)
-    if status == "not_started":
-        stmt = stmt.where(Submission.id.is_(None))
-    elif status is not None:
-        stmt = stmt.where(Submission.status == status)
-    if overdue is not None:
-        stmt = stmt.where(is_overdue if overdue else ~is_overdue)
-    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = await session.execute(
-        stmt.order_by(Region.code, Dimension.position, Indicator.position)
-        .limit(page.limit)
-        .offset(page.offset)
-    )
-    return [row._asdict() for row in rows], total or 0
-
-
-async def previous_period(session: AsyncSession, period: Period) -> Period | None:
-    stmt = (
-        select(Period)
-        .where(Period.start_date < period.start_date, Period.framework_id == period.framework_id)
-        .order_by(Period.start_date.desc())
-        .limit(1)
-    )
-    return (await session.scalars(stmt)).one_or_none()
-
-
-async def review_queue(
-    session: AsyncSession,
-    principal: Principal,
-    page: PageParams,
-    *,
-    period: str | None,
-    include_closed: bool,
-    region: str | None,
-    agency: str | None,
-    dimension: str | None,
-    indicator: str | None,
-    submitted_before: datetime | None,
-) -> tuple[list[dict[str, Any]], int, list[Any]]:
-    """Submitted answers waiting for review, oldest submission first, and how many per
-    Pemda for the same filters (one GROUP BY, not a count over the page)."""
-    conditions: list[ColumnElement[bool]] = [
-        *scope_conditions(principal),
-        Submission.status == SubmissionStatus.SUBMITTED,
+    action: str,
+    reason: str | None,
+    actor_user_id: int | None,
+    actor_api_key_id: int | None,
+    at: datetime,
+) -> None:
+    """One version row per answer, as each answer now is (values and evidence hashes):
+    one INSERT ... SELECT however many answers."""
+    if not submission_ids:
+        return
+    dialect = session.get_bind().dialect.name
+    rows = select(
+        Submission.id,
+        Submission.version,
+        literal(action, SubmissionVersion.action.type),
+        Submission.status,
+        Submission.value,
+        Submission.narrative,
+        _hashes_of_answer(dialect),
+        literal(reason, SubmissionVersion.reason.type),
+        literal(actor_user_id, SubmissionVersion.actor_user_id.type),
+        literal(actor_api_key_id, SubmissionVersion.actor_api_key_id.type),
+        literal(at, SubmissionVersion.created_at.type),
+    ).where(Submission.id.in_(submission_ids))
+    columns = [
+        SubmissionVersion.submission_id,
+        SubmissionVersion.version,
+        SubmissionVersion.action,
+        SubmissionVersion.status,
+        SubmissionVersion.value,
+        SubmissionVersion.narrative,
+        SubmissionVersion.evidence_hashes,
+        SubmissionVersion.reason,
+        SubmissionVersion.actor_user_id,
+        SubmissionVersion.actor_api_key_id,
+        SubmissionVersion.created_at,
     ]
-    if period is not None:
-        conditions.append(Period.code == period)
-    elif not include_closed:
-        # A finished period's leftovers should not bury the work that still has a deadline.
-        conditions.append(Period.state == PeriodState.OPEN)
-    if region is not None:
-        conditions.append(subtree_filter(region))
-    if agency is not None:
-        conditions.append(Agency.code == agency)
-    if dimension is not None:
-        conditions.append(
-            Indicator.dimension_id.in_(select(Dimension.id).where(Dimension.code == dimension))
-        )
-    if indicator is not None:
-        conditions.append(Indicator.code == indicator)
-    if submitted_before is not None:
-        conditions.append(Submission.submitted_at <= submitted_before)
-    stmt = _list_select().where(*conditions)
-    rows = await session.execute(
-        stmt.order_by(Submission.submitted_at.asc(), Submission.id.asc())
-        .limit(page.limit)
-        .offset(page.offset)
-    )
-    # Counted over the same filtered list, so the counts cannot disagree with the items;
-    # the total is their sum (no second count query).
-    listed = stmt.subquery()
-    counts = (
-        await session.execute(
-            select(listed.c.region, listed.c.region_name, func.count().label("waiting"))
-            .group_by(listed.c.region, listed.c.region_name)
-            .order_by(func.count().desc(), listed.c.region)
-        )
-    ).all()
-    total = sum(c.waiting for c in counts)
-    return [row._asdict() for row in rows], total, list(counts)
+    await session.execute(insert(SubmissionVersion).from_select(columns, rows))

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.audit.service import Actor
 from siaga.auth.dependencies import (
     Answerer,
     AppSettings,
@@ -15,8 +19,10 @@ from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.pagination import Pagination
 from siaga.core.params import RegionCodeQuery
+from siaga.core.security import Capability, Principal
+from siaga.core.settings import Settings
 from siaga.models import SubmissionStatus
-from siaga.submissions import service
+from siaga.submissions import copying, lists, service, transitions
 from siaga.submissions.schemas import (
     BulkVerifyRequest,
     BulkVerifyResult,
@@ -31,6 +37,7 @@ from siaga.submissions.schemas import (
     TaskPage,
 )
 from siaga.submissions.service import Keys
+from siaga.submissions.workflow import ACTIONS, TRANSITIONS, Action
 
 router = APIRouter(tags=["submissions"])
 
@@ -103,7 +110,7 @@ async def list_submissions(
     order: Literal["code", "oldest"] = "code",
 ) -> SubmissionPage:
     """Answers in the caller's scope; `order=oldest&status=submitted` is the review queue."""
-    return await service.list_answers(
+    return await lists.list_answers(
         session,
         principal,
         page,
@@ -143,7 +150,7 @@ async def review_queue(
 ) -> ReviewQueuePage:
     """Submitted answers in open periods (all periods with `include_closed=true`), oldest
     submission first, with how many wait per Pemda."""
-    return await service.review_queue(
+    return await lists.review_queue(
         session,
         principal,
         page,
@@ -171,7 +178,7 @@ async def list_tasks(
     ] = None,
 ) -> TaskPage:
     """What each Pemda in scope has to answer in a period, and where each answer stands."""
-    return await service.list_tasks(
+    return await lists.list_tasks(
         session,
         principal,
         page,
@@ -221,113 +228,70 @@ async def put_submission(
 
 
 _TRANSITION_RESPONSES = responses(401, 403, 404, 409, 412, 428)
+_PRINCIPAL_OF = {Capability.ANSWER: Answerer, Capability.REVIEW: Reviewer}
+_DESCRIPTIONS: dict[Action, str] = {
+    "submit": "Send a draft or returned answer for verification.",
+    "verify": "Accept a submitted answer; it is then locked until a verifier reopens it.",
+    "return": "Send a submitted answer back to the agency with the reason to fix it.",
+    "reopen": "Unlock a verified answer (it becomes returned), with the reason.",
+}
 
 
-@router.post(
-    ANSWER + "/submit",
-    name="submit",
-    response_model=SubmissionRead,
-    responses=_TRANSITION_RESPONSES,
-    openapi_extra=_if_match_required(),
-)
-async def submit_submission(
-    session: DbSession,
-    principal: Answerer,
-    actor: CurrentActor,
-    settings: AppSettings,
-    response: Response,
-    keys: AnswerKeys,
-    if_match: IfMatch = None,
-) -> SubmissionRead:
-    """Send a draft or returned answer for verification."""
-    answer = await service.transition(
-        session,
-        principal,
-        actor,
-        keys,
-        "submit",
-        if_match,
-        timezone=settings.timezone,
+def _transition_endpoint(action: Action) -> Callable[..., Awaitable[SubmissionRead]]:
+    """The route of one transition, its parameters read from the workflow's rule: the
+    principal its capability asks for, and the reason's body where it needs one."""
+    rule = TRANSITIONS[action]
+
+    async def endpoint(
+        session: AsyncSession,
+        principal: Principal,
+        actor: Actor,
+        settings: Settings,
+        response: Response,
+        keys: Keys,
+        if_match: str | None = None,
+        body: ReasonBody | None = None,
+    ) -> SubmissionRead:
+        answer = await transitions.transition(
+            session,
+            principal,
+            actor,
+            keys,
+            action,
+            if_match,
+            reason=body.reason if body is not None else None,
+            timezone=settings.timezone,
+        )
+        return _with_etag(response, answer)
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [
+        inspect.Parameter("session", keyword, annotation=DbSession),
+        inspect.Parameter("principal", keyword, annotation=_PRINCIPAL_OF[rule.capability]),
+        inspect.Parameter("actor", keyword, annotation=CurrentActor),
+        inspect.Parameter("settings", keyword, annotation=AppSettings),
+        inspect.Parameter("response", keyword, annotation=Response),
+        inspect.Parameter("keys", keyword, annotation=AnswerKeys),
+    ]
+    if rule.needs_reason:
+        parameters.append(inspect.Parameter("body", keyword, annotation=ReasonBody))
+    parameters.append(inspect.Parameter("if_match", keyword, annotation=IfMatch, default=None))
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters, return_annotation=SubmissionRead
     )
-    return _with_etag(response, answer)
+    endpoint.__name__ = f"{action}_submission"
+    return endpoint
 
 
-@router.post(
-    ANSWER + "/verify",
-    name="verify",
-    response_model=SubmissionRead,
-    responses=_TRANSITION_RESPONSES,
-    openapi_extra=_if_match_required(),
-)
-async def verify_submission(
-    session: DbSession,
-    principal: Reviewer,
-    actor: CurrentActor,
-    response: Response,
-    keys: AnswerKeys,
-    if_match: IfMatch = None,
-) -> SubmissionRead:
-    """Accept a submitted answer; it is then locked until a verifier reopens it."""
-    answer = await service.transition(session, principal, actor, keys, "verify", if_match)
-    return _with_etag(response, answer)
-
-
-@router.post(
-    ANSWER + "/return",
-    name="return",
-    response_model=SubmissionRead,
-    responses=_TRANSITION_RESPONSES,
-    openapi_extra=_if_match_required(),
-)
-async def return_submission(
-    session: DbSession,
-    principal: Reviewer,
-    actor: CurrentActor,
-    response: Response,
-    keys: AnswerKeys,
-    body: ReasonBody,
-    if_match: IfMatch = None,
-) -> SubmissionRead:
-    """Send a submitted answer back to the agency with the reason to fix it."""
-    answer = await service.transition(
-        session,
-        principal,
-        actor,
-        keys,
-        "return",
-        if_match,
-        reason=body.reason,
-    )
-    return _with_etag(response, answer)
-
-
-@router.post(
-    ANSWER + "/reopen",
-    name="reopen",
-    response_model=SubmissionRead,
-    responses=_TRANSITION_RESPONSES,
-    openapi_extra=_if_match_required(),
-)
-async def reopen_submission(
-    session: DbSession,
-    principal: Reviewer,
-    actor: CurrentActor,
-    response: Response,
-    keys: AnswerKeys,
-    body: ReasonBody,
-    if_match: IfMatch = None,
-) -> SubmissionRead:
-    """Unlock a verified answer (it becomes returned), with the reason."""
-    answer = await service.transition(
-        session,
-        principal,
-        actor,
-        keys,
-        "reopen",
-        if_match,
-        reason=body.reason,
-    )
-    return _with_etag(response, answer)
+for _action in ACTIONS:
+    router.post(
+        f"{ANSWER}/{_action}",
+        name=_action,
+        description=_DESCRIPTIONS[_action],
+        response_model=SubmissionRead,
+        responses=_TRANSITION_RESPONSES,
+        openapi_extra=_if_match_required(),
+    )(_transition_endpoint(_action))
 
 
 @router.get(
@@ -359,7 +323,7 @@ async def verify_bulk(
     body: BulkVerifyRequest,
 ) -> BulkVerifyResult:
     """Verify many submitted answers at once; each item reports its own outcome."""
-    return await service.bulk_verify(session, principal, actor, body.items, settings.timezone)
+    return await transitions.bulk_verify(session, principal, actor, body.items, settings.timezone)
 
 
 @router.post(
@@ -372,6 +336,4 @@ async def copy_previous(
     session: DbSession, principal: Answerer, actor: CurrentActor, body: CopyPreviousRequest
 ) -> CopyPreviousResult:
     """Start this period's drafts from last period's verified answers (evidence referenced)."""
-    return await service.copy_previous(
-        session, principal, actor, period_code=body.period, region_code=body.region
-    )
+    return await copying.copy_previous(session, principal, actor, body.period, body.region)

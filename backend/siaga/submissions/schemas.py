@@ -8,6 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from siaga.core.pagination import Page
 from siaga.core.text import CleanText
 from siaga.models import AnswerType, ReviewDecision, SubmissionStatus
+from siaga.submissions.workflow import (
+    NARRATIVE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    REASON_MIN_LENGTH,
+)
+
+__all__ = ["REASON_MAX_LENGTH", "REASON_MIN_LENGTH"]
 
 # JSON numbers and booleans; yes/no answers may be true/false or 1/0.
 AnswerValue = float | bool | None
@@ -98,15 +105,14 @@ class SubmissionWrite(BaseModel):
     value: AnswerValue = Field(
         description="level: 0-4; yes_no: true/false (or 1/0); percent: 0-100; count: >= 0"
     )
-    narrative: Annotated[str, CleanText(max_length=5000, multiline=True)] = ""
+    narrative: Annotated[str, CleanText(max_length=NARRATIVE_MAX_LENGTH, multiline=True)] = ""
 
 
 # A returned (or reopened) answer goes back to the agency with its reason as the only
 # guide to what to fix: "cek" or "salah" tells nobody anything, one sentence naming the
 # document or number does. Counted after trimming, so spaces cannot pad a reason. The
-# OpenAPI document carries it as the reason's minLength, where the SPA's form reads it.
-REASON_MIN_LENGTH = 15
-REASON_MAX_LENGTH = 2000
+# bounds are the workflow's (REASON_MIN_LENGTH, REASON_MAX_LENGTH); the OpenAPI document
+# carries them as the reason's minLength and maxLength, where the SPA's form reads them.
 
 
 class ReasonBody(BaseModel):

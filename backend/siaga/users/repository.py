@@ -32,6 +32,15 @@ def _select_users() -> Select[*tuple[Any, ...]]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """An account with the codes the API shows for it."""
+
+    user: User
+    region_code: str | None  # the scope: an operator's is its agency's region
+    agency_code: str | None
+
+
 def _in_scope(stmt: Select[*tuple[Any, ...]], scope: str | None) -> Select[*tuple[Any, ...]]:
     if scope is None:
         return stmt
@@ -49,7 +58,7 @@ async def list_users(
     region: str | None,
     active: bool | None,
     query: str | None,
-) -> tuple[list[Any], int]:
+) -> tuple[list[UserRow], int]:
     stmt = _in_scope(_select_users(), scope)
     if role is not None:
         stmt = stmt.where(User.role == role)
@@ -66,12 +75,13 @@ async def list_users(
         )
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = await session.execute(stmt.order_by(User.username).limit(page.limit).offset(page.offset))
-    return list(rows.all()), total or 0
+    return [UserRow(*row) for row in rows], total or 0
 
 
-async def get_user(session: AsyncSession, username: str, *, scope: str | None) -> Any:
+async def get_user(session: AsyncSession, username: str, *, scope: str | None) -> UserRow | None:
     stmt = _in_scope(_select_users(), scope).where(User.username == username)
-    return (await session.execute(stmt)).first()
+    row = (await session.execute(stmt)).first()
+    return UserRow(*row) if row else None
 
 
 async def username_taken(session: AsyncSession, username: str) -> bool:
@@ -145,13 +155,23 @@ async def taken_name_answers(
     return (refused[0] or 0) + (imported[0] or 0), min(earliest, default=None)
 
 
-async def find_agency(session: AsyncSession, code: str) -> Any:
+@dataclass(frozen=True, slots=True)
+class AgencyPlace:
+    """Where an agency is: what an operator's account takes from it."""
+
+    id: int
+    region_id: int
+    region_code: str
+
+
+async def find_agency(session: AsyncSession, code: str) -> AgencyPlace | None:
     stmt = (
-        select(Agency.id, Agency.region_id, Region.code.label("region_code"))
+        select(Agency.id, Agency.region_id, Region.code)
         .join(Region, Agency.region_id == Region.id)
         .where(Agency.code == code)
     )
-    return (await session.execute(stmt)).first()
+    row = (await session.execute(stmt)).first()
+    return AgencyPlace(*row) if row else None
 
 
 async def find_region_id(session: AsyncSession, code: str) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from siaga.audit.service import Actor, changes, record
 from siaga.auth.repository import revoke_user_sessions
 from siaga.core.errors import Conflict, InvalidInput
+from siaga.core.jsontypes import JsonObject
 from siaga.core.pagination import PageParams
 from siaga.core.security import Principal, hash_password, in_subtree
 from siaga.core.types import utcnow
@@ -25,6 +26,7 @@ from siaga.users.exceptions import (
     UsernameTaken,
     UserNotFound,
 )
+from siaga.users.repository import UserRow
 from siaga.users.rules import Account, Refusal, may_manage
 from siaga.users.schemas import UserCreate, UserPage, UserRead, UserUpdate
 
@@ -55,8 +57,8 @@ def password_problems(password: str, username: str = "") -> list[str]:
     return problems
 
 
-def _read(row: Any) -> UserRead:
-    user: User = row.User
+def _read(row: UserRow) -> UserRead:
+    user = row.user
     return UserRead(
         username=user.username,
         full_name=user.full_name,
@@ -70,7 +72,7 @@ def _read(row: Any) -> UserRead:
     )
 
 
-def _snapshot(read: UserRead) -> dict[str, Any]:
+def _snapshot(read: UserRead) -> JsonObject:
     return read.model_dump(mode="json", exclude={"last_login_at", "created_at"})
 
 
@@ -207,8 +209,8 @@ async def _created(
     return created
 
 
-def _account(row: Any) -> Account:
-    user: User = row.User
+def _account(row: UserRow) -> Account:
+    user = row.user
     return Account.user(user.role, row.region_code, user_id=user.id, is_active=user.is_active)
 
 
@@ -225,7 +227,7 @@ async def update_user(
     row = await repository.get_user(session, username, scope=principal.region_code)
     if row is None:
         raise UserNotFound()
-    user: User = row.User
+    user = row.user
     before = _read(row)
     if data.password is not None:
         problems = password_problems(data.password, username)

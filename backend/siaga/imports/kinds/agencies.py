@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import insert
@@ -12,6 +13,7 @@ from siaga.imports.bulk import (
     bulk_update,
 )
 from siaga.imports.kinds.base import (
+    Audited,
     Handler,
     ParsedRow,
     RowCheck,
@@ -27,6 +29,19 @@ from siaga.models import (
 # -- agencies ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Agency:
+    """An agency as a row of the file sets it."""
+
+    row: RowCheck
+    code: str
+    name: str
+    region_code: str
+    region_id: int
+    agency_type_id: int
+    is_active: bool
+
+
 class AgenciesHandler(Handler):
     kind = ImportKind.AGENCIES
 
@@ -39,9 +54,10 @@ class AgenciesHandler(Handler):
 
     async def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
-        creates: list[dict[str, Any]] = []
-        updates: list[tuple[Any, dict[str, Any]]] = []
-        checked: list[tuple[RowCheck, str, str, str, int, int, bool]] = []
+        creates: list[_Agency] = []
+        # (the stored agency, as imports.repository.agencies reads it; the file's)
+        updates: list[tuple[Any, _Agency]] = []
+        checked: list[_Agency] = []
         for number, cells in rows:
             row = RowCheck(ctx, number, cells)
             code = row.required("code")
@@ -71,11 +87,14 @@ class AgenciesHandler(Handler):
                     self.seen[code] = number
             if row.failed or not code or not name or region_id is None or type_id is None:
                 continue
-            checked.append((row, code, name, region_code or "", region_id, type_id, bool(active)))
+            checked.append(
+                _Agency(row, code, name, region_code or "", region_id, type_id, bool(active))
+            )
         # A code outside the scope that exists already cannot be created again here.
-        new_codes = [c[1] for c in checked if c[1] not in self.existing]
+        new_codes = [c.code for c in checked if c.code not in self.existing]
         taken = await repository.agency_codes_taken(ctx.session, new_codes)
-        for row, code, name, region_code, region_id, type_id, active in checked:
+        for agency in checked:
+            row, code = agency.row, agency.code
             old = self.existing.get(code)
             if old is None:
                 if code in taken:
@@ -86,59 +105,53 @@ class AgenciesHandler(Handler):
                         f"code {code} is already in use",
                     )
                     continue
-                creates.append(
-                    {
-                        "code": code,
-                        "name": name,
-                        "region_id": region_id,
-                        "agency_type_id": type_id,
-                        "is_active": active,
-                        "region_code": region_code,
-                    }
-                )
+                creates.append(agency)
                 ctx.results.outcome(row.number, code, "created")
                 continue
-            if not row.has("active"):
-                active = old.is_active
-            if (old.name, old.is_active) == (name, active):
+            active = agency.is_active if row.has("active") else old.is_active
+            if (old.name, old.is_active) == (agency.name, active):
                 ctx.results.outcome(row.number, code, "unchanged")
                 continue
-            updates.append((old, {"name": name, "is_active": active}))
+            updates.append((old, replace(agency, is_active=active)))
             ctx.results.outcome(row.number, code, "updated")
         if ctx.writing and (creates or updates):
             await self._write(creates, updates)
 
-    async def _write(
-        self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
-    ) -> None:
+    async def _write(self, creates: list[_Agency], updates: list[tuple[Any, _Agency]]) -> None:
         ctx = self.ctx
         table = table_of(Agency)
-        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
+        audits: list[Audited] = []
         if creates:
             await ctx.session.execute(
                 insert(table),
-                [{k: v for k, v in c.items() if k != "region_code"} for c in creates],
+                [
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "region_id": c.region_id,
+                        "agency_type_id": c.agency_type_id,
+                        "is_active": c.is_active,
+                    }
+                    for c in creates
+                ],
             )
             audits += [
-                (
-                    c["code"],
-                    c["region_code"],
-                    None,
-                    {"name": c["name"], "is_active": c["is_active"]},
-                )
+                Audited(c.code, c.region_code, None, {"name": c.name, "is_active": c.is_active})
                 for c in creates
             ]
         if updates:
             await bulk_update(
                 ctx.session,
                 table,
-                [
-                    {"id": old.id, "name": v["name"], "is_active": v["is_active"]}
-                    for old, v in updates
-                ],
+                [{"id": old.id, "name": v.name, "is_active": v.is_active} for old, v in updates],
             )
             audits += [
-                (old.code, old.region_code, {"name": old.name, "is_active": old.is_active}, v)
+                Audited(
+                    old.code,
+                    old.region_code,
+                    {"name": old.name, "is_active": old.is_active},
+                    {"name": v.name, "is_active": v.is_active},
+                )
                 for old, v in updates
             ]
         await bulk_insert(

@@ -8,15 +8,16 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.actions import checked
 from siaga.audit.service import Actor
+from siaga.core.jsontypes import JsonObject
 from siaga.core.security import Principal
-from siaga.imports.columns import NO_VALUES, YES_VALUES
+from siaga.imports.column_types import NO_VALUES, YES_VALUES
 from siaga.models import (
     ImportKind,
 )
@@ -25,6 +26,29 @@ from siaga.models import (
 MAX_LISTED_ROWS = 1000
 # Errors kept with the batch (and in errors.csv); a file this broken says enough.
 MAX_STORED_ERRORS = 100_000
+
+
+# One parameter set of an executemany or a COPY (imports.bulk): column name -> value, the
+# form SQLAlchemy's insert() and update() take.
+Params: TypeAlias = dict[str, Any]
+Action = Literal["created", "updated", "unchanged"]
+
+
+class Outcome(NamedTuple):
+    """What happened to one row without errors, as listed with the batch."""
+
+    row: int
+    key: str
+    action: Action
+
+
+class Audited(NamedTuple):
+    """One imported entity's audit event: the snapshots before (None: created) and after."""
+
+    entity_id: str
+    region_code: str | None
+    before: JsonObject | None
+    after: JsonObject
 
 
 @dataclass(slots=True)
@@ -45,7 +69,7 @@ class Results:
     error_count: int = 0
     error_rows: set[int] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
-    listed: list[dict[str, Any]] = field(default_factory=list)
+    listed: list[Outcome] = field(default_factory=list)
 
     def error(self, row: int, column: str | None, code: str, message: str, message_en: str) -> None:
         self.error_count += 1
@@ -53,7 +77,7 @@ class Results:
         if len(self.errors) < MAX_STORED_ERRORS:
             self.errors.append(RowError(row, column, code, message, message_en))
 
-    def outcome(self, row: int, key: str, action: str) -> None:
+    def outcome(self, row: int, key: str, action: Action) -> None:
         if action == "created":
             self.created += 1
         elif action == "updated":
@@ -61,7 +85,7 @@ class Results:
         else:
             self.unchanged += 1
         if len(self.listed) < MAX_LISTED_ROWS:
-            self.listed.append({"row": row, "key": key, "action": action})
+            self.listed.append(Outcome(row, key, action))
 
 
 @dataclass
@@ -84,8 +108,8 @@ class Context:
         self,
         action: str,
         entity_type: str,
-        items: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]],
-    ) -> list[dict[str, Any]]:
+        items: list[Audited],
+    ) -> list[Params]:
         """Audit rows for (entity_id, region_code, before, after), with the batch id."""
         actor, action = self.actor, checked(action)
         return [

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import insert
 
+from siaga.core.jsontypes import JsonObject
 from siaga.imports import repository
 from siaga.imports.bulk import (
     bulk_insert,
     bulk_update,
 )
 from siaga.imports.kinds.base import (
+    Audited,
     Handler,
+    Params,
     ParsedRow,
     RowCheck,
     duplicate_row_error,
@@ -46,6 +50,29 @@ _INDICATOR_FIELDS = (
     "evidence_guidance",
     "position",
 )
+# Left out of the header: an update keeps the stored value.
+_OPTIONAL_FIELDS = ("guidance", "evidence_guidance", "position")
+
+
+@dataclass(frozen=True, slots=True)
+class _Indicator:
+    """An indicator as a row of the file sets it (the fields of _INDICATOR_FIELDS)."""
+
+    framework_id: int
+    code: str
+    dimension_id: int | None
+    name: str | None
+    guidance: str
+    answer_type: AnswerType | None
+    target: float | None
+    weight: float | None
+    agency_type_id: int | None
+    applies_province: bool
+    applies_regency: bool
+    applies_city: bool
+    evidence_required: bool | None
+    evidence_guidance: str
+    position: int
 
 
 def _levels(value: str) -> set[RegionLevel] | None:
@@ -72,7 +99,7 @@ class IndicatorsHandler(Handler):
         self.framework_codes = {v: k for k, v in self.frameworks.items()}
         self.seen: dict[tuple[int, str], int] = {}
 
-    def _values(self, row: RowCheck, framework_id: int) -> dict[str, Any] | None:
+    def _values(self, row: RowCheck, framework_id: int, code: str) -> _Indicator | None:
         dimension_code = row.required("dimension")
         name = row.required("name")
         dimension_id = None
@@ -145,26 +172,29 @@ class IndicatorsHandler(Handler):
                 position = int(number)
         if row.failed or levels is None:
             return None
-        return {
-            "dimension_id": dimension_id,
-            "name": name,
-            "guidance": row.get("guidance"),
-            "answer_type": answer_type,
-            "target": target,
-            "weight": weight,
-            "agency_type_id": type_id,
-            "applies_province": RegionLevel.PROVINCE in levels,
-            "applies_regency": RegionLevel.REGENCY in levels,
-            "applies_city": RegionLevel.CITY in levels,
-            "evidence_required": evidence_required,
-            "evidence_guidance": row.get("evidence_guidance"),
-            "position": position,
-        }
+        return _Indicator(
+            framework_id=framework_id,
+            code=code,
+            dimension_id=dimension_id,
+            name=name,
+            guidance=row.get("guidance"),
+            answer_type=answer_type,
+            target=target,
+            weight=weight,
+            agency_type_id=type_id,
+            applies_province=RegionLevel.PROVINCE in levels,
+            applies_regency=RegionLevel.REGENCY in levels,
+            applies_city=RegionLevel.CITY in levels,
+            evidence_required=evidence_required,
+            evidence_guidance=row.get("evidence_guidance"),
+            position=position,
+        )
 
     async def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
-        creates: list[dict[str, Any]] = []
-        updates: list[tuple[Any, dict[str, Any]]] = []
+        creates: list[_Indicator] = []
+        # (the stored indicator, as imports.repository.indicators reads it; the file's)
+        updates: list[tuple[Any, _Indicator]] = []
         for number, cells in rows:
             row = RowCheck(ctx, number, cells)
             framework_code = row.required("framework")
@@ -173,7 +203,9 @@ class IndicatorsHandler(Handler):
             framework_id = self.frameworks.get(framework_code) if framework_code else None
             if framework_code and framework_id is None:
                 row.unknown("framework", framework_code, "Kerangka", "framework")
-            values = self._values(row, framework_id) if framework_id is not None else None
+            values = (
+                self._values(row, framework_id, code or "") if framework_id is not None else None
+            )
             if framework_id is None or code is None:
                 continue
             first = self.seen.get((framework_id, code))
@@ -186,13 +218,12 @@ class IndicatorsHandler(Handler):
             old = self.existing.get((framework_id, code))
             label = f"{framework_code}/{code}"
             if old is None:
-                creates.append({"framework_id": framework_id, "code": code, **values})
+                creates.append(values)
                 ctx.results.outcome(number, label, "created")
                 continue
-            for optional in ("guidance", "evidence_guidance", "position"):
-                if not row.has(optional):
-                    values[optional] = getattr(old, optional)
-            if values["answer_type"] != old.answer_type and old.id in self.answered:
+            kept = {f: getattr(old, f) for f in _OPTIONAL_FIELDS if not row.has(f)}
+            values = replace(values, **kept)
+            if values.answer_type != old.answer_type and old.id in self.answered:
                 row.error(
                     "answer_type",
                     "answer_type_locked",
@@ -200,7 +231,7 @@ class IndicatorsHandler(Handler):
                     f"the answer type of {code} cannot change: it already has answers",
                 )
                 continue
-            if all(getattr(old, f) == values[f] for f in _INDICATOR_FIELDS):
+            if all(getattr(old, f) == getattr(values, f) for f in _INDICATOR_FIELDS):
                 ctx.results.outcome(number, label, "unchanged")
                 continue
             updates.append((old, values))
@@ -208,41 +239,44 @@ class IndicatorsHandler(Handler):
         if ctx.writing and (creates or updates):
             await self._write(creates, updates)
 
-    def _snapshot(self, values: dict[str, Any] | Any) -> dict[str, Any]:
-        get = values.get if isinstance(values, dict) else lambda f: getattr(values, f)
-        out = {f: get(f) for f in _INDICATOR_FIELDS}
-        out["answer_type"] = str(out["answer_type"])
-        return out
-
     async def _write(
-        self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
+        self, creates: list[_Indicator], updates: list[tuple[Any, _Indicator]]
     ) -> None:
         ctx = self.ctx
         table = table_of(Indicator)
-        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
+        audits: list[Audited] = []
         if creates:
             await ctx.session.execute(
                 insert(table),
-                [{**c, "answer_type": c["answer_type"].value} for c in creates],
+                [{"framework_id": c.framework_id, "code": c.code, **_columns(c)} for c in creates],
             )
             for c in creates:
-                label = f"{self.framework_codes[c['framework_id']]}/{c['code']}"
-                audits.append((label, None, None, self._snapshot(c)))
+                label = f"{self.framework_codes[c.framework_id]}/{c.code}"
+                audits.append(Audited(label, None, None, _snapshot(c)))
         if updates:
             await bulk_update(
-                ctx.session,
-                table,
-                [
-                    {"id": old.id}
-                    | {f: (v[f].value if f == "answer_type" else v[f]) for f in _INDICATOR_FIELDS}
-                    for old, v in updates
-                ],
+                ctx.session, table, [{"id": old.id, **_columns(v)} for old, v in updates]
             )
             for old, v in updates:
                 label = f"{self.framework_codes[old.framework_id]}/{old.code}"
-                audits.append((label, None, self._snapshot(old), self._snapshot(v)))
+                audits.append(Audited(label, None, _snapshot(old), _snapshot(v)))
         await bulk_insert(
             ctx.session,
             table_of(AuditEvent),
             ctx.audit_rows("indicator.imported", "indicator", audits),
         )
+
+
+def _columns(indicator: _Indicator) -> Params:
+    """The indicator's _INDICATOR_FIELDS as statement parameters."""
+    values = {f: getattr(indicator, f) for f in _INDICATOR_FIELDS}
+    answer_type = values["answer_type"]
+    values["answer_type"] = None if answer_type is None else answer_type.value
+    return values
+
+
+def _snapshot(indicator: Any) -> JsonObject:
+    """The audit snapshot of a stored indicator (a repository row) or of a file's."""
+    out = {f: getattr(indicator, f) for f in _INDICATOR_FIELDS}
+    out["answer_type"] = str(out["answer_type"])
+    return out

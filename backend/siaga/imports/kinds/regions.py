@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import insert
 
+from siaga.core.jsontypes import JsonObject
 from siaga.core.security import in_subtree
 from siaga.imports import repository
 from siaga.imports.bulk import (
@@ -14,6 +16,7 @@ from siaga.imports.bulk import (
     bulk_update,
 )
 from siaga.imports.kinds.base import (
+    Audited,
     Handler,
     ParsedRow,
     RowCheck,
@@ -34,6 +37,26 @@ _PROVINCE_CODE = re.compile(r"^\d{2}$")
 _CHILD_CODE = re.compile(r"^\d{2}\.\d{2}$")
 
 
+@dataclass(frozen=True, slots=True)
+class _Region:
+    """A region as a row of the file sets it."""
+
+    code: str
+    name: str
+    level: RegionLevel
+    bps_code: str | None
+    time_zone: str | None
+    parent_code: str | None
+
+    def audited(self) -> JsonObject:
+        return {
+            "name": self.name,
+            "level": self.level.value,
+            "bps_code": self.bps_code,
+            "time_zone": self.time_zone,
+        }
+
+
 class RegionsHandler(Handler):
     kind = ImportKind.REGIONS
 
@@ -50,8 +73,9 @@ class RegionsHandler(Handler):
 
     async def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
-        creates: list[dict[str, Any]] = []
-        updates: list[tuple[Any, dict[str, Any]]] = []
+        creates: list[_Region] = []
+        # (the stored region, as imports.repository.regions reads it; the file's)
+        updates: list[tuple[Any, _Region]] = []
         for number, cells in rows:
             row = RowCheck(ctx, number, cells)
             code = row.required("code")
@@ -119,27 +143,21 @@ class RegionsHandler(Handler):
             if zone is None and level == RegionLevel.PROVINCE:
                 # A province without a zone takes its code's; children inherit theirs.
                 zone = time_zones.province_zone(code)
-            values = {
-                "code": code,
-                "name": name,
-                "level": level,
-                "bps_code": bps,
-                "time_zone": zone,
-            }
+            values = _Region(code, name, level, bps, zone, parent_code)
             if old is None:
                 self.pending.add(code)
-                creates.append({**values, "parent_code": parent_code})
+                creates.append(values)
                 ctx.results.outcome(number, code, "created")
                 continue
             if not row.has("bps_code"):
-                values["bps_code"] = old.bps_code
+                values = replace(values, bps_code=old.bps_code)
             if not row.has("time_zone"):
-                values["time_zone"] = old.time_zone
+                values = replace(values, time_zone=old.time_zone)
             if (old.name, old.level, old.bps_code, old.time_zone) == (
                 name,
                 level,
-                values["bps_code"],
-                values["time_zone"],
+                values.bps_code,
+                values.time_zone,
             ):
                 ctx.results.outcome(number, code, "unchanged")
                 continue
@@ -164,25 +182,23 @@ class RegionsHandler(Handler):
             )
         return zone
 
-    async def _write(
-        self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
-    ) -> None:
+    async def _write(self, creates: list[_Region], updates: list[tuple[Any, _Region]]) -> None:
         ctx = self.ctx
         table = table_of(Region)
-        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
+        audits: list[Audited] = []
         # Provinces first, so their children in the same chunk find their ids.
         for depth in (0, 1):
-            batch = [c for c in creates if c["code"].count(".") == depth]
+            batch = [c for c in creates if c.code.count(".") == depth]
             if not batch:
                 continue
             params = [
                 {
-                    "code": c["code"],
-                    "name": c["name"],
-                    "level": c["level"].value,
-                    "bps_code": c["bps_code"],
-                    "time_zone": c["time_zone"],
-                    "parent_id": self.ids.get(c["parent_code"]) if c["parent_code"] else None,
+                    "code": c.code,
+                    "name": c.name,
+                    "level": c.level.value,
+                    "bps_code": c.bps_code,
+                    "time_zone": c.time_zone,
+                    "parent_id": self.ids.get(c.parent_code) if c.parent_code else None,
                 }
                 for c in batch
             ]
@@ -190,9 +206,8 @@ class RegionsHandler(Handler):
                 insert(table).returning(table.c.id, sort_by_parameter_order=True), params
             )
             for c, (new_id,) in zip(batch, result.all(), strict=True):
-                self.ids[c["code"]] = new_id
-                after = _audited(c)
-                audits.append((c["code"], c["code"], None, after))
+                self.ids[c.code] = new_id
+                audits.append(Audited(c.code, c.code, None, c.audited()))
         if updates:
             await bulk_update(
                 ctx.session,
@@ -200,10 +215,10 @@ class RegionsHandler(Handler):
                 [
                     {
                         "id": old.id,
-                        "name": v["name"],
-                        "level": v["level"].value,
-                        "bps_code": v["bps_code"],
-                        "time_zone": v["time_zone"],
+                        "name": v.name,
+                        "level": v.level.value,
+                        "bps_code": v.bps_code,
+                        "time_zone": v.time_zone,
                     }
                     for old, v in updates
                 ],
@@ -215,17 +230,7 @@ class RegionsHandler(Handler):
                     "bps_code": old.bps_code,
                     "time_zone": old.time_zone,
                 }
-                after = _audited(v)
-                audits.append((old.code, old.code, before, after))
+                audits.append(Audited(old.code, old.code, before, v.audited()))
         await bulk_insert(
             ctx.session, table_of(AuditEvent), ctx.audit_rows("region.imported", "region", audits)
         )
-
-
-def _audited(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": values["name"],
-        "level": values["level"].value,
-        "bps_code": values["bps_code"],
-        "time_zone": values["time_zone"],
-    }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Any
+from dataclasses import dataclass, replace
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from siaga.imports.bulk import (
     bulk_update,
 )
 from siaga.imports.kinds.base import (
+    Audited,
     Handler,
     ParsedRow,
     RowCheck,
@@ -45,6 +46,20 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+@dataclass(frozen=True, slots=True)
+class _Account:
+    """An account as a row of the file sets it."""
+
+    row: RowCheck
+    username: str
+    full_name: str
+    email: str | None
+    role: Role
+    region_id: int | None
+    agency_id: int | None
+    region_code: str | None
+
+
 def unusable_password_hash() -> str:
     """Not a hash any password verifies against: the account waits for an administrator
     to set a password (and it is created inactive as well)."""
@@ -66,7 +81,7 @@ class UsersHandler(Handler):
         self.seen: dict[str, int] = {}
         self.answers = await availability.taken_answers(session, principal, self.ctx.now)
 
-    def _check(self, row: RowCheck) -> dict[str, Any] | None:
+    def _check(self, row: RowCheck) -> _Account | None:
         username = (row.required("username") or "").lower()
         if username and not _USERNAME.match(username):
             row.error(
@@ -142,19 +157,11 @@ class UsersHandler(Handler):
         if refusal is not None:
             row.error(*_WIDER.get(refusal, _WIDER[Refusal.OUT_OF_SCOPE]))
             return None
-        return {
-            "username": username,
-            "full_name": full_name,
-            "email": email,
-            "role": role,
-            "region_id": region_id,
-            "agency_id": agency_id,
-            "region_code": region_code,
-        }
+        return _Account(row, username, full_name, email, role, region_id, agency_id, region_code)
 
     async def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
-        checked: list[tuple[RowCheck, dict[str, Any]]] = []
+        checked: list[_Account] = []
         for number, cells in rows:
             row = RowCheck(ctx, number, cells)
             values = self._check(row)
@@ -166,17 +173,15 @@ class UsersHandler(Handler):
                     continue
                 self.seen[username] = number
             if values is not None and not row.failed:
-                checked.append((row, values))
+                checked.append(values)
         existing = {
             r.username: r
-            for r in await accounts.accounts_by_name(
-                ctx.session, [v["username"] for _, v in checked]
-            )
+            for r in await accounts.accounts_by_name(ctx.session, [v.username for v in checked])
         }
-        creates: list[dict[str, Any]] = []
-        updates: list[tuple[Any, dict[str, Any]]] = []
-        for row, values in checked:
-            username = values["username"]
+        creates: list[_Account] = []
+        updates: list[tuple[accounts.ExistingAccount, _Account]] = []
+        for values in checked:
+            row, username = values.row, values.username
             old = existing.get(username)
             if old is None or not self._within_reach(old):
                 # Free, or taken by an account out of reach: an answer about a name.
@@ -186,13 +191,13 @@ class UsersHandler(Handler):
                     self.answers.spend()
                     _taken(row, username)
                 else:
-                    creates.append({**values, "row": row})
+                    creates.append(values)
                     ctx.results.outcome(row.number, username, "created")
                 continue
             if (old.role, old.region_id, old.agency_id) != (
-                values["role"],
-                values["region_id"],
-                values["agency_id"],
+                values.role,
+                values.region_id,
+                values.agency_id,
             ):
                 row.error(
                     "role",
@@ -204,8 +209,8 @@ class UsersHandler(Handler):
                 )
                 continue
             if not row.has("email"):
-                values["email"] = old.email
-            if (old.full_name, old.email) == (values["full_name"], values["email"]):
+                values = replace(values, email=old.email)
+            if (old.full_name, old.email) == (values.full_name, values.email):
                 ctx.results.outcome(row.number, username, "unchanged")
                 continue
             updates.append((old, values))
@@ -217,7 +222,7 @@ class UsersHandler(Handler):
         before = Account.user(old.role, old.scope_code, user_id=old.id, is_active=old.is_active)
         return may_manage(self.ctx.principal, before, None) is None
 
-    async def _insert(self, creates: list[dict[str, Any]]) -> bool:
+    async def _insert(self, creates: list[_Account]) -> bool:
         """Insert the new accounts; False when a simultaneous request took one of the
         names first, which its row then says (and the import writes nothing)."""
         ctx = self.ctx
@@ -227,12 +232,12 @@ class UsersHandler(Handler):
                     insert(table_of(User)),
                     [
                         {
-                            "username": c["username"],
-                            "full_name": c["full_name"],
-                            "email": c["email"],
-                            "role": c["role"].value,
-                            "region_id": c["region_id"],
-                            "agency_id": c["agency_id"],
+                            "username": c.username,
+                            "full_name": c.full_name,
+                            "email": c.email,
+                            "role": c.role.value,
+                            "region_id": c.region_id,
+                            "agency_id": c.agency_id,
                             "password_hash": unusable_password_hash(),
                             "is_active": False,
                             "locale": "id",
@@ -243,39 +248,41 @@ class UsersHandler(Handler):
                     ],
                 )
         except IntegrityError:
-            names = [c["username"] for c in creates]
+            names = [c.username for c in creates]
             taken = {a.username for a in await accounts.accounts_by_name(ctx.session, names)}
             if not taken:
                 raise
             results = ctx.results
             for c in creates:
-                if c["username"] in taken:
-                    _taken(c["row"], c["username"])
+                if c.username in taken:
+                    _taken(c.row, c.username)
                     results.created -= 1  # counted as created when planned
             results.listed = [
-                r for r in results.listed if r["action"] != "created" or r["key"] not in taken
+                r for r in results.listed if r.action != "created" or r.key not in taken
             ]
             return False
         return True
 
     async def _write(
-        self, creates: list[dict[str, Any]], updates: list[tuple[Any, dict[str, Any]]]
+        self,
+        creates: list[_Account],
+        updates: list[tuple[accounts.ExistingAccount, _Account]],
     ) -> None:
         ctx = self.ctx
         now = ctx.now
-        audits: list[tuple[str, str | None, dict[str, Any] | None, dict[str, Any]]] = []
+        audits: list[Audited] = []
         if creates and not await self._insert(creates):
             return
         audits += [
-            (
-                c["username"],
-                c["region_code"],
+            Audited(
+                c.username,
+                c.region_code,
                 None,
                 {
-                    "full_name": c["full_name"],
-                    "email": c["email"],
-                    "role": c["role"].value,
-                    "region_code": c["region_code"],
+                    "full_name": c.full_name,
+                    "email": c.email,
+                    "role": c.role.value,
+                    "region_code": c.region_code,
                     "is_active": False,
                 },
             )
@@ -288,19 +295,19 @@ class UsersHandler(Handler):
                 [
                     {
                         "id": old.id,
-                        "full_name": v["full_name"],
-                        "email": v["email"],
+                        "full_name": v.full_name,
+                        "email": v.email,
                         "updated_at": now,
                     }
                     for old, v in updates
                 ],
             )
             audits += [
-                (
+                Audited(
                     old.username,
                     old.scope_code,
                     {"full_name": old.full_name, "email": old.email},
-                    {"full_name": v["full_name"], "email": v["email"]},
+                    {"full_name": v.full_name, "email": v.email},
                 )
                 for old, v in updates
             ]

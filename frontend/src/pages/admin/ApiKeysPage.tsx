@@ -1,17 +1,14 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { errorText } from "../../components/labels";
-import { useSearchParams } from "react-router";
 import { ApiError, type ApiKeyCreated, type ApiKeyRead, type ApiKeyScope } from "../../api/client";
-import { PAGE_SIZE } from "../../api/queries";
-import { CardTable } from "../../components/CardTable";
-import { usePageTitle } from "../../components/Layout";
-import { Pager } from "../../components/Pager";
-import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
+import { FilterForm, ListPage } from "../../components/ListPage";
+import { ErrorMessage } from "../../components/QueryState";
+import { useUrlFilters } from "../../components/urlFilters";
 import { formatDateTime } from "../../format";
 import { Field } from "./Field";
 import { fieldErrors, parseApiKeyFilters, toParams } from "./filters";
-import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./queries";
+import { useApiKeys, useCreateApiKey, useRevokeApiKey, type ApiKeyListParams } from "./queries";
 
 const SCOPES: readonly ApiKeyScope[] = ["read", "write", "import"];
 
@@ -21,11 +18,13 @@ function keyState(key: ApiKeyRead): "revoked" | "expired" | "active" {
   return "active";
 }
 
+function apiKeySearch(filters: ApiKeyListParams): URLSearchParams {
+  return toParams({ active: filters.active, offset: filters.offset });
+}
+
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation();
-  usePageTitle(t("apiKeys.title"));
-  const [searchParams, setSearchParams] = useSearchParams();
-  const filters = parseApiKeyFilters(searchParams);
+  const { filters, apply, setOffset } = useUrlFilters(parseApiKeyFilters, apiKeySearch);
   const keys = useApiKeys(filters);
   const revoke = useRevokeApiKey();
   const activeId = useId();
@@ -41,11 +40,8 @@ export function ApiKeysPage() {
     revoke.mutate(key.prefix, { onSuccess: () => setNotice(t("apiKeys.revoked", { prefix: key.prefix })) });
   };
 
-  return (
-    <section aria-labelledby="keys-title">
-      <h1 id="keys-title">{t("apiKeys.title")}</h1>
-      <p className="lead">{t("apiKeys.intro")}</p>
-
+  const actions = (
+    <>
       {created ? (
         <NewKeyPanel created={created} onDone={() => setCreated(null)} />
       ) : (
@@ -69,105 +65,97 @@ export function ApiKeysPage() {
           }}
         />
       ) : null}
+    </>
+  );
 
-      <div className="filters no-print">
-        <div className="field">
-          <label htmlFor={activeId}>{t("apiKeys.status")}</label>
-          <select
-            id={activeId}
-            value={filters.active === undefined ? "" : String(filters.active)}
-            onChange={(e) =>
-              setSearchParams(toParams({ active: e.target.value === "" ? undefined : e.target.value === "true" }))
-            }
-          >
-            <option value="">{t("apiKeys.allStatuses")}</option>
-            <option value="true">{t("apiKeys.state.active")}</option>
-            <option value="false">{t("apiKeys.state.revoked")}</option>
-          </select>
-        </div>
+  // The one filter applies as it is chosen: no "apply" button.
+  const filterForm = (
+    <FilterForm label={t("apiKeys.filters")} applyButton={false}>
+      <div className="field">
+        <label htmlFor={activeId}>{t("apiKeys.status")}</label>
+        <select
+          id={activeId}
+          value={filters.active === undefined ? "" : String(filters.active)}
+          onChange={(e) => apply({ active: e.target.value === "" ? undefined : e.target.value === "true" })}
+        >
+          <option value="">{t("apiKeys.allStatuses")}</option>
+          <option value="true">{t("apiKeys.state.active")}</option>
+          <option value="false">{t("apiKeys.state.revoked")}</option>
+        </select>
       </div>
+    </FilterForm>
+  );
 
+  return (
+    <ListPage
+      name="keys"
+      title={t("apiKeys.title")}
+      lead={t("apiKeys.intro")}
+      actions={actions}
+      filters={filterForm}
+      query={keys}
+      empty={t("apiKeys.empty")}
+      caption={t("apiKeys.caption")}
+      paging={{ onChange: setOffset }}
+      head={
+        <>
+          <th scope="col">{t("apiKeys.prefix")}</th>
+          <th scope="col">{t("apiKeys.name")}</th>
+          <th scope="col">{t("apiKeys.region")}</th>
+          <th scope="col">{t("apiKeys.scopes")}</th>
+          <th scope="col">{t("apiKeys.createdAt")}</th>
+          <th scope="col">{t("apiKeys.expiresAt")}</th>
+          <th scope="col">{t("apiKeys.lastUsedAt")}</th>
+          <th scope="col">{t("apiKeys.status")}</th>
+          <th scope="col">{t("users.actions")}</th>
+        </>
+      }
+      rowKey={(key) => key.prefix}
+      row={(key) => {
+        const state = keyState(key);
+        return (
+          <tr>
+            <td className="mono">{key.prefix}</td>
+            <td>
+              {key.name}
+              {key.created_by ? (
+                <div className="muted small">{t("apiKeys.createdBy", { user: key.created_by })}</div>
+              ) : null}
+            </td>
+            <td className="mono">{key.region_code ?? <span className="sans">{t("auth.national")}</span>}</td>
+            <td>{key.scopes.map((scope) => t(`apiKeys.scope.${scope}`, { defaultValue: scope })).join(", ")}</td>
+            <td>{dateTime(key.created_at)}</td>
+            <td>{key.expires_at ? dateTime(key.expires_at) : t("apiKeys.never")}</td>
+            <td>{dateTime(key.last_used_at)}</td>
+            <td>
+              <span className={`badge ${state === "active" ? "badge-open" : "badge-closed"}`}>
+                {t(`apiKeys.state.${state}`)}
+              </span>
+            </td>
+            <td>
+              {state === "revoked" ? null : (
+                <button
+                  type="button"
+                  className="button button-small button-danger"
+                  disabled={revoke.isPending}
+                  onClick={() => onRevoke(key)}
+                  aria-label={`${t("apiKeys.revoke")} ${key.prefix}`}
+                >
+                  {t("apiKeys.revoke")}
+                </button>
+              )}
+            </td>
+          </tr>
+        );
+      }}
+    >
       {notice ? (
         <p className="status status-ok" role="status">
           {notice}
         </p>
       ) : null}
       {revoke.isError ? <ErrorMessage error={revoke.error} /> : null}
-
-      {keys.isPending ? (
-        <Loading />
-      ) : keys.isError ? (
-        <ErrorMessage error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : keys.data.items.length === 0 ? (
-        <Empty>{t("apiKeys.empty")}</Empty>
-      ) : (
-        <>
-          <div className="table-wrap" aria-busy={keys.isFetching}>
-            <CardTable>
-              <caption className="visually-hidden">{t("apiKeys.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("apiKeys.prefix")}</th>
-                  <th scope="col">{t("apiKeys.name")}</th>
-                  <th scope="col">{t("apiKeys.region")}</th>
-                  <th scope="col">{t("apiKeys.scopes")}</th>
-                  <th scope="col">{t("apiKeys.createdAt")}</th>
-                  <th scope="col">{t("apiKeys.expiresAt")}</th>
-                  <th scope="col">{t("apiKeys.lastUsedAt")}</th>
-                  <th scope="col">{t("apiKeys.status")}</th>
-                  <th scope="col">{t("users.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.data.items.map((key) => {
-                  const state = keyState(key);
-                  return (
-                    <tr key={key.prefix}>
-                      <td className="mono">{key.prefix}</td>
-                      <td>
-                        {key.name}
-                        {key.created_by ? (
-                          <div className="muted small">{t("apiKeys.createdBy", { user: key.created_by })}</div>
-                        ) : null}
-                      </td>
-                      <td className="mono">{key.region_code ?? <span className="sans">{t("auth.national")}</span>}</td>
-                      <td>{key.scopes.map((scope) => t(`apiKeys.scope.${scope}`, { defaultValue: scope })).join(", ")}</td>
-                      <td>{dateTime(key.created_at)}</td>
-                      <td>{key.expires_at ? dateTime(key.expires_at) : t("apiKeys.never")}</td>
-                      <td>{dateTime(key.last_used_at)}</td>
-                      <td>
-                        <span className={`badge ${state === "active" ? "badge-open" : "badge-closed"}`}>
-                          {t(`apiKeys.state.${state}`)}
-                        </span>
-                      </td>
-                      <td>
-                        {state === "revoked" ? null : (
-                          <button
-                            type="button"
-                            className="button button-small button-danger"
-                            disabled={revoke.isPending}
-                            onClick={() => onRevoke(key)}
-                            aria-label={`${t("apiKeys.revoke")} ${key.prefix}`}
-                          >
-                            {t("apiKeys.revoke")}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </CardTable>
-          </div>
-          <Pager
-            total={keys.data.total}
-            limit={keys.data.limit || PAGE_SIZE}
-            offset={keys.data.offset}
-            onChange={(offset) => setSearchParams(toParams({ active: filters.active, offset }))}
-          />
-        </>
-      )}
-    </section>
+    </ListPage>
   );
 }
 

@@ -1,38 +1,31 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { useSearchParams } from "react-router";
 import { ApiError, type Role, type UserCreate, type UserRead } from "../../api/client";
-import { PAGE_SIZE } from "../../api/queries";
 import { useMe } from "../../auth/session";
-import { CardTable } from "../../components/CardTable";
-import { usePageTitle } from "../../components/Layout";
-import { Pager } from "../../components/Pager";
-import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
+import { FilterForm, ListPage } from "../../components/ListPage";
+import { ErrorMessage } from "../../components/QueryState";
 import { errorText, roleLabel } from "../../components/labels";
+import { useDraft, useUrlFilters } from "../../components/urlFilters";
 import { formatDateTime } from "../../format";
 import { Field } from "./Field";
 import { ROLES, fieldErrors, parseUserFilters, toParams } from "./filters";
 import { useCreateUser, useUpdateUser, useUsers, type UserListParams } from "./queries";
 
+function userSearch(filters: UserListParams): URLSearchParams {
+  return toParams({ role: filters.role, active: filters.active, q: filters.q, offset: filters.offset });
+}
+
 export function UsersPage() {
   const { t, i18n } = useTranslation();
-  usePageTitle(t("users.title"));
-  const [searchParams, setSearchParams] = useSearchParams();
-  const filters = parseUserFilters(searchParams);
+  const { filters, apply, setOffset, reset } = useUrlFilters(parseUserFilters, userSearch);
   const users = useUsers(filters);
   const update = useUpdateUser();
   const { data: me } = useMe({ fetch: false });
   const ids = { role: useId(), active: useId(), q: useId() };
-  const [q, setQ] = useState(filters.q ?? "");
-  useEffect(() => setQ(filters.q ?? ""), [filters.q]);
+  const [q, setQ] = useDraft(filters.q);
   const [creating, setCreating] = useState(false);
   const [resetFor, setResetFor] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  const apply = (patch: Partial<UserListParams>) => {
-    const next = { ...filters, offset: 0, ...patch };
-    setSearchParams(toParams({ role: next.role, active: next.active, q: next.q, offset: next.offset }));
-  };
   const hasFilters = Boolean(filters.role || filters.active !== undefined || filters.q);
 
   const toggleActive = (user: UserRead) => {
@@ -46,11 +39,8 @@ export function UsersPage() {
     );
   };
 
-  return (
-    <section aria-labelledby="users-title">
-      <h1 id="users-title">{t("users.title")}</h1>
-      <p className="lead">{t("users.intro")}</p>
-
+  const actions = (
+    <>
       <div className="toolbar no-print">
         <button
           type="button"
@@ -70,59 +60,117 @@ export function UsersPage() {
           }}
         />
       ) : null}
+    </>
+  );
 
-      <form
-        className="filters no-print"
-        role="search"
-        aria-label={t("users.filters")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          apply({ q: q.trim() || undefined });
-        }}
-      >
-        <div className="field">
-          <label htmlFor={ids.role}>{t("users.role")}</label>
-          <select
-            id={ids.role}
-            value={filters.role ?? ""}
-            onChange={(e) => apply({ role: (e.target.value || undefined) as Role | undefined })}
-          >
-            <option value="">{t("users.allRoles")}</option>
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {roleLabel(t, role)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.active}>{t("users.status")}</label>
-          <select
-            id={ids.active}
-            value={filters.active === undefined ? "" : String(filters.active)}
-            onChange={(e) => apply({ active: e.target.value === "" ? undefined : e.target.value === "true" })}
-          >
-            <option value="">{t("users.allStatuses")}</option>
-            <option value="true">{t("users.active")}</option>
-            <option value="false">{t("users.inactive")}</option>
-          </select>
-        </div>
-        <div className="field field-grow">
-          <label htmlFor={ids.q}>{t("users.search")}</label>
-          <input id={ids.q} type="search" value={q} onChange={(e) => setQ(e.target.value)} />
-        </div>
-        <div className="field field-actions">
-          <button type="submit" className="button button-primary">
-            {t("regions.apply")}
-          </button>
-          {hasFilters ? (
-            <button type="button" className="button" onClick={() => setSearchParams(new URLSearchParams())}>
-              {t("regions.reset")}
-            </button>
-          ) : null}
-        </div>
-      </form>
+  const filterForm = (
+    <FilterForm
+      label={t("users.filters")}
+      onApply={() => apply({ q: q.trim() || undefined })}
+      onReset={reset}
+      hasFilters={hasFilters}
+    >
+      <div className="field">
+        <label htmlFor={ids.role}>{t("users.role")}</label>
+        <select
+          id={ids.role}
+          value={filters.role ?? ""}
+          onChange={(e) => apply({ role: (e.target.value || undefined) as Role | undefined })}
+        >
+          <option value="">{t("users.allRoles")}</option>
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {roleLabel(t, role)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.active}>{t("users.status")}</label>
+        <select
+          id={ids.active}
+          value={filters.active === undefined ? "" : String(filters.active)}
+          onChange={(e) => apply({ active: e.target.value === "" ? undefined : e.target.value === "true" })}
+        >
+          <option value="">{t("users.allStatuses")}</option>
+          <option value="true">{t("users.active")}</option>
+          <option value="false">{t("users.inactive")}</option>
+        </select>
+      </div>
+      <div className="field field-grow">
+        <label htmlFor={ids.q}>{t("users.search")}</label>
+        <input id={ids.q} type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+      </div>
+    </FilterForm>
+  );
 
+  return (
+    <ListPage
+      name="users"
+      title={t("users.title")}
+      lead={t("users.intro")}
+      actions={actions}
+      filters={filterForm}
+      query={users}
+      empty={t("users.empty")}
+      caption={t("users.caption")}
+      paging={{ onChange: setOffset }}
+      head={
+        <>
+          <th scope="col">{t("users.username")}</th>
+          <th scope="col">{t("users.fullName")}</th>
+          <th scope="col">{t("users.role")}</th>
+          <th scope="col">{t("users.scope")}</th>
+          <th scope="col">{t("users.status")}</th>
+          <th scope="col">{t("users.lastLogin")}</th>
+          <th scope="col">{t("users.actions")}</th>
+        </>
+      }
+      rowKey={(user) => user.username}
+      row={(user) => (
+        <tr>
+          <td className="mono">{user.username}</td>
+          <td>
+            {user.full_name || t("common.none")}
+            {user.email ? <div className="muted small">{user.email}</div> : null}
+          </td>
+          <td>{roleLabel(t, user.role)}</td>
+          <td className="mono">
+            {user.agency_code ?? user.region_code ?? <span className="sans">{t("auth.national")}</span>}
+          </td>
+          <td>
+            <span className={`badge ${user.is_active ? "badge-open" : "badge-closed"}`}>
+              {user.is_active ? t("users.active") : t("users.inactive")}
+            </span>
+          </td>
+          <td>{user.last_login_at ? formatDateTime(user.last_login_at, i18n.language) : t("common.none")}</td>
+          <td>
+            <div className="row-actions">
+              <button
+                type="button"
+                className="button button-small"
+                disabled={update.isPending || (user.is_active && user.username === me?.username)}
+                onClick={() => toggleActive(user)}
+                aria-label={`${user.is_active ? t("users.disable") : t("users.enable")} ${user.username}`}
+              >
+                {user.is_active ? t("users.disable") : t("users.enable")}
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => {
+                  setNotice(null);
+                  setResetFor(user.username);
+                }}
+                aria-label={`${t("users.resetPassword")} ${user.username}`}
+              >
+                {t("users.resetPassword")}
+              </button>
+            </div>
+          </td>
+        </tr>
+      )}
+    >
       {notice ? (
         <p className="status status-ok" role="status">
           {notice}
@@ -140,85 +188,7 @@ export function UsersPage() {
           }}
         />
       ) : null}
-
-      {users.isPending ? (
-        <Loading />
-      ) : users.isError ? (
-        <ErrorMessage error={users.error} onRetry={() => void users.refetch()} />
-      ) : users.data.items.length === 0 ? (
-        <Empty>{t("users.empty")}</Empty>
-      ) : (
-        <>
-          <div className="table-wrap" aria-busy={users.isFetching}>
-            <CardTable>
-              <caption className="visually-hidden">{t("users.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("users.username")}</th>
-                  <th scope="col">{t("users.fullName")}</th>
-                  <th scope="col">{t("users.role")}</th>
-                  <th scope="col">{t("users.scope")}</th>
-                  <th scope="col">{t("users.status")}</th>
-                  <th scope="col">{t("users.lastLogin")}</th>
-                  <th scope="col">{t("users.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.items.map((user) => (
-                  <tr key={user.username}>
-                    <td className="mono">{user.username}</td>
-                    <td>
-                      {user.full_name || t("common.none")}
-                      {user.email ? <div className="muted small">{user.email}</div> : null}
-                    </td>
-                    <td>{roleLabel(t, user.role)}</td>
-                    <td className="mono">
-                      {user.agency_code ?? user.region_code ?? <span className="sans">{t("auth.national")}</span>}
-                    </td>
-                    <td>
-                      <span className={`badge ${user.is_active ? "badge-open" : "badge-closed"}`}>
-                        {user.is_active ? t("users.active") : t("users.inactive")}
-                      </span>
-                    </td>
-                    <td>{user.last_login_at ? formatDateTime(user.last_login_at, i18n.language) : t("common.none")}</td>
-                    <td>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="button button-small"
-                          disabled={update.isPending || (user.is_active && user.username === me?.username)}
-                          onClick={() => toggleActive(user)}
-                          aria-label={`${user.is_active ? t("users.disable") : t("users.enable")} ${user.username}`}
-                        >
-                          {user.is_active ? t("users.disable") : t("users.enable")}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => {
-                            setNotice(null);
-                            setResetFor(user.username);
-                          }}
-                          aria-label={`${t("users.resetPassword")} ${user.username}`}
-                        >
-                          {t("users.resetPassword")}
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </CardTable>
-          </div>
-          <Pager
-            total={users.data.total}
-            limit={users.data.limit || PAGE_SIZE}
-            offset={users.data.offset}
-            onChange={(offset) => apply({ ...filters, offset })}
-          />
-        </>
-      )}
-    </section>
+    </ListPage>
   );
 }
 

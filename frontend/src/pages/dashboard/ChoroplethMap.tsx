@@ -46,6 +46,7 @@ export function ChoroplethMap({
     let cancelled = false;
     let drawn: { resize(): void; dispose(): void } | undefined;
     let observer: ResizeObserver | undefined;
+    let frame = 0;
     const lng = i18n.language;
     const sorted = [...categories].sort((a, b) => b.min_score - a.min_score);
     const pieces = sorted.map((c, i) => ({
@@ -69,7 +70,13 @@ export function ChoroplethMap({
         );
         setReady(true);
         if (typeof ResizeObserver !== "undefined") {
-          observer = new ResizeObserver(() => drawn?.resize());
+          // Resized in the next frame, not inside the observer's callback: a resize that
+          // changes the layout there (a phone's scrollbar appearing) makes Chromium report
+          // "ResizeObserver loop completed with undelivered notifications" as a page error.
+          observer = new ResizeObserver(() => {
+            cancelAnimationFrame(frame);
+            frame = requestAnimationFrame(() => drawn?.resize());
+          });
           observer.observe(element);
         }
       })
@@ -79,6 +86,7 @@ export function ChoroplethMap({
     return () => {
       cancelled = true;
       observer?.disconnect();
+      cancelAnimationFrame(frame);
       drawn?.dispose();
     };
   }, [boundaries, items, categories, query, t, i18n.language]);

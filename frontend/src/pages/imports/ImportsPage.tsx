@@ -2,14 +2,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { errorText } from "../../components/labels";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { ApiError, NETWORK_ERROR } from "../../api/client";
-import { PAGE_SIZE } from "../../api/queries";
-import { CardTable } from "../../components/CardTable";
 import { usePageTitle } from "../../components/Layout";
-import { Pager } from "../../components/Pager";
-import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
+import { ListResults } from "../../components/ListPage";
+import { useUrlFilters } from "../../components/urlFilters";
 import { formatDateTime, formatNumber } from "../../format";
+import { toParams } from "../admin/filters";
 import { BatchResult, hasRowErrors } from "./BatchResult";
 import "./imports.css";
 import { importKeys, useImportBatches } from "./queries";
@@ -48,19 +47,28 @@ const STATUS_BADGE: Record<ImportBatchSummary["status"], string> = {
   running: "badge-planned",
 };
 
-function parseOffset(value: string | null): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : 0;
+interface ImportsSearch {
+  jenis?: ImportKind;
+  offset: number;
+}
+
+/** ?jenis=&offset=: the kind being imported and the page of the history. */
+function parseImportsSearch(params: URLSearchParams): ImportsSearch {
+  const jenis = params.get("jenis");
+  const offset = Number(params.get("offset"));
+  return { jenis: isImportKind(jenis) ? jenis : undefined, offset: Number.isInteger(offset) && offset > 0 ? offset : 0 };
+}
+
+function importsSearch({ jenis, offset }: ImportsSearch): URLSearchParams {
+  return toParams({ jenis, offset });
 }
 
 export function ImportsPage() {
   const { t } = useTranslation();
   usePageTitle(t("imports.title"));
   const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
-  const kindParam = params.get("jenis");
-  const kind: ImportKind = isImportKind(kindParam) ? kindParam : "submissions";
-  const offset = parseOffset(params.get("offset"));
+  const url = useUrlFilters(parseImportsSearch, importsSearch);
+  const kind: ImportKind = url.filters.jenis ?? "submissions";
 
   const [file, setFile] = useState<File | null>(null);
   const [dryRun, setDryRun] = useState<ImportBatchRead | null>(null);
@@ -92,9 +100,7 @@ export function ImportsPage() {
 
   const setKind = (next: ImportKind) => {
     reset();
-    const p = new URLSearchParams(params);
-    p.set("jenis", next);
-    setParams(p, { replace: true });
+    url.setFilters({ ...url.filters, jenis: next }, { replace: true });
   };
 
   const run = async (stage: Stage, chosen: File, key?: string): Promise<ImportBatchRead | null> => {
@@ -197,15 +203,7 @@ export function ImportsPage() {
         </p>
       ) : null}
 
-      <History
-        offset={offset}
-        onOffset={(next) => {
-          const p = new URLSearchParams(params);
-          if (next > 0) p.set("offset", String(next));
-          else p.delete("offset");
-          setParams(p);
-        }}
-      />
+      <History offset={url.filters.offset} onOffset={url.setOffset} />
     </section>
   );
 }
@@ -357,70 +355,57 @@ export function FileError({ error, stage }: { error: unknown; stage: Stage }) {
 function History({ offset, onOffset }: { offset: number; onOffset: (offset: number) => void }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
-  const batches = useImportBatches(offset);
   const n = (v: number) => formatNumber(v, lng);
   return (
     <section aria-labelledby="imports-history-title" className="import-history">
       <h2 id="imports-history-title">{t("imports.history")}</h2>
-      {batches.isPending ? (
-        <Loading />
-      ) : batches.isError ? (
-        <ErrorMessage error={batches.error} onRetry={() => void batches.refetch()} />
-      ) : batches.data.items.length === 0 ? (
-        <Empty>{t("imports.historyEmpty")}</Empty>
-      ) : (
-        <>
-          <div className="table-wrap" aria-busy={batches.isFetching}>
-            <CardTable data-testid="import-history">
-              <caption className="visually-hidden">{t("imports.history")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("imports.col.batch")}</th>
-                  <th scope="col">{t("imports.col.time")}</th>
-                  <th scope="col">{t("imports.col.kind")}</th>
-                  <th scope="col">{t("imports.col.file")}</th>
-                  <th scope="col">{t("imports.col.status")}</th>
-                  <th scope="col" className="num">
-                    {t("imports.counts.created")}
-                  </th>
-                  <th scope="col" className="num">
-                    {t("imports.counts.updated")}
-                  </th>
-                  <th scope="col" className="num">
-                    {t("imports.counts.errors")}
-                  </th>
-                  <th scope="col">{t("imports.col.by")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {batches.data.items.map((b) => (
-                  <tr key={b.id}>
-                    <th scope="row">
-                      <Link to={`/admin/impor/${b.id}`}>#{b.id}</Link>
-                    </th>
-                    <td>
-                      <time dateTime={b.created_at}>{formatDateTime(b.created_at, lng)}</time>
-                    </td>
-                    <td>{t(`imports.kinds.${b.kind}.label`)}</td>
-                    <td className="import-filename">{b.filename}</td>
-                    <td>
-                      <span className={`badge ${STATUS_BADGE[b.status]}`}>
-                        {t(`imports.status.${b.status}`)}
-                      </span>{" "}
-                      {b.dry_run ? <span className="badge badge-optional">{t("imports.dryRunBadge")}</span> : null}
-                    </td>
-                    <td className="num">{n(b.counts.created)}</td>
-                    <td className="num">{n(b.counts.updated)}</td>
-                    <td className="num">{n(b.counts.errors)}</td>
-                    <td className="mono">{b.created_by ?? t("common.none")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </CardTable>
-          </div>
-          <Pager total={batches.data.total} limit={PAGE_SIZE} offset={offset} onChange={onOffset} />
-        </>
-      )}
+      <ListResults
+        query={useImportBatches(offset)}
+        empty={t("imports.historyEmpty")}
+        caption={t("imports.history")}
+        tableTestId="import-history"
+        paging={{ onChange: onOffset }}
+        head={
+          <>
+            <th scope="col">{t("imports.col.batch")}</th>
+            <th scope="col">{t("imports.col.time")}</th>
+            <th scope="col">{t("imports.col.kind")}</th>
+            <th scope="col">{t("imports.col.file")}</th>
+            <th scope="col">{t("imports.col.status")}</th>
+            <th scope="col" className="num">
+              {t("imports.counts.created")}
+            </th>
+            <th scope="col" className="num">
+              {t("imports.counts.updated")}
+            </th>
+            <th scope="col" className="num">
+              {t("imports.counts.errors")}
+            </th>
+            <th scope="col">{t("imports.col.by")}</th>
+          </>
+        }
+        rowKey={(b) => b.id}
+        row={(b) => (
+          <tr>
+            <th scope="row">
+              <Link to={`/admin/impor/${b.id}`}>#{b.id}</Link>
+            </th>
+            <td>
+              <time dateTime={b.created_at}>{formatDateTime(b.created_at, lng)}</time>
+            </td>
+            <td>{t(`imports.kinds.${b.kind}.label`)}</td>
+            <td className="import-filename">{b.filename}</td>
+            <td>
+              <span className={`badge ${STATUS_BADGE[b.status]}`}>{t(`imports.status.${b.status}`)}</span>{" "}
+              {b.dry_run ? <span className="badge badge-optional">{t("imports.dryRunBadge")}</span> : null}
+            </td>
+            <td className="num">{n(b.counts.created)}</td>
+            <td className="num">{n(b.counts.updated)}</td>
+            <td className="num">{n(b.counts.errors)}</td>
+            <td className="mono">{b.created_by ?? t("common.none")}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

@@ -1,12 +1,11 @@
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { useState } from "react";
-import { PAGE_SIZE, useAgencies, useRegion, useRegions } from "../../api/queries";
-import { CardTable } from "../../components/CardTable";
+import { useAgencies, useRegion, useRegions } from "../../api/queries";
 import { Disclosure } from "../../components/Disclosure";
 import { usePageTitle } from "../../components/Layout";
-import { Pager } from "../../components/Pager";
-import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
+import { ListResults } from "../../components/ListPage";
+import { ErrorMessage, Loading } from "../../components/QueryState";
 import { levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
 import { RegionReadiness } from "../dashboard/RegionReadiness";
@@ -92,47 +91,33 @@ export function RegionDetailPage() {
 function ChildRegions({ code }: { code: string }) {
   const { t } = useTranslation();
   const [offset, setOffset] = useState(0);
-  const children = useRegions({ parent: code, offset });
   return (
     <Disclosure title={t("region.children")} headingId="children-title">
-      {children.isPending ? (
-        <Loading />
-      ) : children.isError ? (
-        <ErrorMessage error={children.error} onRetry={() => void children.refetch()} />
-      ) : children.data.items.length === 0 ? (
-        <Empty>{t("region.childrenEmpty")}</Empty>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <CardTable>
-              <caption className="visually-hidden">{t("region.children")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("regions.code")}</th>
-                  <th scope="col">{t("regions.name")}</th>
-                  <th scope="col">{t("regions.level")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {children.data.items.map((child) => (
-                  <tr key={child.code}>
-                    <td className="mono">
-                      <Link to={`/wilayah/${encodeURIComponent(child.code)}`}>{child.code}</Link>
-                    </td>
-                    <td>
-                      <Link to={`/wilayah/${encodeURIComponent(child.code)}`}>{child.name}</Link>
-                    </td>
-                    <td>{levelLabel(t, child.level)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </CardTable>
-          </div>
-          {children.data.total > PAGE_SIZE ? (
-            <Pager total={children.data.total} limit={children.data.limit} offset={offset} onChange={setOffset} />
-          ) : null}
-        </>
-      )}
+      <ListResults
+        query={useRegions({ parent: code, offset })}
+        empty={t("region.childrenEmpty")}
+        caption={t("region.children")}
+        paging={{ onChange: setOffset, onlyWhenMany: true }}
+        head={
+          <>
+            <th scope="col">{t("regions.code")}</th>
+            <th scope="col">{t("regions.name")}</th>
+            <th scope="col">{t("regions.level")}</th>
+          </>
+        }
+        rowKey={(child) => child.code}
+        row={(child) => (
+          <tr>
+            <td className="mono">
+              <Link to={`/wilayah/${encodeURIComponent(child.code)}`}>{child.code}</Link>
+            </td>
+            <td>
+              <Link to={`/wilayah/${encodeURIComponent(child.code)}`}>{child.name}</Link>
+            </td>
+            <td>{levelLabel(t, child.level)}</td>
+          </tr>
+        )}
+      />
     </Disclosure>
   );
 }
@@ -140,43 +125,29 @@ function ChildRegions({ code }: { code: string }) {
 function Agencies({ code }: { code: string }) {
   const { t } = useTranslation();
   const [offset, setOffset] = useState(0);
-  const agencies = useAgencies(code, offset);
   return (
     <Disclosure title={t("region.agencies")} headingId="agencies-title">
-      {agencies.isPending ? (
-        <Loading />
-      ) : agencies.isError ? (
-        <ErrorMessage error={agencies.error} onRetry={() => void agencies.refetch()} />
-      ) : agencies.data.items.length === 0 ? (
-        <Empty>{t("region.agenciesEmpty")}</Empty>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <CardTable>
-              <caption className="visually-hidden">{t("region.agencies")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("region.agencyCode")}</th>
-                  <th scope="col">{t("region.agencyName")}</th>
-                  <th scope="col">{t("region.agencyType")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {agencies.data.items.map((agency) => (
-                  <tr key={agency.code}>
-                    <td className="mono">{agency.code}</td>
-                    <td>{agency.name}</td>
-                    <td>{agency.type_name}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </CardTable>
-          </div>
-          {agencies.data.total > PAGE_SIZE ? (
-            <Pager total={agencies.data.total} limit={agencies.data.limit} offset={offset} onChange={setOffset} />
-          ) : null}
-        </>
-      )}
+      <ListResults
+        query={useAgencies(code, offset)}
+        empty={t("region.agenciesEmpty")}
+        caption={t("region.agencies")}
+        paging={{ onChange: setOffset, onlyWhenMany: true }}
+        head={
+          <>
+            <th scope="col">{t("region.agencyCode")}</th>
+            <th scope="col">{t("region.agencyName")}</th>
+            <th scope="col">{t("region.agencyType")}</th>
+          </>
+        }
+        rowKey={(agency) => agency.code}
+        row={(agency) => (
+          <tr>
+            <td className="mono">{agency.code}</td>
+            <td>{agency.name}</td>
+            <td>{agency.type_name}</td>
+          </tr>
+        )}
+      />
     </Disclosure>
   );
 }

@@ -1,12 +1,9 @@
 import { useEffect, useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import type { BulkVerifyResult, SubmissionSummary } from "../../api/client";
-import { PAGE_SIZE } from "../../api/queries";
-import { CardTable } from "../../components/CardTable";
-import { usePageTitle } from "../../components/Layout";
-import { Pager } from "../../components/Pager";
-import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
+import { FilterForm, ListPage } from "../../components/ListPage";
+import { useDraft, useUrlFilters } from "../../components/urlFilters";
 import { formatDateTime, formatNumber } from "../../format";
 import { toParams } from "../admin/filters";
 import { LateBadge, actionErrorMessage, formatValue } from "../answers/common";
@@ -49,21 +46,10 @@ export function queueSearch(filters: QueueParams): URLSearchParams {
 /** /verifikasi — submitted answers waiting for review in open periods, oldest first. */
 export function ReviewQueuePage() {
   const { t, i18n } = useTranslation();
-  usePageTitle(t("review.title"));
-  const [searchParams, setSearchParams] = useSearchParams();
-  const filters = parseQueueFilters(searchParams);
+  const url = useUrlFilters(parseQueueFilters, queueSearch);
+  const { filters } = url;
   const queue = useQueue(filters);
-  const periods = useOpenPeriods();
   const bulk = useVerifyBulk();
-  const ids = { period: useId(), region: useId(), agency: useId(), dimension: useId(), indicator: useId(), age: useId() };
-  const [region, setRegion] = useState(filters.region ?? "");
-  const [agency, setAgency] = useState(filters.agency ?? "");
-  const [dimension, setDimension] = useState(filters.dimension ?? "");
-  const [indicator, setIndicator] = useState(filters.indicator ?? "");
-  useEffect(() => setRegion(filters.region ?? ""), [filters.region]);
-  useEffect(() => setAgency(filters.agency ?? ""), [filters.agency]);
-  useEffect(() => setDimension(filters.dimension ?? ""), [filters.dimension]);
-  useEffect(() => setIndicator(filters.indicator ?? ""), [filters.indicator]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [result, setResult] = useState<BulkVerifyResult | null>(null);
 
@@ -78,8 +64,7 @@ export function ReviewQueuePage() {
   }, [rows]);
 
   const apply = (patch: Partial<QueueParams>) => {
-    const next = { ...filters, offset: 0, ...patch };
-    setSearchParams(queueSearch(next));
+    url.apply(patch);
     setResult(null);
   };
   const hasFilters = Boolean(
@@ -114,85 +99,75 @@ export function ReviewQueuePage() {
   const failures = result?.items.filter((i) => i.code !== "verified") ?? [];
 
   return (
-    <section aria-labelledby="review-title">
-      <h1 id="review-title">{t("review.title")}</h1>
-      <p className="lead">{t("review.intro")}</p>
-
-      <form
-        className="filters no-print"
-        role="search"
-        aria-label={t("review.filters")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          apply({
-            region: region.trim() || undefined,
-            agency: agency.trim() || undefined,
-            dimension: dimension.trim() || undefined,
-            indicator: indicator.trim() || undefined,
-          });
-        }}
-      >
-        <div className="field">
-          <label htmlFor={ids.period}>{t("tasks.period")}</label>
-          <select id={ids.period} value={filters.period ?? ""} onChange={(e) => apply({ period: e.target.value || undefined })}>
-            <option value="">{t("review.openPeriods")}</option>
-            <option value="all">{t("review.allPeriods")}</option>
-            {(periods.data?.items ?? []).map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.name} ({p.code})
-              </option>
-            ))}
-            {filters.period && filters.period !== "all" && !periods.data?.items.some((p) => p.code === filters.period) ? (
-              <option value={filters.period}>{filters.period}</option>
-            ) : null}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.region}>{t("tasks.region")}</label>
-          <input id={ids.region} type="text" placeholder="64.72" value={region} onChange={(e) => setRegion(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.agency}>{t("review.agency")}</label>
-          <input id={ids.agency} type="text" placeholder="64.72.kesbangpol" value={agency} onChange={(e) => setAgency(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.dimension}>{t("review.dimension")}</label>
-          <input id={ids.dimension} type="text" placeholder="K1" value={dimension} onChange={(e) => setDimension(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.indicator}>{t("tasks.indicator")}</label>
-          <input id={ids.indicator} type="text" placeholder="K1.01" value={indicator} onChange={(e) => setIndicator(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.age}>{t("review.age")}</label>
-          <select
-            id={ids.age}
-            value={filters.older_than_days ?? ""}
-            onChange={(e) => apply({ older_than_days: e.target.value ? Number(e.target.value) : undefined })}
+    <ListPage
+      name="review"
+      title={t("review.title")}
+      lead={t("review.intro")}
+      filters={<QueueFilters filters={filters} apply={apply} onReset={url.reset} hasFilters={hasFilters} />}
+      query={queue}
+      empty={hasFilters ? t("review.emptyFiltered") : t("review.empty")}
+      caption={t("review.caption")}
+      paging={{ onChange: (offset) => apply({ offset }) }}
+      toolbar={
+        <div className="toolbar no-print">
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={selected.size === 0 || bulk.isPending}
+            aria-busy={bulk.isPending}
+            onClick={verifySelected}
           >
-            <option value="">{t("review.anyAge")}</option>
-            {AGE_DAYS.map((days) => (
-              <option key={days} value={days}>
-                {t("review.olderThan", { count: days })}
-              </option>
-            ))}
-            {filters.older_than_days && !(AGE_DAYS as readonly number[]).includes(filters.older_than_days) ? (
-              <option value={filters.older_than_days}>{t("review.olderThan", { count: filters.older_than_days })}</option>
-            ) : null}
-          </select>
-        </div>
-        <div className="field field-actions">
-          <button type="submit" className="button button-primary">
-            {t("regions.apply")}
+            {t("review.verifySelected", { count: selected.size })}
           </button>
-          {hasFilters ? (
-            <button type="button" className="button" onClick={() => setSearchParams(new URLSearchParams())}>
-              {t("regions.reset")}
-            </button>
-          ) : null}
         </div>
-      </form>
-
+      }
+      head={
+        <>
+          <th scope="col">
+            <input
+              type="checkbox"
+              checked={allSelected}
+              aria-label={t("review.selectAll")}
+              onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map(rowKey)))}
+            />
+          </th>
+          <th scope="col">{t("tasks.indicator")}</th>
+          <th scope="col">{t("tasks.region")}</th>
+          <th scope="col">{t("tasks.value")}</th>
+          <th scope="col">{t("tasks.evidence")}</th>
+          <th scope="col">{t("review.submittedAt")}</th>
+        </>
+      }
+      rowKey={rowKey}
+      row={(row) => (
+        <tr data-key={rowKey(row)}>
+          <td>
+            <input
+              type="checkbox"
+              checked={selected.has(rowKey(row))}
+              onChange={() => toggle(row)}
+              aria-label={t("review.select", { indicator: row.indicator, region: row.region_name })}
+            />
+          </td>
+          <td>
+            <Link to={reviewPath(row)}>
+              <span className="mono">{row.indicator}</span> {row.indicator_name}
+            </Link>
+            <div className="muted small mono">{row.period}</div>
+          </td>
+          <td>
+            {row.region_name} <span className="mono muted">{row.region}</span>
+            {row.agency ? <div className="muted small mono">{row.agency}</div> : null}
+          </td>
+          <td>{formatValue(t, i18n.language, row.answer_type, row.value)}</td>
+          <td>{formatNumber(row.evidence_count, i18n.language)}</td>
+          <td>
+            {row.submitted_at ? formatDateTime(row.submitted_at, i18n.language) : t("common.none")}{" "}
+            {row.is_late ? <LateBadge /> : null}
+          </td>
+        </tr>
+      )}
+    >
       {byRegion.length > 0 ? (
         <nav className="toolbar region-counts no-print" aria-label={t("review.byRegion")}>
           {byRegion.map((c) => (
@@ -233,86 +208,87 @@ export function ReviewQueuePage() {
           <p>{actionErrorMessage(t, bulk.error)}</p>
         </div>
       ) : null}
+    </ListPage>
+  );
+}
 
-      {queue.isPending ? (
-        <Loading />
-      ) : queue.isError ? (
-        <ErrorMessage error={queue.error} onRetry={() => void queue.refetch()} />
-      ) : rows.length === 0 ? (
-        <Empty>{hasFilters ? t("review.emptyFiltered") : t("review.empty")}</Empty>
-      ) : (
-        <>
-          <div className="toolbar no-print">
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={selected.size === 0 || bulk.isPending}
-              aria-busy={bulk.isPending}
-              onClick={verifySelected}
-            >
-              {t("review.verifySelected", { count: selected.size })}
-            </button>
-          </div>
-          <div className="table-wrap" aria-busy={queue.isFetching}>
-            <CardTable>
-              <caption className="visually-hidden">{t("review.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <input
-                      type="checkbox"
-                      checked={allSelected}
-                      aria-label={t("review.selectAll")}
-                      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map(rowKey)))}
-                    />
-                  </th>
-                  <th scope="col">{t("tasks.indicator")}</th>
-                  <th scope="col">{t("tasks.region")}</th>
-                  <th scope="col">{t("tasks.value")}</th>
-                  <th scope="col">{t("tasks.evidence")}</th>
-                  <th scope="col">{t("review.submittedAt")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={rowKey(row)} data-key={rowKey(row)}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        checked={selected.has(rowKey(row))}
-                        onChange={() => toggle(row)}
-                        aria-label={t("review.select", { indicator: row.indicator, region: row.region_name })}
-                      />
-                    </td>
-                    <td>
-                      <Link to={reviewPath(row)}>
-                        <span className="mono">{row.indicator}</span> {row.indicator_name}
-                      </Link>
-                      <div className="muted small mono">{row.period}</div>
-                    </td>
-                    <td>
-                      {row.region_name} <span className="mono muted">{row.region}</span>
-                      {row.agency ? <div className="muted small mono">{row.agency}</div> : null}
-                    </td>
-                    <td>{formatValue(t, i18n.language, row.answer_type, row.value)}</td>
-                    <td>{formatNumber(row.evidence_count, i18n.language)}</td>
-                    <td>
-                      {row.submitted_at ? formatDateTime(row.submitted_at, i18n.language) : t("common.none")}{" "}
-                      {row.is_late ? <LateBadge /> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </CardTable>
-          </div>
-          <Pager
-            total={queue.data.total}
-            limit={queue.data.limit || PAGE_SIZE}
-            offset={queue.data.offset}
-            onChange={(offset) => apply({ offset })}
-          />
-        </>
-      )}
-    </section>
+/** The queue's filters: period and age apply at once, the typed codes on "Apply". */
+function QueueFilters({
+  filters,
+  apply,
+  onReset,
+  hasFilters,
+}: {
+  filters: QueueParams;
+  apply: (patch: Partial<QueueParams>) => void;
+  onReset: () => void;
+  hasFilters: boolean;
+}) {
+  const { t } = useTranslation();
+  const periods = useOpenPeriods();
+  const ids = { period: useId(), region: useId(), agency: useId(), dimension: useId(), indicator: useId(), age: useId() };
+  const [region, setRegion] = useDraft(filters.region);
+  const [agency, setAgency] = useDraft(filters.agency);
+  const [dimension, setDimension] = useDraft(filters.dimension);
+  const [indicator, setIndicator] = useDraft(filters.indicator);
+  const onApply = () =>
+    apply({
+      region: region.trim() || undefined,
+      agency: agency.trim() || undefined,
+      dimension: dimension.trim() || undefined,
+      indicator: indicator.trim() || undefined,
+    });
+  return (
+    <FilterForm label={t("review.filters")} onApply={onApply} onReset={onReset} hasFilters={hasFilters}>
+      <div className="field">
+        <label htmlFor={ids.period}>{t("tasks.period")}</label>
+        <select id={ids.period} value={filters.period ?? ""} onChange={(e) => apply({ period: e.target.value || undefined })}>
+          <option value="">{t("review.openPeriods")}</option>
+          <option value="all">{t("review.allPeriods")}</option>
+          {(periods.data?.items ?? []).map((p) => (
+            <option key={p.code} value={p.code}>
+              {p.name} ({p.code})
+            </option>
+          ))}
+          {filters.period && filters.period !== "all" && !periods.data?.items.some((p) => p.code === filters.period) ? (
+            <option value={filters.period}>{filters.period}</option>
+          ) : null}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.region}>{t("tasks.region")}</label>
+        <input id={ids.region} type="text" placeholder="64.72" value={region} onChange={(e) => setRegion(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.agency}>{t("review.agency")}</label>
+        <input id={ids.agency} type="text" placeholder="64.72.kesbangpol" value={agency} onChange={(e) => setAgency(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.dimension}>{t("review.dimension")}</label>
+        <input id={ids.dimension} type="text" placeholder="K1" value={dimension} onChange={(e) => setDimension(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.indicator}>{t("tasks.indicator")}</label>
+        <input id={ids.indicator} type="text" placeholder="K1.01" value={indicator} onChange={(e) => setIndicator(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.age}>{t("review.age")}</label>
+        <select
+          id={ids.age}
+          value={filters.older_than_days ?? ""}
+          onChange={(e) => apply({ older_than_days: e.target.value ? Number(e.target.value) : undefined })}
+        >
+          <option value="">{t("review.anyAge")}</option>
+          {AGE_DAYS.map((days) => (
+            <option key={days} value={days}>
+              {t("review.olderThan", { count: days })}
+            </option>
+          ))}
+          {filters.older_than_days && !(AGE_DAYS as readonly number[]).includes(filters.older_than_days) ? (
+            <option value={filters.older_than_days}>{t("review.olderThan", { count: filters.older_than_days })}</option>
+          ) : null}
+        </select>
+      </div>
+    </FilterForm>
   );
 }

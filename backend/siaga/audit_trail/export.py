@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from siaga.audit import repository
 from siaga.audit.actions import AuditAction, AuditEntity
-from siaga.audit.repository import AuditFilters
 from siaga.audit.service import Actor, record
+from siaga.audit_trail import repository
+from siaga.audit_trail.repository import AuditFilters
 from siaga.core.csvstyle import RFC4180, CsvStyle
 from siaga.core.database import session_scope
 from siaga.core.errors import InvalidInput

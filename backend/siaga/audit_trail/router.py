@@ -5,10 +5,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from siaga.audit import export as audit_export
-from siaga.audit import service
-from siaga.audit.repository import AuditFilters
-from siaga.audit.schemas import AuditEventPage
+from siaga.audit_trail import export as audit_export
+from siaga.audit_trail import service
+from siaga.audit_trail.repository import AuditFilters
+from siaga.audit_trail.schemas import AuditEventPage
 from siaga.auth.dependencies import Admin, CurrentActor
 from siaga.core.csvstyle import RFC4180, CsvStyleQuery
 from siaga.core.deps import DbSession

@@ -14,8 +14,8 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.audit import export as audit_export
 from siaga.audit.service import Actor, record
+from siaga.audit_trail import export as audit_export
 from siaga.models import AuditEvent, Role, User
 from tests.fixtures.auth import bearer, create_api_key
 from tests.fixtures.factories import create_region, create_user

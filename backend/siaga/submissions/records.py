@@ -1,0 +1,90 @@
+"""An answer's records, each written by one function that every path uses: its state as
+the workflow sees it (and back), the version row of its history, its audit row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from siaga.audit.service import Actor, record
+from siaga.core.types import utcnow
+from siaga.models import Submission
+from siaga.submissions import repository, workflow
+
+
+def etag_of(submission: Submission) -> str:
+    return f'"{submission.id}-{submission.version}"'
+
+
+def state_of(submission: Submission) -> workflow.Answer:
+    return workflow.Answer(
+        value=submission.value,
+        narrative=submission.narrative,
+        status=submission.status,
+        version=submission.version,
+        first_submitted_at=submission.first_submitted_at,
+        submitted_at=submission.submitted_at,
+        verified_at=submission.verified_at,
+        is_late=submission.is_late,
+    )
+
+
+def apply(
+    submission: Submission, answer: workflow.Answer, actor: Actor, now: datetime | None = None
+) -> None:
+    """Give the row the workflow's new state, stamped with who changed it and when."""
+    submission.value = answer.value
+    submission.narrative = answer.narrative
+    submission.status = answer.status
+    submission.version = answer.version
+    submission.first_submitted_at = answer.first_submitted_at
+    submission.submitted_at = answer.submitted_at
+    submission.verified_at = answer.verified_at
+    submission.is_late = answer.is_late
+    submission.updated_at = now or utcnow()
+    submission.updated_by_id = actor.user_id
+
+
+async def write_version(
+    session: AsyncSession,
+    submission: Submission,
+    action: str,
+    actor: Actor,
+    reason: str | None = None,
+) -> None:
+    """Record the answer as it now is (values and evidence hashes) as its version row."""
+    await session.flush()
+    await write_versions(session, [submission.id], action, actor, reason)
+
+
+async def write_versions(
+    session: AsyncSession,
+    submission_ids: list[int],
+    action: str,
+    actor: Actor,
+    reason: str | None = None,
+) -> None:
+    """The one writer of version rows: every answer named, as it now is in the database."""
+    await repository.insert_versions(
+        session,
+        submission_ids,
+        action=action,
+        reason=reason,
+        actor_user_id=actor.user_id,
+        actor_api_key_id=actor.api_key_id,
+        at=utcnow(),
+    )
+
+
+def write_audit(session: AsyncSession, actor: Actor, entry: workflow.AuditEntry) -> None:
+    record(
+        session,
+        actor,
+        entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        region_code=entry.region_code,
+        before=entry.before,
+        after=entry.after,
+    )
