@@ -9,6 +9,7 @@ from siaga.models.framework import (
     CategoryThreshold,
     Dimension,
     Framework,
+    FrameworkStatus,
     Indicator,
     LevelRubric,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "EvidenceBlob",
     "EvidenceFile",
     "Framework",
+    "FrameworkStatus",
     "ImportBatch",
     "ImportKind",
     "ImportRowError",

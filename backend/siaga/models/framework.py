@@ -18,6 +18,13 @@ class AnswerType(enum.StrEnum):
     COUNT = "count"
 
 
+class FrameworkStatus(enum.StrEnum):
+    """A version is edited as a draft; once published it never changes (issue 18)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
 class Framework(Base):
     """A versioned catalogue of indicators; each version has its own code (PEMILU2024)."""
 
@@ -29,6 +36,16 @@ class Framework(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Published by default: the seed and the reference loaders write finished versions;
+    # the catalogue's POST /frameworks and copy create drafts explicitly.
+    status: Mapped[FrameworkStatus] = mapped_column(
+        str_enum(FrameworkStatus, "framework_status"),
+        default=FrameworkStatus.PUBLISHED,
+        server_default=FrameworkStatus.PUBLISHED.value,
+    )
+    published_at: Mapped[datetime | None]
+    # The code of the version this draft was copied from (not a foreign key: see 0008).
+    copied_from: Mapped[str | None] = mapped_column(String(40))
 
     dimensions: Mapped[list[Dimension]] = relationship(
         lazy="raise", order_by="Dimension.position", back_populates="framework"

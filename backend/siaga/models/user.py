@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from siaga.core.roles import Role
@@ -36,6 +36,9 @@ class User(TimestampMixin, Base):
     locale: Mapped[str] = mapped_column(String(5), default="id")
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Set by an administrator's reset: the next sign-in must choose a new password.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    phone: Mapped[str | None] = mapped_column(String(30))
 
     region: Mapped[Region | None] = relationship(lazy="raise")
     agency: Mapped[Agency | None] = relationship(lazy="raise")
