@@ -206,6 +206,12 @@ ADMIN_ONLY = {
     "admin_64": 200,
 }
 SIGNED_IN = {**dict.fromkeys(CALLERS, 200), "anonymous": 401}
+# Catalogue changes (issue 18): past authorization, the rules answer (201, 409, 422).
+ADMIN_CHANGE = {**ADMIN_ONLY, "admin_national": OK, "admin_64": OK}
+# Periods and frameworks are national: a provincial administrator may not change them.
+NATIONAL_CHANGE = {**ADMIN_ONLY, "admin_national": OK, "admin_64": 403}
+REASON_BODY = {"reason": "Perpanjangan karena banjir di beberapa kabupaten"}
+_KEYS_REFUSED = dict.fromkeys([c for c in CALLERS if c.startswith("key_")], 403)
 # Changing answers: administrators and the responsible operator (and write keys).
 ANSWERING = {
     **dict.fromkeys(CALLERS, 403),
@@ -279,6 +285,21 @@ MATRIX: dict[tuple[str, str], Case] = {
         _p("/auth/logout"),
     ),
     ("GET", "/api/v1/auth/me"): Case(SIGNED_IN, _p("/auth/me")),
+    # One's own account: users only (an API key has no password or profile of its own).
+    ("PATCH", "/api/v1/auth/me"): Case(
+        {**dict.fromkeys(CALLERS, OK), "anonymous": 401, **_KEYS_REFUSED},
+        _p("/auth/me"),
+        body=lambda w, _: {"locale": "id"},
+    ),
+    ("POST", "/api/v1/auth/password"): Case(
+        {**dict.fromkeys(CALLERS, OK), "anonymous": 401, **_KEYS_REFUSED},
+        _p("/auth/password"),
+        # A wrong current password (422): the callers' sessions stay as they are.
+        body=lambda w, _: {
+            "current_password": "wrong-password-1",
+            "new_password": "Matrix-Sandi-Baru-2031",
+        },
+    ),
     ("GET", "/api/v1/regions"): Case(READ, _p("/regions")),
     ("GET", "/api/v1/regions/{code}"): Case(READ, _p("/regions/{region}"), outside=READ),
     ("PATCH", "/api/v1/regions/{code}"): Case(
@@ -312,6 +333,70 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/agencies"): Case(READ, _p("/agencies")),
     ("GET", "/api/v1/agencies/{code}"): Case(READ, _p("/agencies/{agency}"), outside=READ),
     ("GET", "/api/v1/agency-types"): Case(READ, _p("/agency-types")),
+    ("POST", "/api/v1/regions"): Case(
+        ADMIN_CHANGE,
+        _p("/regions"),
+        body=lambda w, where: {
+            "code": ("64" if where == "inside" else "63") + ".99",
+            "name": "Kabupaten Matriks",
+            "level": "regency",
+            "parent": "64" if where == "inside" else "63",
+        },
+        # A parent in another province is not found for a provincial administrator.
+        outside={"admin_64": 404},
+    ),
+    ("POST", "/api/v1/agencies"): Case(
+        ADMIN_CHANGE,
+        _p("/agencies"),
+        body=lambda w, where: {
+            "code": w.unique("X"),
+            "region": w.inside["region"] if where == "inside" else w.outside["region"],
+            "type": "KESBANGPOL",
+            "name": "Badan Matriks",
+        },
+        # A region outside the caller's province is answered as unknown (422): no leak.
+        outside={"admin_64": 422},
+    ),
+    ("PATCH", "/api/v1/agencies/{code}"): Case(
+        ADMIN_CHANGE,
+        _p("/agencies/{agency}"),
+        body=lambda w, _: {"name": "Badan Matriks"},
+        outside={"admin_64": 404},
+    ),
+    ("GET", "/api/v1/frameworks/{code}/diff/{other}"): Case(
+        READ, _p("/frameworks/PEMILU2024/diff/PEMILU2024")
+    ),
+    ("POST", "/api/v1/frameworks"): Case(
+        NATIONAL_CHANGE,
+        _p("/frameworks"),
+        body=lambda w, _: {"code": w.unique("MTX").upper()[:20], "name": "Matriks"},
+    ),
+    ("PUT", "/api/v1/frameworks/{code}"): Case(
+        NATIONAL_CHANGE,
+        _p("/frameworks/PEMILU2024"),
+        body=lambda w, _: {"name": "Matriks", "dimensions": [], "thresholds": []},
+    ),
+    ("POST", "/api/v1/frameworks/{code}/copy"): Case(
+        NATIONAL_CHANGE,
+        _p("/frameworks/PEMILU2024/copy"),
+        body=lambda w, _: {"code": w.unique("CPY").upper()[:20]},
+    ),
+    ("POST", "/api/v1/frameworks/{code}/publish"): Case(
+        NATIONAL_CHANGE, _p("/frameworks/PEMILU2024/publish")
+    ),
+    ("POST", "/api/v1/periods"): Case(
+        NATIONAL_CHANGE,
+        _p("/periods"),
+        body=lambda w, _: {"code": "2031-Q1", "framework": "PEMILU2024"},
+    ),
+    ("PATCH", "/api/v1/periods/{code}"): Case(
+        NATIONAL_CHANGE,
+        _p("/periods/2024-Q1"),
+        body=lambda w, _: {"deadline": "2024-05-10", **REASON_BODY},
+    ),
+    ("POST", "/api/v1/periods/{code}/reopen"): Case(
+        NATIONAL_CHANGE, _p("/periods/2024-Q1/reopen"), body=lambda w, _: REASON_BODY
+    ),
     ("GET", "/api/v1/frameworks"): Case(READ, _p("/frameworks")),
     ("GET", "/api/v1/frameworks/{code}"): Case(READ, _p("/frameworks/PEMILU2024")),
     ("GET", "/api/v1/periods"): Case(READ, _p("/periods")),

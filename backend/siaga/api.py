@@ -20,6 +20,7 @@ from siaga.reports.router import router as reports_router
 from siaga.scoring.router import router as scores_router
 from siaga.submissions.router import router as submissions_router
 from siaga.users.router import router as users_router
+from siaga.users.self_router import router as self_router
 
 API_PREFIX = "/api/v1"
 
@@ -28,6 +29,7 @@ for _router in (
     health_router,
     instance_router,
     auth_router,
+    self_router,
     regions_router,
     agencies_router,
     frameworks_router,

@@ -28,6 +28,9 @@ const framework: FrameworkRead = {
   name: "Dukungan Pemerintah Daerah pada Pemilu 2024",
   description: "Kerangka bawaan",
   is_active: true,
+  status: "published",
+  published_at: "2024-01-01T00:00:00Z",
+  copied_from: null,
   dimension_count: 1,
   indicator_count: 1,
   dimensions: [

@@ -11,6 +11,7 @@ import { HomePage } from "./pages/HomePage";
 import { DashboardPage } from "./pages/dashboard/DashboardPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { ProfilePage } from "./pages/ProfilePage";
 
 // Pages other than the home, dashboard and login pages load on first visit, keeping the
 // initial bundle small for slow regional connections.
@@ -20,6 +21,12 @@ const RegionDetailPage = lazy(() =>
 );
 const FrameworksPage = lazy(() =>
   import("./pages/frameworks/FrameworksPage").then((m) => ({ default: m.FrameworksPage })),
+);
+const FrameworkEditorPage = lazy(() =>
+  import("./pages/frameworks/FrameworkEditorPage").then((m) => ({ default: m.FrameworkEditorPage })),
+);
+const FrameworkDiffPage = lazy(() =>
+  import("./pages/frameworks/FrameworkDiffPage").then((m) => ({ default: m.FrameworkDiffPage })),
 );
 const FrameworkDetailPage = lazy(() =>
   import("./pages/frameworks/FrameworkDetailPage").then((m) => ({ default: m.FrameworkDetailPage })),
@@ -39,6 +46,7 @@ const AnswerViewPage = lazy(() =>
   import("./pages/dashboard/AnswerViewPage").then((m) => ({ default: m.AnswerViewPage })),
 );
 const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
+const BoundariesPage = lazy(() => import("./pages/admin/BoundariesPage").then((m) => ({ default: m.BoundariesPage })));
 const ImportsPage = lazy(() => import("./pages/imports/ImportsPage").then((m) => ({ default: m.ImportsPage })));
 const ImportBatchPage = lazy(() =>
   import("./pages/imports/ImportBatchPage").then((m) => ({ default: m.ImportBatchPage })),
@@ -69,7 +77,10 @@ export function AppRoutes() {
             <Route path="wilayah/:code/jawaban/:period/:indicator" element={<AnswerViewPage />} />
             <Route path="kerangka" element={<FrameworksPage />} />
             <Route path="kerangka/:code" element={<FrameworkDetailPage />} />
+            <Route path="kerangka/:code/ubah" element={<FrameworkEditorPage />} />
+            <Route path="kerangka/:code/banding/:other" element={<FrameworkDiffPage />} />
             <Route path="periode" element={<PeriodsPage />} />
+            <Route path="profil" element={<ProfilePage />} />
             <Route element={<RequireCapability capability="answer" />}>
               <Route path="tugas" element={<TasksPage />} />
               <Route path="tugas/:period/:region/:indicator" element={<AnswerPage />} />
@@ -82,6 +93,7 @@ export function AppRoutes() {
               <Route path="pengguna" element={<UsersPage />} />
               <Route path="kunci-api" element={<ApiKeysPage />} />
               <Route path="audit" element={<AuditPage />} />
+              <Route path="batas-wilayah" element={<BoundariesPage />} />
             </Route>
             <Route path="admin/impor" element={<RequireCapability capability="import" />}>
               <Route index element={<ImportsPage />} />

@@ -36,6 +36,7 @@ class TestListAgencies:
             "type_name": "Kesbangpol",
             "region_code": "64.72",
             "region_name": "Kota Samarinda",
+            "is_active": True,
         }
 
     async def test_filter_by_region_is_exact(

@@ -59,6 +59,10 @@ class TestLogin:
             "agency_code": None,
             "agency_name": None,
             "capabilities": ["read"],
+            "email": None,
+            "phone": None,
+            "locale": "id",
+            "must_change_password": False,
         }
         assert response.headers["cache-control"] == "no-store"
         # The token works as a bearer credential.

@@ -56,6 +56,10 @@ class TestMe:
             "agency_code": agency.code,
             "agency_name": "Kesbangpol Samarinda",
             "capabilities": ["answer", "read"],
+            "email": None,
+            "phone": None,
+            "locale": "id",
+            "must_change_password": False,
         }
 
     async def test_national_admin_has_every_capability(self, client: httpx.AsyncClient) -> None:

@@ -254,7 +254,9 @@ class TestUsersSetPassword:
         (auth_session,) = rows(AuthSession)
         assert auth_session.revoked_at is not None
         (event,) = rows(AuditEvent)
-        assert event.after == {"password": "(changed)"}
+        # An administrator's reset: the owner chooses a new one at the next sign-in.
+        assert event.after == {"password": "(changed)", "must_change_password": True}
+        assert changed.must_change_password is True
 
     def test_refuses_a_weak_password(self, database_file: Path) -> None:
         seed_user("sandi.kuat", role=Role.ADMIN)

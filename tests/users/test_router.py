@@ -445,9 +445,11 @@ class TestUpdateUser:
         )
         (event,) = await audit_events(session, action="user.update")
         assert (event.before, event.after) == (
-            {"password": "(unchanged)"},
-            {"password": "(changed)"},
+            {"password": "(unchanged)", "must_change_password": False},
+            {"password": "(changed)", "must_change_password": True},
         )
+        # An administrator's reset: the owner must choose a new password at sign-in.
+        assert (await _fresh(session, "sandi.baru")).must_change_password is True
         assert GOOD_PASSWORD not in json.dumps([event.before, event.after])
 
     @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ class AuditAction(StrEnum):
     AUTH_LOGIN = "auth.login"
     AUTH_LOGOUT = "auth.logout"
     AUTH_TOKEN_REFUSED = "auth.token_refused"  # noqa: S105 - an action name, no secret
+    AUTH_PASSWORD_CHANGE = "auth.password_change"  # noqa: S105 - an action name, no secret
     # Requests turned away by authorization.
     AUTHZ_DENIED = "authz.denied"
     AUTHZ_NOT_FOUND = "authz.not_found"
@@ -23,6 +24,7 @@ class AuditAction(StrEnum):
     # Accounts and API keys.
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
+    USER_PROFILE_UPDATE = "user.profile_update"
     USER_IMPORTED = "user.imported"
     API_KEY_CREATE = "api_key.create"
     API_KEY_REVOKE = "api_key.revoke"
@@ -39,14 +41,25 @@ class AuditAction(StrEnum):
     EVIDENCE_DELETE = "evidence.delete"
     # A Pemda's evidence for a period taken as one ZIP (evidence.bundle).
     EVIDENCE_EXPORT = "evidence.export"
-    # Periods (period.<open|close> from periods.service).
+    # Periods (period.<open|close|create|deadline|reopen> from periods.service).
     PERIOD_OPEN = "period.open"
     PERIOD_CLOSE = "period.close"
+    PERIOD_CREATE = "period.create"
+    PERIOD_DEADLINE = "period.deadline"
+    PERIOD_REOPEN = "period.reopen"
     # Reference data.
     REGION_IMPORTED = "region.imported"
     REGION_UPDATE = "region.update"
+    REGION_CREATE = "region.create"
+    AGENCY_CREATE = "agency.create"
+    AGENCY_UPDATE = "agency.update"
     AGENCY_IMPORTED = "agency.imported"
     INDICATOR_IMPORTED = "indicator.imported"
+    # Framework versions (framework.<create|update|copy|publish> from frameworks.service).
+    FRAMEWORK_CREATE = "framework.create"
+    FRAMEWORK_UPDATE = "framework.update"
+    FRAMEWORK_COPY = "framework.copy"
+    FRAMEWORK_PUBLISH = "framework.publish"
     REGIONS_IMPORT_BOUNDARIES = "regions.import_boundaries"
     IMPORT_RUN = "import.run"
     # Data sets loaded from the command line.
@@ -67,6 +80,7 @@ class AuditEntity(StrEnum):
     REGION_BOUNDARIES = "region_boundaries"
     AGENCY = "agency"
     INDICATOR = "indicator"
+    FRAMEWORK = "framework"
     IMPORT_BATCH = "import_batch"
     DATASET = "dataset"
     ROUTE = "route"

@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.service import Actor, Subject, record_refusal
 from siaga.auth import service
-from siaga.auth.exceptions import CredentialRefused, CsrfFailed, Forbidden, NotAuthenticated
+from siaga.auth.exceptions import (
+    CredentialRefused,
+    CsrfFailed,
+    Forbidden,
+    NotAuthenticated,
+    PasswordChangeRequired,
+)
 from siaga.core.deps import DbSession
 from siaga.core.errors import AppError
 from siaga.core.jsontypes import JsonObject
@@ -22,6 +28,10 @@ SESSION_COOKIE = "siaga_session"
 CSRF_COOKIE = "siaga_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# What a session may still do while its password must be changed (User.must_change_password).
+_WHILE_PASSWORD_CHANGE = frozenset(
+    {("GET", "/auth/me"), ("POST", "/auth/password"), ("POST", "/auth/logout")}
+)
 
 # auto_error=False: a missing credential is our 401 in the contract's shape, not FastAPI's.
 _bearer = HTTPBearer(auto_error=False, description="Session token or API key")
@@ -42,6 +52,15 @@ def app_settings(request: Request) -> Settings:
 
 
 AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
+def _allowed_before_change(request: Request) -> bool:
+    route = request.scope.get("route")
+    path: str = getattr(route, "path_format", "")
+    return any(
+        request.method == method and path.endswith(suffix)
+        for method, suffix in _WHILE_PASSWORD_CHANGE
+    )
 
 
 def _route(request: Request) -> str:
@@ -112,6 +131,8 @@ async def _principal(
             )
             raise CsrfFailed()
     request.state.user_id = principal.user_id  # for the access log line (core.middleware)
+    if principal.must_change_password and not _allowed_before_change(request):
+        raise PasswordChangeRequired()
     try:
         yield principal
     except AppError as exc:

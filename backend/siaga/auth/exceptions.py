@@ -26,6 +26,13 @@ class Forbidden(AppError):
     message = "Anda tidak berwenang melakukan ini (not allowed)"
 
 
+class PasswordChangeRequired(AppError):
+    # After an administrator's reset the account may only sign out or change its password.
+    status_code = 403
+    code = "password_change_required"
+    message = "Kata sandi harus diganti terlebih dahulu (the password must be changed first)"
+
+
 class CsrfFailed(AppError):
     status_code = 403
     code = "csrf_failed"

@@ -29,6 +29,14 @@ class MeRead(BaseModel):
     agency_code: str | None
     agency_name: str | None
     capabilities: list[Capability]
+    email: str | None = None
+    phone: str | None = None
+    locale: str | None = Field(default=None, description="`id` or `en`; null for an API key")
+    must_change_password: bool = Field(
+        default=False,
+        description="Set by an administrator's reset: only GET /auth/me, POST "
+        "/auth/password and POST /auth/logout answer until the password is changed",
+    )
 
 
 class LoginResponse(BaseModel):

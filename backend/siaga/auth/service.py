@@ -67,6 +67,7 @@ def user_principal(
         agency_type_id=row.agency_type_id,
         session_id=session_id,
         via_cookie=via_cookie,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -88,7 +89,7 @@ def _retry_after(oldest: datetime, window: timedelta, now: datetime) -> int:
     return max(1, math.ceil((oldest + window - now).total_seconds()))
 
 
-async def _reserve_attempt(
+async def reserve_attempt(
     session: AsyncSession, settings: Settings, username: str, addr: str
 ) -> LoginAttempt:
     """Count this attempt as a failure before the password is checked, atomically.
@@ -181,7 +182,7 @@ async def _login(
     settings = context.settings
     client_addr = actor.client_addr or "unknown"
     row = await repository.get_user_by_username(session, username)
-    attempt = await _reserve_attempt(session, settings, username, client_addr)
+    attempt = await reserve_attempt(session, settings, username, client_addr)
     # No connection is held from here: the reservation committed and released it.
     # Verify even for unknown users so the response time does not reveal existence.
     ok = await context.checker.verify(
@@ -343,9 +344,9 @@ async def describe(session: AsyncSession, principal: Principal) -> MeRead:
         session, principal.region_code, principal.agency_code
     )
     full_name = ""
-    if principal.kind == "user":
-        user = await session.get(User, principal.id)
-        full_name = user.full_name if user else ""
+    user = await session.get(User, principal.id) if principal.kind == "user" else None
+    if user is not None:
+        full_name = user.full_name
     return MeRead(
         kind=principal.kind,
         username=principal.label,
@@ -356,4 +357,8 @@ async def describe(session: AsyncSession, principal: Principal) -> MeRead:
         agency_code=principal.agency_code,
         agency_name=agency_name,
         capabilities=sorted(principal.capabilities),
+        email=user.email if user else None,
+        phone=user.phone if user else None,
+        locale=user.locale if user else None,
+        must_change_password=bool(user and user.must_change_password),
     )

@@ -12,6 +12,7 @@ from siaga.cli import server
 from siaga.cli.apikeys import apikeys_app
 from siaga.cli.evidence import evidence_app
 from siaga.cli.imports import import_file
+from siaga.cli.periods import periods_app
 from siaga.cli.regions import regions_app
 from siaga.cli.seed import seed_app
 from siaga.cli.users import users_app
@@ -27,5 +28,6 @@ app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(regions_app, name="regions")
+app.add_typer(periods_app, name="periods")
 
 __all__ = ["app"]

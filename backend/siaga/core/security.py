@@ -103,6 +103,8 @@ class Principal:
     session_id: int | None = None
     via_cookie: bool = False
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # Set by an administrator's reset: the session may only change the password (auth).
+    must_change_password: bool = False
 
     def can(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from siaga.core.pagination import PageParams
-from siaga.models import Dimension, Framework, Indicator
+from siaga.models import AgencyType, Dimension, Framework, FrameworkStatus, Indicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,9 @@ class FrameworkRow:
     name: str
     description: str
     is_active: bool
+    status: FrameworkStatus
+    published_at: datetime | None
+    copied_from: str | None
     dimension_count: int
     indicator_count: int
 
@@ -40,6 +44,9 @@ async def list_frameworks(
         Framework.name,
         Framework.description,
         Framework.is_active,
+        Framework.status,
+        Framework.published_at,
+        Framework.copied_from,
         dimension_count.label("dimension_count"),
         indicator_count.label("indicator_count"),
     )
@@ -64,5 +71,32 @@ async def get_framework_tree(session: AsyncSession, code: str) -> Framework | No
             selectinload(Framework.thresholds),
             selectinload(Framework.level_rubric),
         )
+        # Fresh from the database even when the session already holds an older tree
+        # (the answer to a PUT is read right after the content was replaced).
+        .execution_options(populate_existing=True)
     )
     return (await session.scalars(stmt)).one_or_none()
+
+
+async def lock_framework(session: AsyncSession, code: str) -> Framework | None:
+    """The version's row, locked until the transaction ends (PostgreSQL), so that edits
+    and publishes of one draft take turns and each sees the status the last one left."""
+    stmt = select(Framework).where(Framework.code == code).with_for_update()
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def agency_type_ids(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(AgencyType.code, AgencyType.id))
+    return {code: id_ for code, id_ in rows}
+
+
+async def mark_published(session: AsyncSession, framework_id: int, at: datetime) -> bool:
+    """Draft -> published in one conditional statement: of concurrent publishes exactly
+    one finds the row still a draft (also on SQLite, which has no row locks)."""
+    result = await session.execute(
+        update(Framework)
+        .where(Framework.id == framework_id, Framework.status == FrameworkStatus.DRAFT)
+        .values(status=FrameworkStatus.PUBLISHED, published_at=at, is_active=True)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))

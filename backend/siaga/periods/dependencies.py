@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.deps import DbSession
 from siaga.models import Period
-from siaga.periods.service import PeriodNotFound
+from siaga.periods.exceptions import PeriodNotFound
 
 CODE_MAX_LENGTH = 20
 

@@ -10,7 +10,13 @@ from siaga.core.params import CodePath
 from siaga.core.security import Capability
 from siaga.models import PeriodState
 from siaga.periods import service
-from siaga.periods.schemas import PeriodPage, PeriodRead
+from siaga.periods.schemas import (
+    PeriodCreate,
+    PeriodDeadlineChange,
+    PeriodPage,
+    PeriodRead,
+    PeriodReopen,
+)
 
 # Reference data: any signed-in principal that may read, whatever its scope.
 router = APIRouter(
@@ -53,3 +59,49 @@ async def close_period(
 ) -> PeriodRead:
     """Close a period: its answers can no longer change (national administrators)."""
     return await service.change_state(session, admin, actor, code, PeriodState.CLOSED)
+
+
+@router.post(
+    "",
+    name="create",
+    status_code=201,
+    response_model=PeriodRead,
+    responses=responses(401, 403, 409, 422),
+)
+async def create_period(
+    session: DbSession, admin: Admin, actor: CurrentActor, body: PeriodCreate
+) -> PeriodRead:
+    """Create a planned quarter such as `2025-Q1` (national administrators); dates default
+    from the quarter and the deadline to the 10th of the following month."""
+    return await service.create_period(session, admin, actor, body)
+
+
+@router.patch(
+    "/{code}",
+    name="change_deadline",
+    response_model=PeriodRead,
+    responses=responses(401, 403, 404, 422),
+)
+async def change_deadline(
+    session: DbSession,
+    admin: Admin,
+    actor: CurrentActor,
+    code: CodePath,
+    body: PeriodDeadlineChange,
+) -> PeriodRead:
+    """Move a period's deadline, with a reason (national administrators). Answers submitted
+    from now on are judged against the new deadline."""
+    return await service.change_deadline(session, admin, actor, code, body.deadline, body.reason)
+
+
+@router.post(
+    "/{code}/reopen",
+    name="reopen",
+    response_model=PeriodRead,
+    responses=responses(401, 403, 404, 409, 422),
+)
+async def reopen_period(
+    session: DbSession, admin: Admin, actor: CurrentActor, code: CodePath, body: PeriodReopen
+) -> PeriodRead:
+    """Open a closed period again, with a reason (national administrators)."""
+    return await service.reopen_period(session, admin, actor, code, body.reason)

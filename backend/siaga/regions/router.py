@@ -17,6 +17,7 @@ from siaga.regions import boundaries, service
 from siaga.regions.schemas import (
     BoundaryCollectionRead,
     BoundaryImportRead,
+    RegionCreate,
     RegionDetail,
     RegionPage,
     RegionUpdate,
@@ -171,6 +172,31 @@ async def list_boundaries(
     return JSONResponse(body, headers=headers)
 
 
+@router.post(
+    "",
+    name="create",
+    status_code=201,
+    response_model=RegionDetail,
+    responses=responses(401, 403, 404, 409),
+)
+async def create_region(
+    session: DbSession,
+    principal: Admin,
+    actor: CurrentActor,
+    settings: AppSettings,
+    data: RegionCreate,
+) -> RegionDetail:
+    """Add a region: a province (national admin) or a regency or city under its province,
+    e.g. after a split."""
+    return await service.create_region(
+        session,
+        data,
+        scope=principal.region_code,
+        actor=actor,
+        default_time_zone=settings.timezone,
+    )
+
+
 @router.get(
     "/{code:region}", name="get", response_model=RegionDetail, responses=responses(401, 403, 404)
 )
@@ -193,7 +219,8 @@ async def update_region(
     code: RegionCodePath,
     data: RegionUpdate,
 ) -> RegionDetail:
-    """Set the time zone a region's deadlines end in (null: its province's, or its code's)."""
+    """Rename a region, set its BPS code, or the time zone its deadlines end in (null:
+    its province's, or its code's); only the fields sent change."""
     return await service.update_region(
         session,
         code,

@@ -3,16 +3,23 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from siaga.audit.actions import AuditAction, AuditEntity
 from siaga.audit.service import Actor, record
 from siaga.core.pagination import PageParams
 from siaga.core.security import in_subtree
 from siaga.models import Region, RegionLevel
 from siaga.regions import repository, time_zones
-from siaga.regions.exceptions import RegionNotFound
+from siaga.regions.exceptions import (
+    ProvinceNeedsNationalAdmin,
+    RegionExists,
+    RegionNotFound,
+    invalid_region,
+)
 from siaga.regions.repository import RegionRow
-from siaga.regions.schemas import RegionDetail, RegionPage, RegionUpdate
+from siaga.regions.schemas import RegionCreate, RegionDetail, RegionPage, RegionUpdate
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,27 +99,123 @@ async def update_region(
     actor: Actor,
     default_time_zone: str,
 ) -> RegionDetail:
-    """Set (or clear) the zone a region's deadlines end in, within the admin's scope."""
+    """Rename a region, set its BPS code or the zone its deadlines end in, within the
+    admin's scope; only the fields sent change."""
     region = await session.scalar(select(Region).where(Region.code == code).with_for_update())
     # Outside the scope reads as absent: the caller learns nothing about other regions.
     if region is None or not in_subtree(scope, code):
         raise RegionNotFound(code)
-    zone = data.time_zone
-    if zone is None and region.level == RegionLevel.PROVINCE:
-        # A province always has a zone when its code tells one; clearing means "the default".
-        zone = time_zones.province_zone(code)
-    if zone != region.time_zone:
-        before = {"time_zone": region.time_zone}
-        region.time_zone = zone
+    sent = data.model_fields_set
+    wanted: dict[str, str | None] = {}
+    if "name" in sent and data.name is not None:
+        wanted["name"] = data.name
+    if "bps_code" in sent:
+        wanted["bps_code"] = data.bps_code
+    if "time_zone" in sent:
+        zone = data.time_zone
+        if zone is None and region.level == RegionLevel.PROVINCE:
+            # A province always has a zone when its code tells one; clearing means "the
+            # default".
+            zone = time_zones.province_zone(code)
+        wanted["time_zone"] = zone
+    current = {"name": region.name, "bps_code": region.bps_code, "time_zone": region.time_zone}
+    changed = {k: v for k, v in wanted.items() if current[k] != v}
+    if changed:
+        before = {k: current[k] for k in changed}
+        for key, value in changed.items():
+            setattr(region, key, value)
         await session.flush()
         record(
             session,
             actor,
-            "region.update",
-            entity_type="region",
+            AuditAction.REGION_UPDATE,
+            entity_type=AuditEntity.REGION,
             entity_id=code,
             region_code=code,
             before=before,
-            after={"time_zone": zone},
+            after=changed,
         )
     return await get_region(session, code, default_time_zone)
+
+
+async def create_region(
+    session: AsyncSession,
+    data: RegionCreate,
+    *,
+    scope: str | None,
+    actor: Actor,
+    default_time_zone: str,
+) -> RegionDetail:
+    """Add a province (national admins only) or a regency or city under its province (in
+    the admin's scope), e.g. after a split."""
+    parent = await _checked_placement(session, data, scope)
+    if await repository.get_region_row(session, data.code) is not None:
+        raise RegionExists(data.code)
+    zone = data.time_zone
+    if zone is None and data.level == RegionLevel.PROVINCE:
+        zone = time_zones.province_zone(data.code)
+    region = Region(
+        code=data.code,
+        name=data.name,
+        level=data.level,
+        parent_id=None if parent is None else parent.id,
+        bps_code=data.bps_code,
+        time_zone=zone,
+    )
+    try:
+        # A savepoint: a concurrent twin's insert fails on the unique code alone, and the
+        # request's transaction stays usable for its error response.
+        async with session.begin_nested():
+            session.add(region)
+    except IntegrityError as exc:
+        raise RegionExists(data.code) from exc
+    record(
+        session,
+        actor,
+        AuditAction.REGION_CREATE,
+        entity_type=AuditEntity.REGION,
+        entity_id=data.code,
+        region_code=data.code,
+        before=None,
+        after={
+            "code": data.code,
+            "name": data.name,
+            "level": data.level.value,
+            "parent": data.parent,
+            "bps_code": data.bps_code,
+            "time_zone": zone,
+        },
+    )
+    return await get_region(session, data.code, default_time_zone)
+
+
+async def _checked_placement(
+    session: AsyncSession, data: RegionCreate, scope: str | None
+) -> Region | None:
+    """The new region's parent, once level, code and parent agree; a parent outside the
+    admin's scope reads as absent (404)."""
+    if data.level == RegionLevel.PROVINCE:
+        if "." in data.code:
+            raise invalid_region("code", "a province's code is two digits, e.g. 64")
+        if data.parent is not None:
+            raise invalid_region("parent", "a province has no parent")
+        if scope is not None:
+            # A provincial admin's scope is its own province: a new one is national work.
+            raise ProvinceNeedsNationalAdmin()
+        return None
+    if "." not in data.code:
+        raise invalid_region("code", "a regency's or city's code is NN.NN, e.g. 64.72")
+    if data.parent is None:
+        raise invalid_region("parent", "a regency or city needs its province as parent")
+    if data.parent != data.code.split(".")[0]:
+        raise invalid_region(
+            "parent", f"the parent of {data.code} is the province {data.code.split('.')[0]}"
+        )
+    if not in_subtree(scope, data.parent):
+        raise RegionNotFound(data.parent)
+    parent = await session.scalar(select(Region).where(Region.code == data.parent))
+    if parent is None:
+        raise RegionNotFound(data.parent)
+    if parent.level != RegionLevel.PROVINCE:
+        raise invalid_region("parent", "the parent must be a province")
+    return parent

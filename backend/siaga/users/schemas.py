@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,3 +75,28 @@ class UserUpdate(BaseModel):
         default=None, description="false disables the account and ends its sessions at once"
     )
     password: str | None = Field(default=None, min_length=1, max_length=128)
+
+
+# One's own account (users.self_service): PATCH /auth/me and POST /auth/password.
+Phone = Field(
+    default=None,
+    max_length=30,
+    pattern=r"^\+?[0-9][0-9 ]{3,28}$",
+    description="Digits and spaces, optionally after a leading +",
+)
+
+
+class ProfileUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: FullName | None = None
+    email: Email | None = None
+    phone: str | None = Phone
+    locale: Literal["id", "en"] | None = None
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Password

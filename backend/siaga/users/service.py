@@ -255,6 +255,8 @@ async def update_user(
     if data.password is not None:
         user.password_hash = await run_in_threadpool(hash_password, data.password)
         user.password_changed_at = now
+        # An administrator's reset: the owner chooses their own at the next sign-in.
+        user.must_change_password = True
     # A disabled account or a new password ends every session of the account at once.
     if data.is_active is False or data.password is not None:
         await revoke_user_sessions(session, user.id, now)
@@ -264,6 +266,7 @@ async def update_user(
     old, new = changes(_snapshot(before), _snapshot(after))
     if data.password is not None:
         old["password"], new["password"] = "(unchanged)", "(changed)"
+        old["must_change_password"], new["must_change_password"] = False, True
     if not new:
         return after  # nothing changed: nothing to audit
     record(

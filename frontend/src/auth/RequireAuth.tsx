@@ -3,7 +3,7 @@ import { Navigate, Outlet, useLocation } from "react-router";
 import type { Capability } from "../api/client";
 import { usePageTitle } from "../components/Layout";
 import { ErrorMessage, Loading } from "../components/QueryState";
-import { hasCapability, loginPath, useMe } from "./session";
+import { PROFILE_PATH, hasCapability, loginPath, useMe } from "./session";
 
 /** Renders its child routes only with a session; otherwise goes to the login page. */
 export function RequireAuth() {
@@ -14,6 +14,11 @@ export function RequireAuth() {
     return <ErrorMessage error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) {
     return <Navigate to={loginPath(location.pathname + location.search + location.hash)} replace />;
+  }
+  // After an administrator's reset the API answers nothing but the password change
+  // (password_change_required): the profile page is the only place to go.
+  if (me.data.must_change_password && location.pathname !== PROFILE_PATH) {
+    return <Navigate to={PROFILE_PATH} replace />;
   }
   return <Outlet />;
 }

@@ -52,6 +52,7 @@ export function safeNext(next: string | null | undefined): string {
 }
 
 export const LOGIN_PATH = "/masuk";
+export const PROFILE_PATH = "/profil";
 
 /** The login page's address that comes back to `path` afterwards. */
 export function loginPath(path: string): string {

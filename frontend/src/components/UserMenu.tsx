@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { MeRead } from "../api/client";
-import { useLogout } from "../auth/session";
+import { Link } from "react-router";
+import { PROFILE_PATH, useLogout } from "../auth/session";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { roleLabel } from "./labels";
 
@@ -78,6 +79,9 @@ export function UserMenu({ me }: { me: MeRead }) {
             ) : null}
           </span>
         </p>
+        <Link to={PROFILE_PATH} className="button button-header" onClick={() => setOpen(false)}>
+          {t("profile.menu")}
+        </Link>
         <button
           type="button"
           className="button button-header"

@@ -51,6 +51,9 @@ export const framework: FrameworkRead = {
   name: "Kesiapan Pemilu 2024",
   description: "",
   is_active: true,
+  status: "published",
+  published_at: "2024-01-01T00:00:00Z",
+  copied_from: null,
   dimension_count: 1,
   indicator_count: 4,
   dimensions: [

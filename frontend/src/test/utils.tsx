@@ -17,6 +17,7 @@ export const adminMe: MeRead = {
   agency_code: null,
   agency_name: null,
   capabilities: ["read", "answer", "review", "import", "admin"],
+  must_change_password: false,
 };
 
 export const viewerMe: MeRead = {
@@ -29,6 +30,7 @@ export const viewerMe: MeRead = {
   agency_code: null,
   agency_name: null,
   capabilities: ["read"],
+  must_change_password: false,
 };
 
 /**

@@ -141,6 +141,30 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Update Me
+         * @description Change one's own name, e-mail, phone and language.
+         */
+        patch: operations["auth-update_me"];
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change one's own password (sessions only); every other session of the account ends.
+         */
+        post: operations["auth-change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -157,7 +181,12 @@ export interface paths {
          */
         get: operations["regions-list"];
         put?: never;
-        post?: never;
+        /**
+         * Create
+         * @description Add a region: a province (national admin) or a regency or city under its province,
+         *     e.g. after a split.
+         */
+        post: operations["regions-create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -208,7 +237,8 @@ export interface paths {
         head?: never;
         /**
          * Update
-         * @description Set the time zone a region's deadlines end in (null: its province's, or its code's).
+         * @description Rename a region, set its BPS code, or the time zone its deadlines end in (null:
+         *     its province's, or its code's); only the fields sent change.
          */
         patch: operations["regions-update"];
         trace?: never;
@@ -226,7 +256,11 @@ export interface paths {
          */
         get: operations["agencies-list"];
         put?: never;
-        post?: never;
+        /**
+         * Create
+         * @description Add an agency to a Pemda in the admin's scope; its code is `<region>.<type>`.
+         */
+        post: operations["agencies-create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -250,7 +284,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update
+         * @description Rename an agency or (de)activate it; an inactive one keeps its answers and history
+         *     but is offered for no new work.
+         */
+        patch: operations["agencies-update"];
         trace?: never;
     };
     "/api/v1/agency-types": {
@@ -286,7 +325,11 @@ export interface paths {
          */
         get: operations["frameworks-list"];
         put?: never;
-        post?: never;
+        /**
+         * Create
+         * @description Create an empty draft version (national administrators).
+         */
+        post: operations["frameworks-create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -305,8 +348,74 @@ export interface paths {
          * @description One framework with its dimensions, indicators, thresholds and level rubric.
          */
         get: operations["frameworks-get"];
+        /**
+         * Replace
+         * @description Replace a draft's whole content: dimensions, indicators, weights, thresholds.
+         *     422 lists every problem, each naming its path; 409 once the version is published.
+         */
+        put: operations["frameworks-replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/frameworks/{code}/diff/{other}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diff
+         * @description What changed from version `code` to version `other`: indicators added, removed and
+         *     changed (with the changed fields), dimension weights and category thresholds.
+         */
+        get: operations["frameworks-diff"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/frameworks/{code}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy
+         * @description A new draft with the same content as this version.
+         */
+        post: operations["frameworks-copy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/frameworks/{code}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish
+         * @description Draft -> published after validation (422 with one detail per problem).
+         */
+        post: operations["frameworks-publish"];
         delete?: never;
         options?: never;
         head?: never;
@@ -326,7 +435,12 @@ export interface paths {
          */
         get: operations["periods-list"];
         put?: never;
-        post?: never;
+        /**
+         * Create
+         * @description Create a planned quarter such as `2025-Q1` (national administrators); dates default
+         *     from the quarter and the deadline to the 10th of the following month.
+         */
+        post: operations["periods-create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -350,7 +464,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change Deadline
+         * @description Move a period's deadline, with a reason (national administrators). Answers submitted
+         *     from now on are judged against the new deadline.
+         */
+        patch: operations["periods-change_deadline"];
         trace?: never;
     };
     "/api/v1/periods/{code}/open": {
@@ -387,6 +506,26 @@ export interface paths {
          * @description Close a period: its answers can no longer change (national administrators).
          */
         post: operations["periods-close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/periods/{code}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen
+         * @description Open a closed period again, with a reason (national administrators).
+         */
+        post: operations["periods-reopen"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1139,6 +1278,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AgencyCreate */
+        AgencyCreate: {
+            /**
+             * Code
+             * @description <region code>.<type code>: one office of each type per Pemda
+             * @example 64.72.kesbangpol
+             */
+            code: string;
+            /**
+             * Region
+             * @example 64.72
+             */
+            region: string;
+            /**
+             * Type
+             * @example kesbangpol
+             */
+            type: string;
+            /**
+             * Name
+             * @example Badan Kesbangpol Kota Samarinda
+             */
+            name: string;
+        };
         /** AgencyPage */
         AgencyPage: {
             /** Items */
@@ -1193,6 +1356,11 @@ export interface components {
             region_code: string;
             /** Region Name */
             region_name: string;
+            /**
+             * Is Active
+             * @description False: kept with its history, but offered for no new work or operators
+             */
+            is_active: boolean;
         };
         /** AgencyTypeRead */
         AgencyTypeRead: {
@@ -1200,6 +1368,17 @@ export interface components {
             code: string;
             /** Name */
             name: string;
+        };
+        /**
+         * AgencyUpdate
+         * @description Only the fields sent change; at least one must be sent. The type is part of the
+         *     code, so it does not change: a different type is a new agency.
+         */
+        AgencyUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Is Active */
+            is_active?: boolean | null;
         };
         /** AnswerKey */
         AnswerKey: {
@@ -1535,6 +1714,20 @@ export interface components {
             /** Agency Name */
             agency_name: string | null;
         };
+        /** DimensionContent */
+        DimensionContent: {
+            /**
+             * Code
+             * @example K1
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /** Weight */
+            weight: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorContent"][];
+        };
         /** DimensionExplanation */
         DimensionExplanation: {
             /** Dimension */
@@ -1622,6 +1815,76 @@ export interface components {
              */
             answer_etag: string;
         };
+        /** FieldChange */
+        FieldChange: {
+            /** Field */
+            field: string;
+            /** Before */
+            before: unknown;
+            /** After */
+            after: unknown;
+        };
+        /**
+         * FrameworkContent
+         * @description The whole content of a draft, replaced at once by PUT /frameworks/{code}.
+         */
+        FrameworkContent: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionContent"][];
+            /** Thresholds */
+            thresholds: components["schemas"]["ThresholdContent"][];
+            /** Level Rubric */
+            level_rubric?: components["schemas"]["LevelRubricContent"][] | null;
+        };
+        /** FrameworkCopy */
+        FrameworkCopy: {
+            /**
+             * Code
+             * @example PEMILU2029
+             */
+            code: string;
+            /** Name */
+            name?: string | null;
+        };
+        /** FrameworkCreate */
+        FrameworkCreate: {
+            /**
+             * Code
+             * @example PEMILU2029
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+        };
+        /** FrameworkDiff */
+        FrameworkDiff: {
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+            /** Added */
+            added: components["schemas"]["IndicatorRef"][];
+            /** Removed */
+            removed: components["schemas"]["IndicatorRef"][];
+            /** Changed */
+            changed: components["schemas"]["IndicatorChange"][];
+            /** Dimensions */
+            dimensions: components["schemas"]["WeightChange"][];
+            /** Thresholds */
+            thresholds: components["schemas"]["ThresholdChange"][];
+        };
         /** FrameworkPage */
         FrameworkPage: {
             /** Items */
@@ -1646,6 +1909,14 @@ export interface components {
             description: string;
             /** Is Active */
             is_active: boolean;
+            status: components["schemas"]["FrameworkStatus"];
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Copied From
+             * @description Code of the version this one was copied from
+             */
+            copied_from: string | null;
             /** Dimension Count */
             dimension_count: number;
             /** Indicator Count */
@@ -1657,6 +1928,12 @@ export interface components {
             /** Level Rubric */
             level_rubric: components["schemas"]["LevelRubricRead"][];
         };
+        /**
+         * FrameworkStatus
+         * @description A version is edited as a draft; once published it never changes (issue 18).
+         * @enum {string}
+         */
+        FrameworkStatus: "draft" | "published";
         /** FrameworkSummary */
         FrameworkSummary: {
             /**
@@ -1670,6 +1947,14 @@ export interface components {
             description: string;
             /** Is Active */
             is_active: boolean;
+            status: components["schemas"]["FrameworkStatus"];
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Copied From
+             * @description Code of the version this one was copied from
+             */
+            copied_from: string | null;
             /** Dimension Count */
             dimension_count: number;
             /** Indicator Count */
@@ -1876,6 +2161,53 @@ export interface components {
          * @enum {string}
          */
         ImportStatus: "running" | "succeeded" | "failed";
+        /** IndicatorChange */
+        IndicatorChange: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Changes */
+            changes: components["schemas"]["FieldChange"][];
+        };
+        /**
+         * IndicatorContent
+         * @description One indicator of a draft; weights, targets and levels are checked by
+         *     frameworks.validation so that every problem is reported at once with its path.
+         */
+        IndicatorContent: {
+            /**
+             * Code
+             * @example K1.01
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /**
+             * Guidance
+             * @default
+             */
+            guidance: string;
+            answer_type: components["schemas"]["AnswerType"];
+            /** Target */
+            target?: number | null;
+            /** Weight */
+            weight: number;
+            /** Agency Type */
+            agency_type: string;
+            /** Levels */
+            levels: components["schemas"]["RegionLevel"][];
+            /**
+             * Evidence Required
+             * @default false
+             */
+            evidence_required: boolean;
+            /**
+             * Evidence Guidance
+             * @default
+             */
+            evidence_guidance: string;
+        };
         /** IndicatorExplanation */
         IndicatorExplanation: {
             /** Indicator */
@@ -1932,6 +2264,15 @@ export interface components {
             /** Evidence Guidance */
             evidence_guidance: string;
         };
+        /** IndicatorRef */
+        IndicatorRef: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Dimension */
+            dimension: string;
+        };
         /**
          * InstanceRead
          * @description What a visitor may know about this installation before signing in.
@@ -1957,6 +2298,13 @@ export interface components {
              * @description The demo accounts' password, only while it is the default published in the README (development only)
              */
             demo_password: string | null;
+        };
+        /** LevelRubricContent */
+        LevelRubricContent: {
+            /** Level */
+            level: number;
+            /** Label */
+            label: string;
         };
         /** LevelRubricRead */
         LevelRubricRead: {
@@ -2019,6 +2367,28 @@ export interface components {
             agency_name: string | null;
             /** Capabilities */
             capabilities: components["schemas"]["Capability"][];
+            /** Email */
+            email?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Locale
+             * @description `id` or `en`; null for an API key
+             */
+            locale?: string | null;
+            /**
+             * Must Change Password
+             * @description Set by an administrator's reset: only GET /auth/me, POST /auth/password and POST /auth/logout answer until the password is changed
+             * @default false
+             */
+            must_change_password: boolean;
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
         };
         /**
          * PemdaScore
@@ -2075,6 +2445,37 @@ export interface components {
              */
             previous_readiness?: number | null;
         };
+        /** PeriodCreate */
+        PeriodCreate: {
+            /**
+             * Code
+             * @example 2025-Q1
+             */
+            code: string;
+            /**
+             * Framework
+             * @example PEMILU2024
+             */
+            framework: string;
+            /** Name */
+            name?: string | null;
+            /** Starts On */
+            starts_on?: string | null;
+            /** Ends On */
+            ends_on?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+        };
+        /** PeriodDeadlineChange */
+        PeriodDeadlineChange: {
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Reason */
+            reason: string;
+        };
         /** PeriodPage */
         PeriodPage: {
             /** Items */
@@ -2121,11 +2522,30 @@ export interface components {
             /** Closed At */
             closed_at: string | null;
         };
+        /** PeriodReopen */
+        PeriodReopen: {
+            /** Reason */
+            reason: string;
+        };
         /**
          * PeriodState
          * @enum {string}
          */
         PeriodState: "planned" | "open" | "closed";
+        /** ProfileUpdate */
+        ProfileUpdate: {
+            /** Full Name */
+            full_name?: string | null;
+            /** Email */
+            email?: string | null;
+            /**
+             * Phone
+             * @description Digits and spaces, optionally after a leading +
+             */
+            phone?: string | null;
+            /** Locale */
+            locale?: ("id" | "en") | null;
+        };
         /** ReadinessRead */
         ReadinessRead: {
             /**
@@ -2155,6 +2575,38 @@ export interface components {
             region_name: string;
             /** Count */
             count: number;
+        };
+        /**
+         * RegionCreate
+         * @description A new region, e.g. a regency or city after a split; where it fits is checked by the
+         *     service (level against code and parent).
+         */
+        RegionCreate: {
+            /**
+             * Code
+             * @description Kemendagri code: NN for a province, NN.NN for a regency or city
+             * @example 64.75
+             */
+            code: string;
+            /**
+             * Name
+             * @example Kabupaten Baru
+             */
+            name: string;
+            level: components["schemas"]["RegionLevel"];
+            /**
+             * Parent
+             * @description The province's code for a regency or city; null for a province
+             * @example 64
+             */
+            parent?: string | null;
+            /** Bps Code */
+            bps_code?: string | null;
+            /**
+             * Time Zone
+             * @description Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT); the abbreviation is accepted too. Null: a regency or city inherits its province's zone
+             */
+            time_zone?: string | null;
         };
         /** RegionDetail */
         RegionDetail: {
@@ -2256,14 +2708,27 @@ export interface components {
              */
             own_time_zone: string | null;
         };
-        /** RegionUpdate */
+        /**
+         * RegionUpdate
+         * @description Only the fields sent change; at least one must be sent.
+         */
         RegionUpdate: {
+            /**
+             * Name
+             * @example Kota Samarinda
+             */
+            name?: string | null;
+            /**
+             * Bps Code
+             * @description Null clears it
+             */
+            bps_code?: string | null;
             /**
              * Time Zone
              * @description Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT); the abbreviation is accepted too. Null: a regency or city inherits its province's zone, a province takes the one of its Kemendagri code
              * @example Asia/Makassar
              */
-            time_zone: string | null;
+            time_zone?: string | null;
         };
         /**
          * ReviewDecision
@@ -2585,6 +3050,32 @@ export interface components {
             /** Last Reason */
             last_reason: string | null;
         };
+        /** ThresholdChange */
+        ThresholdChange: {
+            /** Category */
+            category: string;
+            /** Before */
+            before: number | null;
+            /** After */
+            after: number | null;
+        };
+        /** ThresholdContent */
+        ThresholdContent: {
+            /**
+             * Category
+             * @example siap
+             */
+            category: string;
+            /** Label */
+            label: string;
+            /**
+             * Label En
+             * @default
+             */
+            label_en: string;
+            /** Min Score */
+            min_score: number;
+        };
         /** ThresholdRead */
         ThresholdRead: {
             /**
@@ -2695,6 +3186,15 @@ export interface components {
             is_active?: boolean | null;
             /** Password */
             password?: string | null;
+        };
+        /** WeightChange */
+        WeightChange: {
+            /** Code */
+            code: string;
+            /** Before */
+            before: number | null;
+            /** After */
+            after: number | null;
         };
     };
     responses: never;
@@ -2973,6 +3473,115 @@ export interface operations {
             };
         };
     };
+    "auth-update_me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-change_password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "regions-list": {
         parameters: {
             query?: {
@@ -3011,6 +3620,75 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "regions-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3347,6 +4025,66 @@ export interface operations {
             };
         };
     };
+    "agencies-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "agencies-get": {
         parameters: {
             query?: never;
@@ -3357,6 +4095,68 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "agencies-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3503,6 +4303,66 @@ export interface operations {
             };
         };
     };
+    "frameworks-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FrameworkCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworkRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "frameworks-get": {
         parameters: {
             query?: never;
@@ -3543,6 +4403,274 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "frameworks-replace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FrameworkContent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworkRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "frameworks-diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                other: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworkDiff"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "frameworks-copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FrameworkCopy"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworkRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "frameworks-publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FrameworkRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3613,6 +4741,66 @@ export interface operations {
             };
         };
     };
+    "periods-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PeriodCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "periods-get": {
         parameters: {
             query?: never;
@@ -3623,6 +4811,68 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "periods-change_deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PeriodDeadlineChange"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3748,6 +4998,77 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "periods-reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PeriodReopen"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -9,6 +9,7 @@ import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { answerTypeLabel, levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
 import { categoryStyle } from "../dashboard/readiness";
+import { FrameworkActions } from "./FrameworkActions";
 
 type Dimension = FrameworkRead["dimensions"][number];
 
@@ -44,11 +45,19 @@ export function FrameworkDetailPage() {
             <span className={`badge ${framework.data.is_active ? "badge-open" : "badge-closed"}`}>
               {framework.data.is_active ? t("frameworks.isActive") : t("frameworks.isInactive")}
             </span>{" "}
+            <span className={`badge ${framework.data.status === "draft" ? "badge-draft" : "badge-open"}`}>
+              {t(`codes.enum.FrameworkStatus.${framework.data.status}`)}
+            </span>{" "}
             {t("framework.summary", {
               dimensions: n(framework.data.dimension_count),
               indicators: n(framework.data.indicator_count),
             })}
           </p>
+
+          {framework.data.copied_from ? (
+            <p className="muted">{t("frameworks.copiedFrom", { code: framework.data.copied_from })}</p>
+          ) : null}
+          <FrameworkActions framework={framework.data} />
 
           <h2>{t("framework.dimensionsTitle")}</h2>
           {[...framework.data.dimensions]

@@ -20,6 +20,7 @@ export function FrameworksPage() {
           <th scope="col">{t("frameworks.code")}</th>
           <th scope="col">{t("frameworks.name")}</th>
           <th scope="col">{t("frameworks.active")}</th>
+          <th scope="col">{t("frameworks.status")}</th>
           <th scope="col" className="num">
             {t("frameworks.dimensions")}
           </th>
@@ -41,6 +42,11 @@ export function FrameworksPage() {
           <td>
             <span className={`badge ${f.is_active ? "badge-open" : "badge-closed"}`}>
               {f.is_active ? t("frameworks.isActive") : t("frameworks.isInactive")}
+            </span>
+          </td>
+          <td>
+            <span className={`badge ${f.status === "draft" ? "badge-draft" : "badge-open"}`}>
+              {t(`codes.enum.FrameworkStatus.${f.status}`)}
             </span>
           </td>
           <td className="num">{formatNumber(f.dimension_count, i18n.language)}</td>

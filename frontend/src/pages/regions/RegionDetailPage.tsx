@@ -8,13 +8,19 @@ import { ListResults } from "../../components/ListPage";
 import { ErrorMessage, Loading } from "../../components/QueryState";
 import { levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
+import { hasCapability, useMe } from "../../auth/session";
 import { RegionReadiness } from "../dashboard/RegionReadiness";
+import { AgencyActions, CreateAgencyForm } from "./AgencyAdmin";
+import { EditRegionForm } from "./RegionAdmin";
 
 export function RegionDetailPage() {
   const { code = "" } = useParams();
   const { t, i18n } = useTranslation();
   const region = useRegion(code);
   usePageTitle(region.data?.name ?? code);
+  const { data: me } = useMe({ fetch: false });
+  const isAdmin = hasCapability(me, "admin");
+  const [editing, setEditing] = useState(false);
 
   return (
     <section aria-labelledby="region-title">
@@ -79,9 +85,20 @@ export function RegionDetailPage() {
               <dd>{formatNumber(region.data.agencies_count, i18n.language)}</dd>
             </div>
           </dl>
+          {isAdmin ? (
+            editing ? (
+              <EditRegionForm key={region.data.code} region={region.data} onDone={() => setEditing(false)} />
+            ) : (
+              <div className="toolbar no-print">
+                <button type="button" className="button" onClick={() => setEditing(true)}>
+                  {t("regionAdmin.edit")}
+                </button>
+              </div>
+            )
+          ) : null}
           <RegionReadiness key={`readiness-${region.data.code}`} code={region.data.code} />
           {region.data.children_count > 0 ? <ChildRegions key={`children-${region.data.code}`} code={region.data.code} /> : null}
-          <Agencies key={`agencies-${region.data.code}`} code={region.data.code} />
+          <Agencies key={`agencies-${region.data.code}`} code={region.data.code} isAdmin={isAdmin} />
         </>
       )}
     </section>
@@ -122,11 +139,23 @@ function ChildRegions({ code }: { code: string }) {
   );
 }
 
-function Agencies({ code }: { code: string }) {
+function Agencies({ code, isAdmin }: { code: string; isAdmin: boolean }) {
   const { t } = useTranslation();
   const [offset, setOffset] = useState(0);
+  const [adding, setAdding] = useState(false);
   return (
     <Disclosure title={t("region.agencies")} headingId="agencies-title">
+      {isAdmin ? (
+        adding ? (
+          <CreateAgencyForm region={code} onDone={() => setAdding(false)} />
+        ) : (
+          <div className="toolbar no-print">
+            <button type="button" className="button" onClick={() => setAdding(true)}>
+              {t("regionAdmin.agencyCreate")}
+            </button>
+          </div>
+        )
+      ) : null}
       <ListResults
         query={useAgencies(code, offset)}
         empty={t("region.agenciesEmpty")}
@@ -137,6 +166,8 @@ function Agencies({ code }: { code: string }) {
             <th scope="col">{t("region.agencyCode")}</th>
             <th scope="col">{t("region.agencyName")}</th>
             <th scope="col">{t("region.agencyType")}</th>
+            <th scope="col">{t("regionAdmin.status")}</th>
+            {isAdmin ? <th scope="col">{t("regionAdmin.actions")}</th> : null}
           </>
         }
         rowKey={(agency) => agency.code}
@@ -145,6 +176,12 @@ function Agencies({ code }: { code: string }) {
             <td className="mono">{agency.code}</td>
             <td>{agency.name}</td>
             <td>{agency.type_name}</td>
+            <td>{t(agency.is_active ? "regionAdmin.active" : "regionAdmin.inactive")}</td>
+            {isAdmin ? (
+              <td>
+                <AgencyActions agency={agency} />
+              </td>
+            ) : null}
           </tr>
         )}
       />

@@ -1,10 +1,12 @@
-import { useId } from "react";
+import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { useRegions } from "../../api/queries";
+import { hasCapability, useMe } from "../../auth/session";
 import { FilterForm, ListPage } from "../../components/ListPage";
 import { levelLabel } from "../../components/labels";
 import { useDraft, useUrlFilters } from "../../components/urlFilters";
+import { CreateRegionForm } from "./RegionAdmin";
 import { REGION_LEVELS, parseRegionFilters, regionFiltersToParams, type RegionFilters } from "./filters";
 
 export function RegionsPage() {
@@ -19,6 +21,10 @@ export function RegionsPage() {
   const provinces = useRegions({ level: "province", limit: 500 });
   const ids = { level: useId(), parent: useId(), q: useId() };
   const [q, setQ] = useDraft(filters.q);
+  const { data: me } = useMe({ fetch: false });
+  const isAdmin = hasCapability(me, "admin");
+  const [creating, setCreating] = useState(false);
+  const navigate = useNavigate();
 
   const parentOptions = provinces.data?.items ?? [];
   const provinceNames = new Map(parentOptions.map((p) => [p.code, p.name]));
@@ -67,11 +73,28 @@ export function RegionsPage() {
     </FilterForm>
   );
 
+  const actions = isAdmin ? (
+    <>
+      <div className="toolbar no-print">
+        <button type="button" className="button button-primary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>
+          {t("regionAdmin.create")}
+        </button>
+        {/* Linked here, beside the regions it draws, rather than in the menu: the admin
+            group must stay one row at 1366 px (e2e/phone.spec.ts). */}
+        <Link className="button" to="/admin/batas-wilayah">
+          {t("nav.boundaries")}
+        </Link>
+      </div>
+      {creating ? <CreateRegionForm onDone={(code) => void navigate(`/wilayah/${encodeURIComponent(code)}`)} /> : null}
+    </>
+  ) : undefined;
+
   return (
     <ListPage
       name="regions"
       title={t("regions.title")}
       lead={t("regions.intro")}
+      actions={actions}
       filters={filterForm}
       query={query}
       empty={t("regions.empty")}
