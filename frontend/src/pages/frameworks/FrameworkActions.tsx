@@ -32,7 +32,7 @@ export function FrameworkActions({ framework }: { framework: FrameworkRead }) {
           <Field label={t("frameworkEditor.copyCode")}>
             {(p) => <input {...p} required value={target} onChange={(e) => setTarget(e.target.value)} />}
           </Field>
-          <button type="submit" disabled={copy.isPending}>{t("frameworkEditor.copy")}</button>
+          <button type="submit" className="button button-primary" disabled={copy.isPending}>{t("frameworkEditor.copy")}</button>
           {copy.error ? <ErrorMessage error={copy.error} /> : null}
         </form>
       ) : null}
@@ -49,7 +49,7 @@ export function FrameworkActions({ framework }: { framework: FrameworkRead }) {
               </select>
             )}
           </Field>
-          <button type="submit" className="secondary">{t("frameworkDiff.compare")}</button>
+          <button type="submit" className="button">{t("frameworkDiff.compare")}</button>
         </form>
       ) : null}
     </div>

@@ -118,7 +118,7 @@ export function FrameworkEditor({ code, initial }: { code: string; initial: Fram
               <Field label={t("framework.code")} errors={at(`${dp}.code`)}>
                 {(p) => <input {...p} value={d.code} onChange={(e) => update((c) => void (c.dimensions[di]!.code = e.target.value))} />}
               </Field>
-              <Field label={t("framework.name")} errors={at(`${dp}.name`)}>
+              <Field label={t("frameworkEditor.dimensionName")} errors={at(`${dp}.name`)}>
                 {(p) => <input {...p} value={d.name} onChange={(e) => update((c) => void (c.dimensions[di]!.name = e.target.value))} />}
               </Field>
               <Field label={t("framework.weight")} errors={at(`${dp}.weight`)}>
@@ -134,14 +134,14 @@ export function FrameworkEditor({ code, initial }: { code: string; initial: Fram
                 onChange={(change) => update((c) => change(c.dimensions[di]!.indicators[ii]!))}
                 onRemove={() => update((c) => void c.dimensions[di]!.indicators.splice(ii, 1))} />
             ))}
-            <button type="button" className="secondary"
+            <button type="button" className="button"
               onClick={() => update((c) => void c.dimensions[di]!.indicators.push(blankIndicator(`${d.code}.${String(d.indicators.length + 1).padStart(2, "0")}`)))}>
               {t("frameworkEditor.addIndicator")}
             </button>
           </fieldset>
         );
       })}
-      <button type="button" className="secondary"
+      <button type="button" className="button"
         onClick={() => update((c) => void c.dimensions.push({ code: `K${c.dimensions.length + 1}`, name: "", weight: 1, indicators: [] }))}>
         {t("frameworkEditor.addDimension")}
       </button>
@@ -164,7 +164,7 @@ export function FrameworkEditor({ code, initial }: { code: string; initial: Fram
             </Field>
           </div>
         ))}
-        <button type="button" className="secondary"
+        <button type="button" className="button"
           onClick={() => update((c) => void c.thresholds.push({ category: "", label: "", label_en: "", min_score: 0 }))}>
           {t("frameworkEditor.addThreshold")}
         </button>
@@ -179,8 +179,8 @@ export function FrameworkEditor({ code, initial }: { code: string; initial: Fram
       {save.isSuccess && !failed ? <p role="status">{t("frameworkEditor.saved")}</p> : null}
       {publish.isSuccess ? <p role="status">{t("frameworkEditor.published")}</p> : null}
       <div className="form-actions">
-        <button type="submit" disabled={save.isPending}>{t("frameworkEditor.save")}</button>
-        <button type="button" disabled={publish.isPending}
+        <button type="submit" className="button button-primary" disabled={save.isPending}>{t("frameworkEditor.save")}</button>
+        <button type="button" className="button" disabled={publish.isPending}
           onClick={() => { save.reset(); publish.mutate(); }}>
           {t("frameworkEditor.publish")}
         </button>
@@ -208,7 +208,7 @@ function IndicatorEditor({ path, indicator, at, onChange, onRemove }: {
           {(p) => <input {...p} type="number" inputMode="decimal" value={indicator.weight} onChange={(e) => onChange((i) => void (i.weight = Number(e.target.value)))} />}
         </Field>
       </div>
-      <Field label={t("framework.name")} errors={at(`${path}.name`)}>
+      <Field label={t("frameworkEditor.indicatorName")} errors={at(`${path}.name`)}>
         {(p) => <textarea {...p} rows={2} value={indicator.name} onChange={(e) => onChange((i) => void (i.name = e.target.value))} />}
       </Field>
       <div className="field-row">
@@ -254,7 +254,7 @@ function IndicatorEditor({ path, indicator, at, onChange, onRemove }: {
       <Field label={t("frameworkEditor.guidance")} errors={at(`${path}.guidance`)}>
         {(p) => <textarea {...p} rows={2} value={indicator.guidance ?? ""} onChange={(e) => onChange((i) => void (i.guidance = e.target.value))} />}
       </Field>
-      <button type="button" className="secondary" onClick={onRemove}>{t("frameworkEditor.removeIndicator")}</button>
+      <button type="button" className="button" onClick={onRemove}>{t("frameworkEditor.removeIndicator")}</button>
     </fieldset>
   );
 }
