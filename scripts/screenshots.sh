@@ -31,6 +31,8 @@ chosen = {
     "screenshots/phone-region.png": ("390/viewer-region", 2 * 844),
     "screenshots/phone-tasks.png": ("390/operator-tasks", 2 * 844),
     "screenshots/phone-menu.png": ("390/admin-menu", 844),
+    "screenshots/phone-periods.png": ("390/admin-periods", 2 * 844),
+    "screenshots/phone-profile.png": ("390/admin-profile", 2 * 844),
     "screenshot-dashboard.png": ("1366/viewer-dashboard", 1000),
 }
 for name, (picture, height) in chosen.items():

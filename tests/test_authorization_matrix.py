@@ -50,6 +50,10 @@ CALLERS = [
     "admin_national",
     "admin_64",
     "verifier_64",
+    # The coordinator of the city the inside objects are in, and the province's
+    # coordinator, who reads its own Pemda's answers but not the city's (issue 19).
+    "coordinator_6471",
+    "coordinator_64",
     "operator_64",
     "viewer_64",
     "key_read_64",
@@ -96,6 +100,10 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             session, role=Role.OPERATOR, region=regions["64.71"], agency=agency64
         ),
         "viewer_64": await create_user(session, role=Role.VIEWER, region=regions["64"]),
+        "coordinator_6471": await create_user(
+            session, role=Role.COORDINATOR, region=regions["64.71"]
+        ),
+        "coordinator_64": await create_user(session, role=Role.COORDINATOR, region=regions["64"]),
     }
     viewer63 = await create_user(session, role=Role.VIEWER, region=regions["63"])
     indicator = (
@@ -230,9 +238,24 @@ REVIEWING = {
 }
 # An answer in another province: invisible to everyone scoped to province 64.
 HIDDEN_OUTSIDE = {"admin_64": 404, "verifier_64": 404, "operator_64": 404, "viewer_64": 404,
-                  "key_read_64": 404}  # fmt: skip
+                  "key_read_64": 404, "coordinator_6471": 404,
+                  "coordinator_64": 404}  # fmt: skip
+# One answer (or its files) in the city: the province's coordinator reads only the
+# province Pemda's own answers, so the city's are hidden from it as if they did not exist.
+ANSWER_READ = {**READ, "coordinator_64": 404}
 ANSWER_WRITE_OUTSIDE = {"admin_64": 404, "operator_64": 404, "key_write_64": 404}
 REVIEW_OUTSIDE = {"admin_64": 404, "verifier_64": 404}
+# Comments: every signed-in reader of the answer but viewers and keys (none of the
+# matrix's keys has both the read and the write scope).
+COMMENTING = {
+    **dict.fromkeys(CALLERS, OK),
+    "anonymous": 401,
+    "viewer_64": 403,
+    **_KEYS_REFUSED,
+}
+COMMENT_OUTSIDE = {
+    c: 404 for c in CALLERS if c.endswith("_64") and not c.startswith(("key_", "viewer_"))
+}
 # Bulk imports: administrators and API keys with the import scope.
 IMPORTING = {
     **dict.fromkeys(CALLERS, 403),
@@ -453,10 +476,23 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/tasks"): Case(READ, _p("/tasks?period=2023-Q4")),
     ("GET", "/api/v1/review-queue"): Case(REVIEWING, _p("/review-queue")),
     ("GET", "/api/v1/submissions/{period}/{region}/{indicator}"): Case(
-        READ, _p("/submissions/{answer}"), outside=HIDDEN_OUTSIDE
+        ANSWER_READ, _p("/submissions/{answer}"), outside=HIDDEN_OUTSIDE
     ),
     ("GET", "/api/v1/submissions/{period}/{region}/{indicator}/history"): Case(
-        READ, _p("/submissions/{answer}/history"), outside=HIDDEN_OUTSIDE
+        ANSWER_READ, _p("/submissions/{answer}/history"), outside=HIDDEN_OUTSIDE
+    ),
+    # The conversation on an answer (issue 19 item 5): whoever reads the answer reads it;
+    # everyone but viewers and API keys without the write scope writes in it.
+    ("GET", "/api/v1/submissions/{period}/{region}/{indicator}/comments"): Case(
+        ANSWER_READ, _p("/submissions/{answer}/comments"), outside=HIDDEN_OUTSIDE
+    ),
+    ("POST", "/api/v1/submissions/{period}/{region}/{indicator}/comments"): Case(
+        # The coordinators comment where they read: the city's coordinator on the city's
+        # answer, the province's not (it does not read the city's answers).
+        {**COMMENTING, "coordinator_64": 404},
+        _p("/submissions/{answer}/comments"),
+        body=lambda w, _: {"body": w.unique("Mohon penjelasan ")},
+        outside={**COMMENT_OUTSIDE, "coordinator_6471": 404},
     ),
     ("PUT", "/api/v1/submissions/{period}/{region}/{indicator}"): Case(
         ANSWERING,
@@ -503,13 +539,13 @@ MATRIX: dict[tuple[str, str], Case] = {
         ANSWERING, _p("/submissions/{answer}/evidence"), outside=ANSWER_WRITE_OUTSIDE
     ),
     ("GET", "/api/v1/evidence/{evidence_id}"): Case(
-        READ, _p("/evidence/{evidence}"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
+        ANSWER_READ, _p("/evidence/{evidence}"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
     ),
     ("GET", "/api/v1/evidence/{evidence_id}/pages"): Case(
-        READ, _p("/evidence/{evidence}/pages"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
+        ANSWER_READ, _p("/evidence/{evidence}/pages"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
     ),
     ("GET", "/api/v1/evidence/{evidence_id}/pages/{page}"): Case(
-        READ, _p("/evidence/{evidence}/pages/1"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
+        ANSWER_READ, _p("/evidence/{evidence}/pages/1"), outside=HIDDEN_OUTSIDE, fresh_evidence=True
     ),
     ("GET", "/api/v1/evidence/{period}/{region}.zip"): Case(
         READ, _p("/evidence/2023-Q4/{region}.zip"), outside=HIDDEN_OUTSIDE

@@ -85,6 +85,8 @@ def positive_data_acceptance(
             (response.status_code in (412, 428) and code in _PRECONDITION_CODES)
             # A file is typed by its content, which "format: binary" cannot describe.
             or (response.status_code == 415 and code == "unsupported_media_type")
+            # A per-author budget (comments): valid messages beyond it wait (Retry-After).
+            or (response.status_code == 429 and code == "rate_limited")
         ):
             return None
         # An import file's content (its type, its header) is such a rule too.
@@ -181,6 +183,8 @@ def _add_links(spec: dict[str, Any]) -> dict[str, Any]:
         "ReopenAnswer": _link("submissions-reopen", with_etag),
         "AnswerHistory": _link("submissions-history", _ANSWER_KEYS),
         "UploadEvidence": _link("evidence-upload", _ANSWER_KEYS),
+        "AnswerComments": _link("comments-list", _ANSWER_KEYS),
+        "CommentOnAnswer": _link("comments-create", _ANSWER_KEYS),
         "ExplainScore": _link(
             "scores-explain",
             {"region": "$response.body#/region", "period": "$response.body#/period"},

@@ -8,6 +8,7 @@ from siaga.agencies.router import router as agencies_router
 from siaga.apikeys.router import router as api_keys_router
 from siaga.audit_trail.router import router as audit_router
 from siaga.auth.router import router as auth_router
+from siaga.comments.router import router as comments_router
 from siaga.evidence.router import router as evidence_router
 from siaga.exports.router import router as exports_router
 from siaga.frameworks.router import router as frameworks_router
@@ -35,6 +36,7 @@ for _router in (
     frameworks_router,
     periods_router,
     submissions_router,
+    comments_router,
     scores_router,
     evidence_router,
     users_router,

@@ -8,7 +8,9 @@ test("the sign-in page names the demo accounts that GET /instance lists", async 
   const body = (await (await instance).json()) as { name: string; demo_accounts: { username: string }[] };
   expect(body.demo_accounts.map((a) => a.username)).toEqual([
     "admin",
+    "verifikator.nasional",
     "verifikator.64",
+    "koordinator.64.72",
     "pemantau.64",
     "operator.64.72.kesbangpol",
   ]);
@@ -18,7 +20,9 @@ test("the sign-in page names the demo accounts that GET /instance lists", async 
   await expect(demo.getByRole("heading", { name: "Akun demo" })).toBeVisible();
   await expect(demo.getByRole("listitem")).toHaveText([
     "admin — Administrator, nasional",
+    "verifikator.nasional — Verifikator, nasional",
     "verifikator.64 — Verifikator, Kalimantan Timur",
+    "koordinator.64.72 — Koordinator, Kota Samarinda",
     "pemantau.64 — Pemantau, Kalimantan Timur",
     /^operator\.64\.72\.kesbangpol — Operator, /,
   ]);

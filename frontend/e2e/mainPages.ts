@@ -41,6 +41,8 @@ export const ROLES: RolePages[] = [
       { name: "users", path: "/admin/pengguna" },
       { name: "api-keys", path: "/admin/kunci-api" },
       { name: "audit", path: "/admin/audit" },
+      { name: "boundaries", path: "/admin/batas-wilayah" },
+      { name: "profile", path: "/profil" },
       ...READER_PAGES,
     ],
   },

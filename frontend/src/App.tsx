@@ -1,7 +1,7 @@
 import { lazy, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router";
-import { RequireAuth, RequireCapability } from "./auth/RequireAuth";
-import { hasCapability, useMe } from "./auth/session";
+import { RequireAccess, RequireAuth, RequireCapability } from "./auth/RequireAuth";
+import { followsTasks, hasCapability, useMe } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/QueryState";
 import { HomePage } from "./pages/HomePage";
@@ -53,12 +53,14 @@ const ImportBatchPage = lazy(() =>
 );
 
 /**
- * An operator's home is its tasks in the current period (the page picks the period);
- * the dashboard is the home of everyone else who may read scores; the intro stays at /tentang.
+ * An operator's home is its tasks in the current period (the page picks the period), a
+ * coordinator's its Pemda's progress on the same page; the dashboard is the home of
+ * everyone else who may read scores; the intro stays at /tentang.
  */
 function Home() {
   const { data: me } = useMe();
   if (me?.role === "operator" && hasCapability(me, "answer")) return <Navigate to="/tugas" replace />;
+  if (me?.role === "coordinator") return <Navigate to="/tugas" replace />;
   return hasCapability(me, "read") ? <Navigate to="/dasbor" replace /> : <HomePage />;
 }
 
@@ -81,8 +83,10 @@ export function AppRoutes() {
             <Route path="kerangka/:code/banding/:other" element={<FrameworkDiffPage />} />
             <Route path="periode" element={<PeriodsPage />} />
             <Route path="profil" element={<ProfilePage />} />
-            <Route element={<RequireCapability capability="answer" />}>
+            <Route element={<RequireAccess allow={followsTasks} />}>
               <Route path="tugas" element={<TasksPage />} />
+            </Route>
+            <Route element={<RequireCapability capability="answer" />}>
               <Route path="tugas/:period/:region/:indicator" element={<AnswerPage />} />
             </Route>
             <Route element={<RequireCapability capability="review" />}>

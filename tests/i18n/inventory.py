@@ -124,13 +124,24 @@ def import_row_codes() -> frozenset[str]:
             ("submissions", "workflow.py"),
             ("submissions", "values.py"),
         }
-        if "imports" not in path.parts and path.name != "availability.py" and not is_workflow:
+        # Rules shared by an editor and an import: their findings become row errors too.
+        is_shared_rule = path.parts[-2:] in {("frameworks", "rules.py"), ("users", "rules.py")}
+        if (
+            "imports" not in path.parts
+            and path.name != "availability.py"
+            and not is_workflow
+            and not is_shared_rule
+        ):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "attr", getattr(node.func, "id", ""))
                 if name == "Problem" and node.args and (code := _code(node.args[0])):
                     codes.add(code)
+                elif is_shared_rule:
+                    if name in {"Finding", "PlaceProblem"} and len(node.args) >= 2:
+                        codes.add(_code(node.args[1]) or "")
+                    continue
                 elif is_workflow:
                     continue
                 elif name == "error" and len(node.args) >= 4 and (code := _code(node.args[-3])):

@@ -44,6 +44,7 @@ from siaga.models import (
     AuditEvent,
     Dimension,
     Framework,
+    FrameworkStatus,
     ImportKind,
     Indicator,
     Period,
@@ -330,6 +331,8 @@ async def framework_shell(session: AsyncSession) -> None:
     types = await upsert_agency_types(session, data["agency_types"])
     shell = {**data, "dimensions": [{**d, "indicators": []} for d in data["dimensions"]]}
     framework = await upsert_framework(session, shell, types)
+    # A draft until its indicators are imported: a published version takes no change.
+    framework.status = FrameworkStatus.DRAFT
     states = {
         code: PeriodState.OPEN if code in ANSWERED_PERIODS else state
         for code, state in PERIOD_STATES.items()
@@ -422,6 +425,8 @@ async def test_the_demo_is_rebuilt_from_csv_through_the_api(
                 "errors": 0,
                 "rows_with_errors": 0,
             }, kind
+        published = await client.post(f"{API}/frameworks/PEMILU2024/publish")
+        assert published.status_code == 200, published.text
         audits = await _audit_counts(session)
         # Every object the imports made is in the audit trail, one event each.
         for kind, action in AUDIT_ACTIONS.items():

@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.security import verify_password
-from siaga.models import Agency, AuditEvent, Indicator, Region, RegionLevel, User
+from siaga.models import (
+    Agency,
+    AuditEvent,
+    FrameworkStatus,
+    Indicator,
+    Region,
+    RegionLevel,
+    User,
+)
 from tests.helpers import assert_error
 from tests.imports.conftest import LoginAs, World, csv_bytes, upload
 
@@ -138,9 +147,39 @@ class TestIndicators:
         "evidence_required"
     )
 
-    async def test_create_update_and_repeat(
+    @pytest.fixture
+    async def draft(self, session: AsyncSession, world: World) -> World:
+        """UJI as a draft version: only drafts take new or changed indicators."""
+        world.framework.status = FrameworkStatus.DRAFT
+        await session.flush()
+        return world
+
+    async def test_a_published_version_takes_no_change(
         self, client: httpx.AsyncClient, session: AsyncSession, world: World
     ) -> None:
+        before = await _events(session, "indicator.imported")
+        content = csv_bytes(
+            self.HEADER,
+            "UJI,D1,N.01,Indikator baru,count,5,2,bpkad,RC,ya",
+            'UJI,D1,P.01,Indikator P.01,percent,,1.5,kesbangpol,"province, regency, city",tidak',
+        )
+        body = (await upload(client, "indicators", content)).json()
+        assert _errors(body) == [
+            (2, "framework", "framework_published"),
+            (3, "framework", "framework_published"),
+        ]
+        assert await session.scalar(select(Indicator).where(Indicator.code == "N.01")) is None
+        assert await _events(session, "indicator.imported") == before
+        # The same rows as stored are no change, so they pass.
+        same = csv_bytes(self.HEADER, "UJI,D1,P.01,Indikator P.01,percent,,1,kesbangpol,PRC,tidak")
+        body = (await upload(client, "indicators", same)).json()
+        assert body["status"] == "succeeded", body
+        assert _actions(body) == [("UJI/P.01", "unchanged")]
+
+    async def test_create_update_and_repeat(
+        self, client: httpx.AsyncClient, session: AsyncSession, draft: World
+    ) -> None:
+        world = draft
         content = csv_bytes(
             self.HEADER,
             "UJI,D1,N.01,Indikator baru,count,5,2,bpkad,RC,ya",
@@ -160,7 +199,7 @@ class TestIndicators:
         assert (await upload(client, "indicators", content)).json()["counts"]["unchanged"] == 2
         assert len(await _events(session, "indicator.imported")) == 2
 
-    async def test_bad_rows(self, client: httpx.AsyncClient, world: World) -> None:
+    async def test_bad_rows(self, client: httpx.AsyncClient, draft: World) -> None:
         content = csv_bytes(
             self.HEADER,
             "NOPE,D1,N.01,x,level,,1,kesbangpol,PRC,ya",
@@ -172,7 +211,7 @@ class TestIndicators:
         assert _errors(body) == [
             (2, "framework", "unknown_framework"),
             (3, "dimension", "unknown_dimension"),
-            (4, "target", "required"),
+            (4, "target", "invalid_target"),
             (5, "target", "target_not_allowed"),
             (5, "weight", "invalid_weight"),
             (5, "levels", "invalid_levels"),
@@ -224,6 +263,20 @@ class TestUsers:
         events = await _events(session, "user.imported")
         assert len(events) == 3
         assert all("password" not in (e.after or {}) for e in events)
+
+    async def test_an_inactive_agency_takes_no_new_operator(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World
+    ) -> None:
+        """The same placement rule as POST /users (users.rules.place)."""
+        agency = (
+            await session.scalars(select(Agency).where(Agency.code == "64.72.kesbangpol"))
+        ).one()
+        agency.is_active = False
+        await session.flush()
+        content = csv_bytes(self.HEADER, "operator.baru,Operator Baru,operator,,64.72.kesbangpol,")
+        body = (await upload(client, "users", content)).json()
+        assert _errors(body) == [(2, "agency", "agency_inactive")]
+        assert await session.scalar(select(User).where(User.username == "operator.baru")) is None
 
     async def test_bad_rows(
         self, client: httpx.AsyncClient, world: World, login_as: LoginAs

@@ -204,6 +204,7 @@ async def test_code_lists_are_scoped_and_read_only_when_needed(session: AsyncSes
     assert [c for c, _ in codes.get(CodeList.ROLES)] == [
         "admin",
         "verifier",
+        "coordinator",
         "operator",
         "viewer",
     ]

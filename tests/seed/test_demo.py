@@ -143,12 +143,63 @@ class TestReferenceData:
         assert users["pemantau.64"].role == "viewer"
         operator = users["operator.64.72.kesbangpol"]
         assert operator.role == "operator" and operator.agency_id is not None
-        assert len(users) == 3 + 142
+        # admin, the national and the province's verifiers, the viewer, a coordinator per
+        # Pemda and an operator per agency.
+        assert len(users) == 4 + 11 + 142
         assert verify_password(PASSWORD, operator.password_hash)
         assert not verify_password("wrong-password", operator.password_hash)
 
+    async def test_coordinators_and_the_national_verifier(
+        self, session: AsyncSession, seeded: tuple[SeedSummary, LocalStorage]
+    ) -> None:
+        rows = (
+            await session.execute(
+                select(User.username, User.role, User.agency_id, Region.code).outerjoin(
+                    Region, User.region_id == Region.id
+                )
+            )
+        ).all()
+        by_name = {r.username: r for r in rows}
+        national = by_name["verifikator.nasional"]
+        assert (national.role, national.code, national.agency_id) == ("verifier", None, None)
+        coordinators = {r.username: r for r in rows if r.role == "coordinator"}
+        regions = set(await session.scalars(select(Region.code)))
+        assert set(coordinators) == {f"koordinator.{code}" for code in regions}
+        assert len(coordinators) == 11
+        for name, row in coordinators.items():
+            # Bound to exactly its Pemda, to no agency.
+            assert (row.code, row.agency_id) == (name.removeprefix("koordinator."), None)
+        assert verify_password(PASSWORD, (await _user(session, "koordinator.64.72")).password_hash)
+
+
+async def _user(session: AsyncSession, username: str) -> User:
+    return (await session.scalars(select(User).where(User.username == username))).one()
+
 
 class TestDemoAnswers:
+    async def test_every_review_is_by_a_verifier_one_level_up(
+        self, session: AsyncSession, seeded: tuple[SeedSummary, LocalStorage]
+    ) -> None:
+        """Separation of duties: nobody reviewed their own region; the province's own
+        answers were reviewed by the national verifier, the others by the province's."""
+        reviewer_region = Region.__table__.alias("reviewer_region")
+        rows = (
+            await session.execute(
+                select(Region.code, User.username, reviewer_region.c.code)
+                .select_from(Review)
+                .join(Submission, Review.submission_id == Submission.id)
+                .join(Region, Submission.region_id == Region.id)
+                .join(User, Review.reviewer_id == User.id)
+                .outerjoin(reviewer_region, User.region_id == reviewer_region.c.id)
+            )
+        ).all()
+        assert rows
+        reviewers = defaultdict(set)
+        for region, username, scope in rows:
+            assert scope is None or region.startswith(scope + "."), (region, username)
+            reviewers[region == "64"].add(username)
+        assert reviewers == {True: {"verifikator.nasional"}, False: {"verifikator.64"}}
+
     async def test_answers_only_in_answered_periods_and_applicable(
         self, session: AsyncSession, seeded: tuple[SeedSummary, LocalStorage]
     ) -> None:

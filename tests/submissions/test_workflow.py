@@ -34,6 +34,12 @@ capability_sets = st.one_of(
     st.frozensets(st.sampled_from(list(Capability))),
 )
 values = st.one_of(st.none(), st.floats(min_value=0, max_value=100, allow_nan=False))
+# Region codes on a small tree (nation, two provinces, their regencies and a village-level
+# code), so that scopes above, equal to, below and beside a region all come up often.
+region_codes = st.sampled_from(["64", "64.72", "64.72.01", "64.01", "63", "63.71", "6"])
+scopes = st.one_of(st.none(), region_codes)
+# A reviewer one level above the answers of the tests that are not about separation.
+SCOPE, REGION = "64", "64.72"
 narratives = st.text(max_size=20)
 
 
@@ -86,6 +92,8 @@ def test_every_state_action_and_role(
             now=now,
             cutoff=CUTOFF,
             reason=REASON,
+            scope=SCOPE,
+            region=REGION,
         )
     except Refused as refused:
         assert not allowed
@@ -105,6 +113,8 @@ def test_every_state_action_and_role(
     evidence_required=st.booleans(),
     evidence_files=st.integers(min_value=0, max_value=3),
     reason=st.one_of(st.none(), st.text(max_size=30), st.just(REASON)),
+    scope=scopes,
+    region=region_codes,
 )
 def test_take_follows_the_rules(
     answer: Answer,
@@ -114,11 +124,18 @@ def test_take_follows_the_rules(
     evidence_required: bool,
     evidence_files: int,
     reason: str | None,
+    scope: str | None,
+    region: str,
 ) -> None:
     capability, sources, target = TABLE[action]
+    # Strictly below, written out again: the nation is above all; a code is below a scope
+    # when it starts with the scope and a dot ("64.72" under "64", never under "6").
+    below = scope is None or region.startswith(scope + ".")
     expected: str | None = None
     if capability not in capabilities:
         expected = "forbidden"
+    elif capability == Capability.REVIEW and not below:
+        expected = "own_region"
     elif answer.status.value not in sources:
         expected = "invalid_state"
     elif action == "submit" and answer.value is None:
@@ -139,6 +156,8 @@ def test_take_follows_the_rules(
             evidence_required=evidence_required,
             evidence_files=evidence_files,
             reason=reason,
+            scope=scope,
+            region=region,
         )
     except Refused as refused:
         assert refused.problem.code == expected
@@ -190,7 +209,14 @@ def test_a_resubmission_keeps_the_first_verdict() -> None:
         answer, "submit", capabilities=caps, now=CUTOFF - timedelta(days=1), cutoff=CUTOFF
     )
     returned = workflow.take(
-        on_time, "return", capabilities=caps, now=CUTOFF, cutoff=CUTOFF, reason=REASON
+        on_time,
+        "return",
+        capabilities=caps,
+        now=CUTOFF,
+        cutoff=CUTOFF,
+        reason=REASON,
+        scope=SCOPE,
+        region=REGION,
     )
     again = workflow.take(
         returned, "submit", capabilities=caps, now=CUTOFF + timedelta(days=9), cutoff=CUTOFF
@@ -199,6 +225,81 @@ def test_a_resubmission_keeps_the_first_verdict() -> None:
     assert again.first_submitted_at == on_time.first_submitted_at
     assert again.submitted_at == CUTOFF + timedelta(days=9)
     assert again.version == 4
+
+
+# -- separation of duties --------------------------------------------------------------
+
+REVIEWS: tuple[workflow.Action, ...] = ("verify", "return", "reopen")
+
+
+@pytest.mark.parametrize(
+    ("scope", "region", "allowed"),
+    [
+        (None, "64", True),  # the Ministry reviews a province's own answers
+        (None, "64.72", True),  # and any region's
+        ("64", "64.72", True),  # the province reviews its cities
+        ("64", "64.72.01", True),  # and anything further down
+        ("64", "64", False),  # never its own answers
+        ("64.72", "64.72", False),  # at any level
+        ("64.72", "64", False),  # nor those of the region above it
+        ("64", "63.71", False),  # nor those of another province
+        ("6", "64.72", False),  # a prefix of digits is not an ancestor
+        ("64", None, False),  # a review that does not say whose answer it is
+    ],
+)
+@pytest.mark.parametrize("action", REVIEWS)
+def test_reviews_only_below_the_reviewers_region(
+    action: workflow.Action, scope: str | None, region: str | None, allowed: bool
+) -> None:
+    status = SubmissionStatus.VERIFIED if action == "reopen" else SubmissionStatus.SUBMITTED
+    answer = Answer(value=2.0, narrative="", status=status, version=3)
+    try:
+        after = workflow.take(
+            answer,
+            action,
+            capabilities=ROLE_CAPABILITIES[Role.ADMIN],
+            now=CUTOFF,
+            cutoff=CUTOFF,
+            reason=REASON,
+            scope=scope,
+            region=region,
+        )
+    except Refused as refused:
+        assert not allowed
+        assert refused.problem.code == "own_region"
+        assert refused.problem.field is None
+        # Both languages, for the API's message.
+        assert "sendiri" in refused.problem.message_id
+        assert "own region" in refused.problem.message_en
+        return
+    assert allowed
+    assert after.version == 4
+
+
+@given(scope=scopes, region=region_codes, status=statuses)
+def test_separation_comes_before_the_state_and_never_touches_submit(
+    scope: str | None, region: str, status: SubmissionStatus
+) -> None:
+    """A reviewer is told it may not review this region whatever the answer's state; the
+    rule is about reviews only: an operator's submit never meets it."""
+    own = not (scope is None or region.startswith(scope + "."))
+    for action in REVIEWS:
+        problem = workflow.check_separation(action, scope, region)
+        assert (problem is not None) == own
+        if own:
+            with pytest.raises(Refused) as refused:
+                workflow.take(
+                    Answer(value=1.0, narrative="", status=status, version=1),
+                    action,
+                    capabilities=frozenset(Capability),
+                    now=CUTOFF,
+                    cutoff=CUTOFF,
+                    reason=REASON,
+                    scope=scope,
+                    region=region,
+                )
+            assert refused.value.problem.code == "own_region"
+    assert workflow.check_separation("submit", scope, region) is None
 
 
 # -- edits -----------------------------------------------------------------------------

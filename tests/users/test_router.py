@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.security import verify_password
@@ -107,6 +107,23 @@ class TestCreateUser:
             agency.code,
             "64.72",
         )
+
+    async def test_an_inactive_agency_takes_no_new_operator(
+        self, client: httpx.AsyncClient, session: AsyncSession
+    ) -> None:
+        regions = await _provinces(session)
+        agency = await create_agency(session, region=regions["64.72"], is_active=False)
+        before = await session.scalar(select(func.count()).select_from(User))
+        error = assert_error(
+            await client.post(USERS, json=_new(role="operator", agency=agency.code)),
+            422,
+            "invalid_input",
+        )
+        assert [(d["field"], d["code"]) for d in error["details"]] == [
+            ("agency", "agency_inactive")
+        ]
+        assert "tidak aktif" in error["details"][0]["message"]
+        assert await session.scalar(select(func.count()).select_from(User)) == before
 
     async def test_is_audited_without_the_password(
         self, client: httpx.AsyncClient, session: AsyncSession

@@ -37,6 +37,8 @@ class AuditAction(StrEnum):
     SUBMISSION_REOPEN = "submission.reopen"
     SUBMISSION_COPY_PREVIOUS = "submission.copy_previous"
     SUBMISSION_IMPORTED = "submission.imported"
+    # A message in the conversation on an answer (comments.service, or a return's reason).
+    COMMENT_CREATE = "comment.create"
     EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_DELETE = "evidence.delete"
     # A Pemda's evidence for a period taken as one ZIP (evidence.bundle).

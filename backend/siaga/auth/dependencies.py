@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.audit.service import Actor, Subject, record_refusal
 from siaga.auth import service
 from siaga.auth.exceptions import (
+    AuditedRefusal,
     CredentialRefused,
     CsrfFailed,
     Forbidden,
@@ -135,6 +136,20 @@ async def _principal(
         raise PasswordChangeRequired()
     try:
         yield principal
+    except AuditedRefusal as exc:
+        # A rule about the object refused it (separation of duties): on record, like a
+        # refusal of the route's capability.
+        refuse(
+            request,
+            session,
+            actor,
+            "authz.denied",
+            entity_type=exc.entity_type,
+            entity_id=exc.entity_id,
+            region_code=exc.region_code,
+            after={"code": exc.code, "route": _route(request)},
+        )
+        raise
     except AppError as exc:
         # Objects outside the caller's scope answer 404 like missing ones; a write that
         # gets one may be probing, so it is on record (reads would only be noise).

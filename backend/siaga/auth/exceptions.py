@@ -26,6 +26,26 @@ class Forbidden(AppError):
     message = "Anda tidak berwenang melakukan ini (not allowed)"
 
 
+class AuditedRefusal(Forbidden):
+    """A refusal decided past the route's capability check, by a rule about the object
+    itself (separation of duties): auth.dependencies audits it as `authz.denied` on the
+    object it names, as the capability check audits its own refusals."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        entity_type: str,
+        entity_id: str,
+        region_code: str | None,
+        details: list[dict[str, object]] | None = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        self.region_code = region_code
+
+
 class PasswordChangeRequired(AppError):
     # After an administrator's reset the account may only sign out or change its password.
     status_code = 403

@@ -53,7 +53,8 @@ def seed_demo(
         table.add_row(label, str(value))
     console.print(table)
     console.print(
-        "Demo users: admin, verifikator.64, pemantau.64, operator.<agency code> "
+        "Demo users: admin, verifikator.nasional, verifikator.64, pemantau.64, "
+        "koordinator.<region code> (for example koordinator.64.72), operator.<agency code> "
         "(for example operator.64.72.kesbangpol)"
     )
     console.print(f"Demo password (SIAGA_DEMO_PASSWORD): [bold]{settings.demo_password}[/bold]")

@@ -15,9 +15,12 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 @users_app.command("create")
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name")],
-    role: Annotated[str, typer.Option(help="admin, verifier, operator or viewer")],
+    role: Annotated[str, typer.Option(help="admin, verifier, coordinator, operator or viewer")],
     region: Annotated[
-        str | None, typer.Option(help="Region code of the scope (admin, verifier, viewer)")
+        str | None,
+        typer.Option(
+            help="Region code of the scope (admin, verifier, viewer; a coordinator's Pemda)"
+        ),
     ] = None,
     agency: Annotated[str | None, typer.Option(help="Agency code (operators)")] = None,
     full_name: Annotated[str, typer.Option(help="Display name")] = "",

@@ -63,6 +63,9 @@ class Capability(enum.StrEnum):
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: frozenset(Capability),
     Role.VERIFIER: frozenset({Capability.READ, Capability.REVIEW}),
+    # Reads (and so comments on) the answers of its one Pemda; what it may see is narrowed
+    # to that Pemda by the answers' scope (submissions.grid.scope_conditions).
+    Role.COORDINATOR: frozenset({Capability.READ}),
     Role.OPERATOR: frozenset({Capability.READ, Capability.ANSWER}),
     Role.VIEWER: frozenset({Capability.READ}),
 }
@@ -84,6 +87,13 @@ API_KEY_CAPABILITIES: dict[ApiKeyScope, Capability] = {
 def in_subtree(scope_code: str | None, code: str) -> bool:
     """Whether region `code` lies in the subtree rooted at `scope_code` (None: the nation)."""
     return scope_code is None or code == scope_code or code.startswith(scope_code + ".")
+
+
+def strictly_below(scope_code: str | None, code: str) -> bool:
+    """Whether region `code` lies under `scope_code` and is not `scope_code` itself (the
+    nation, None, is above every region): where a reviewer may review (separation of
+    duties, submissions.workflow)."""
+    return scope_code is None or code.startswith(scope_code + ".")
 
 
 @dataclass(frozen=True)

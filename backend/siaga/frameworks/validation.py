@@ -2,8 +2,9 @@
 
 Pure: it takes the content and the known agency type codes and returns every problem at
 once, each naming its path (`dimensions[1].indicators[3].weight`), so the editor can show
-each next to its field. The rules are those of the indicators import
-(imports/kinds/indicators.py) and of the tables' check constraints.
+each next to its field. An indicator's own fields follow frameworks/rules.py, which the
+indicators import applies too; the rest (codes unique, thresholds ordered, agency types
+known) is about the version as a whole.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from siaga.frameworks import rules
 from siaga.frameworks.schemas import FrameworkContent, IndicatorContent
-from siaga.models import AnswerType
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,35 +27,21 @@ class Problem:
         return {"field": self.field, "code": self.code, "message": self.message}
 
 
-def _positive(value: float | None) -> bool:
-    return value is not None and math.isfinite(value) and value > 0
+def _at(path: str, finding: rules.Finding) -> Problem:
+    return Problem(
+        f"{path}.{finding.field}", finding.code, f"{finding.message} ({finding.message_en})"
+    )
 
 
 def _indicator(
     path: str, indicator: IndicatorContent, agency_types: Collection[str]
 ) -> list[Problem]:
-    found: list[Problem] = []
-    if not _positive(indicator.weight):
-        found.append(
-            Problem(f"{path}.weight", "invalid_weight", "Bobot harus > 0 (weight must be > 0)")
+    found = [
+        _at(path, f)
+        for f in rules.indicator(
+            indicator.answer_type, indicator.target, indicator.weight, indicator.levels
         )
-    if indicator.answer_type == AnswerType.COUNT:
-        if not _positive(indicator.target):
-            found.append(
-                Problem(
-                    f"{path}.target",
-                    "invalid_target",
-                    "Indikator count wajib memiliki target > 0 (a count needs a target > 0)",
-                )
-            )
-    elif indicator.target is not None:
-        found.append(
-            Problem(
-                f"{path}.target",
-                "target_not_allowed",
-                "Hanya indikator count yang memiliki target (only count indicators have one)",
-            )
-        )
+    ]
     if indicator.agency_type not in agency_types:
         found.append(
             Problem(
@@ -63,19 +50,6 @@ def _indicator(
                 f"Jenis perangkat daerah {indicator.agency_type!r} tidak dikenal "
                 "(unknown agency type)",
             )
-        )
-    # Answerable: some agency type at some level must be asked the question.
-    if not indicator.levels:
-        found.append(
-            Problem(
-                f"{path}.levels",
-                "invalid_levels",
-                "Pilih minimal satu tingkat daerah (choose at least one level)",
-            )
-        )
-    elif len(set(indicator.levels)) != len(indicator.levels):
-        found.append(
-            Problem(f"{path}.levels", "invalid_levels", "Tingkat daerah ganda (duplicate level)")
         )
     return found
 
@@ -98,10 +72,8 @@ def problems(
         if dimension.code in dimension_codes:
             found.append(_duplicate(f"{path}.code", dimension.code))
         dimension_codes.add(dimension.code)
-        if not _positive(dimension.weight):
-            found.append(
-                Problem(f"{path}.weight", "invalid_weight", "Bobot harus > 0 (weight must be > 0)")
-            )
+        if (finding := rules.weight(dimension.weight)) is not None:
+            found.append(_at(path, finding))
         if publishing and not dimension.indicators:
             found.append(
                 Problem(

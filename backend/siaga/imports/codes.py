@@ -40,6 +40,7 @@ _FIXED_LABELS: dict[str, str] = {
     "submitted": "diajukan (submitted)",
     "admin": "administrator",
     "verifier": "verifikator (verifier)",
+    "coordinator": "koordinator (coordinator)",
     "operator": "operator perangkat daerah",
     "viewer": "pemantau (viewer)",
     "province": "provinsi (province)",

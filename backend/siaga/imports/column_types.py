@@ -19,7 +19,7 @@ class CodeList(enum.StrEnum):
     DIMENSIONS = "dimensions"  # dimension codes of the framework, e.g. K1
     YES_NO = "yes_no"  # ya/tidak (also yes/no, true/false, 1/0)
     STATUSES = "statuses"  # answer status on import: draft or submitted
-    ROLES = "roles"  # admin, verifier, operator, viewer
+    ROLES = "roles"  # admin, verifier, coordinator, operator, viewer
     REGION_LEVELS = "region_levels"  # province, regency, city
     TIME_ZONES = "time_zones"  # Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)
     ANSWER_TYPES = "answer_types"  # level, yes_no, percent, count
@@ -32,7 +32,7 @@ IMPORT_STATUSES = ("draft", "submitted")
 FIXED_CODES: dict[CodeList, tuple[str, ...]] = {
     CodeList.YES_NO: ("ya", "tidak"),
     CodeList.STATUSES: IMPORT_STATUSES,
-    CodeList.ROLES: ("admin", "verifier", "operator", "viewer"),
+    CodeList.ROLES: ("admin", "verifier", "coordinator", "operator", "viewer"),
     CodeList.REGION_LEVELS: ("province", "regency", "city"),
     CodeList.TIME_ZONES: ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
     CodeList.ANSWER_TYPES: ("level", "yes_no", "percent", "count"),

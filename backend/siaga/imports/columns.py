@@ -286,18 +286,18 @@ COLUMNS: dict[ImportKind, list[Column]] = {
         Column(
             "role",
             True,
-            "Peran: admin, verifier, operator atau viewer",
-            "Role: admin, verifier, operator or viewer",
+            "Peran: admin, verifier, coordinator, operator atau viewer",
+            "Role: admin, verifier, coordinator, operator or viewer",
             CodeList.ROLES,
             "operator",
         ),
         Column(
             "region",
             False,
-            "Kode wilayah cakupan (wajib kecuali operator; untuk operator kosong atau wilayah "
-            "perangkat daerahnya)",
-            "Scope region code (required except for operators; for an operator empty or its "
-            "agency's region)",
+            "Kode wilayah cakupan (kosong untuk administrator atau verifikator nasional; untuk "
+            "operator kosong atau wilayah perangkat daerahnya; untuk koordinator satu Pemda-nya)",
+            "Scope region code (empty for a national administrator or verifier; for an "
+            "operator empty or its agency's region; for a coordinator its one Pemda)",
             CodeList.REGIONS,
             "64.72",
         ),

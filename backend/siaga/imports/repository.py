@@ -18,6 +18,7 @@ from siaga.models import (
     Dimension,
     EvidenceFile,
     Framework,
+    FrameworkStatus,
     Indicator,
     Period,
     Region,
@@ -80,6 +81,11 @@ async def answered_indicator_ids(session: AsyncSession) -> set[int]:
 async def frameworks(session: AsyncSession) -> dict[str, int]:
     rows = (await session.execute(select(Framework.code, Framework.id))).all()
     return {code: id_ for code, id_ in rows}
+
+
+async def published_framework_ids(session: AsyncSession) -> set[int]:
+    stmt = select(Framework.id).where(Framework.status == FrameworkStatus.PUBLISHED)
+    return set((await session.scalars(stmt)).all())
 
 
 async def dimensions(session: AsyncSession) -> dict[tuple[int, str], int]:

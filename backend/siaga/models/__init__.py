@@ -4,6 +4,7 @@ from siaga.core.roles import Role
 from siaga.models.agency import Agency, AgencyType
 from siaga.models.audit import AuditEvent
 from siaga.models.base import Base
+from siaga.models.comment import AnswerComment, CommentKind, CommentReadMark
 from siaga.models.framework import (
     AnswerType,
     CategoryThreshold,
@@ -31,12 +32,15 @@ from siaga.models.user import ApiKey, AuthSession, LoginAttempt, User
 __all__ = [
     "Agency",
     "AgencyType",
+    "AnswerComment",
     "AnswerType",
     "ApiKey",
     "AuditEvent",
     "AuthSession",
     "Base",
     "CategoryThreshold",
+    "CommentKind",
+    "CommentReadMark",
     "Dimension",
     "EvidenceBlob",
     "EvidenceFile",

@@ -32,9 +32,17 @@ from siaga.seed.reference import (
     upsert_regions,
 )
 
-# One account per role, named on the sign-in page of a development installation (GET
-# /instance) while the seed's password still opens them; demo_users creates them.
-SHOWCASE_USERNAMES = ("admin", "verifikator.64", "pemantau.64", "operator.64.72.kesbangpol")
+# One account per role (and the national verifier beside the province's), named on the
+# sign-in page of a development installation (GET /instance) while the seed's password
+# still opens them; demo_users creates them.
+SHOWCASE_USERNAMES = (
+    "admin",
+    "verifikator.nasional",
+    "verifikator.64",
+    "koordinator.64.72",
+    "pemantau.64",
+    "operator.64.72.kesbangpol",
+)
 
 PERIOD_STATES = {
     "2023-Q1": PeriodState.CLOSED,
@@ -98,7 +106,7 @@ async def seed_demo(session: AsyncSession, storage: Storage, password: str) -> S
     periods = await upsert_periods(session, framework, PERIOD_STATES)
     province = regions[0]
     users, summary.users_created = await ensure_users(
-        session, province, list(agencies.values()), password
+        session, province, regions, list(agencies.values()), password
     )
 
     summary.regions = len(regions)

@@ -213,9 +213,11 @@ def build_answer(
     agency: Agency,
     operator: User,
     verifier: User,
+    verifier_scope: str | None,
 ) -> SeededAnswer:
     """The answer's life through the workflow: created as a draft by the operator,
-    submitted (on time or late), then verified or returned by the verifier."""
+    submitted (on time or late), then verified or returned by the verifier, whose scope
+    (`verifier_scope`, None: national) the workflow checks is above the region."""
     rng = random.Random(f"{DEMO_SEED}:{period.code}:{region.code}:{indicator.code}")
     created = _at(period.end_date - timedelta(days=30 - rng.randint(0, 10)), rng)
     # A late answer is sent days after the deadline day, an answer on time on or before
@@ -269,6 +271,8 @@ def build_answer(
                 now=reviewed,
                 cutoff=cutoff,
                 reason=reason,
+                scope=verifier_scope,
+                region=region.code,
             )
             versions.append(_version(answer, rule.recorded_as, hashes, verifier, reviewed, reason))
             reviews.append(

@@ -1,5 +1,7 @@
-"""The demo's accounts: an administrator, the province's verifier and viewer, and one
-operator per agency, all opened by the published demo password."""
+"""The demo's accounts: an administrator, a national verifier (the Ministry, which
+reviews the province's own answers), the province's verifier (its regencies and cities)
+and viewer, a coordinator per Pemda, and one operator per agency, all opened by the
+published demo password."""
 
 from __future__ import annotations
 
@@ -11,13 +13,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.core.security import hash_password
 from siaga.models import Agency, Region, Role, User
 
+NATIONAL_VERIFIER = "verifikator.nasional"
+
+
+def verifier_of(region: Region, province: Region) -> tuple[str, str | None]:
+    """Who reviews the region's answers in the demo, and that verifier's scope (None:
+    national): one level up (separation of duties, submissions.workflow), the Ministry
+    for the province's own answers."""
+    if region.code == province.code:
+        return NATIONAL_VERIFIER, None
+    return f"verifikator.{province.code}", province.code
+
 
 async def ensure_users(
-    session: AsyncSession, province: Region, agencies: list[Agency], password: str
+    session: AsyncSession,
+    province: Region,
+    regions: list[Region],
+    agencies: list[Agency],
+    password: str,
 ) -> tuple[dict[str, User], int]:
     """The demo's users by username (created where missing), and how many were created."""
     wanted: list[dict[str, Any]] = [
         {"username": "admin", "full_name": "Administrator Nasional", "role": Role.ADMIN},
+        {
+            "username": NATIONAL_VERIFIER,
+            "full_name": "Verifikator Kementerian Dalam Negeri",
+            "role": Role.VERIFIER,
+        },
         {
             "username": f"verifikator.{province.code}",
             "full_name": f"Verifikator Kesbangpol Provinsi {province.name}",
@@ -31,6 +53,15 @@ async def ensure_users(
             "region_id": province.id,
         },
     ]
+    for region in sorted(regions, key=lambda r: r.code):
+        wanted.append(
+            {
+                "username": f"koordinator.{region.code}",
+                "full_name": f"Koordinator Tim Pemantauan {region.name}",
+                "role": Role.COORDINATOR,
+                "region_id": region.id,
+            }
+        )
     for agency in sorted(agencies, key=lambda a: a.code):
         wanted.append(
             {

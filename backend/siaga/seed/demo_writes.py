@@ -25,6 +25,7 @@ from siaga.models import (
     User,
 )
 from siaga.seed.demo_answers import STATUS_MIX, SeededAnswer, ability_of, build_answer, draw_answer
+from siaga.seed.demo_users import verifier_of
 from siaga.seed.reference import indicator_applies
 
 
@@ -50,11 +51,14 @@ async def seed_answers(
             )
         ).all()
     )
-    verifier = users[f"verifikator.{regions[0].code}"]
     answers: list[SeededAnswer] = []
     for quarter, period in enumerate(periods):
         mix = STATUS_MIX[period.code]
         for region in regions:
+            # One level up: the province's verifier for its regencies and cities, the
+            # national one for the province's own answers (the workflow refuses the rest).
+            verifier_name, verifier_scope = verifier_of(region, regions[0])
+            verifier = users[verifier_name]
             ability = ability_of(region, quarter)
             for indicator in indicators:
                 # Draw every random number even for rows that exist, so a re-seed after
@@ -67,7 +71,16 @@ async def seed_answers(
                 agency = agencies[f"{region.code}.{agency_type_codes[indicator.agency_type_id]}"]
                 operator = users[f"operator.{agency.code}"]
                 answers.append(
-                    build_answer(draws, period, region, indicator, agency, operator, verifier)
+                    build_answer(
+                        draws,
+                        period,
+                        region,
+                        indicator,
+                        agency,
+                        operator,
+                        verifier,
+                        verifier_scope,
+                    )
                 )
     if not answers:
         return 0, 0

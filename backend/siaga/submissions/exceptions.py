@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from siaga.auth.exceptions import Forbidden
+from siaga.auth.exceptions import AuditedRefusal, Forbidden
 from siaga.core.errors import AppError, Conflict, InvalidInput, NotFound
 from siaga.submissions.workflow import Problem
 
@@ -65,11 +65,34 @@ class CopiedConcurrently(Conflict):
     )
 
 
-def http_error(problem: Problem, indicator_code: str | None = None) -> AppError:
+class OwnRegion(AuditedRefusal):
+    """Separation of duties (workflow.check_separation): a review of an answer of the
+    reviewer's own region, or of a region not below it."""
+
+    code = "own_region"
+    message = (
+        "Jawaban wilayah Anda sendiri tidak dapat Anda verifikasi, kembalikan, atau buka "
+        "kembali; jawaban ini diperiksa verifikator satu tingkat di atas (you may not review "
+        "your own region's answers; a verifier one level up reviews them)"
+    )
+
+
+def http_error(
+    problem: Problem, indicator_code: str | None = None, *, answer: str | None = None
+) -> AppError:
     """The contract's error for a workflow refusal: the same status and code on every
-    route (the import turns the same Problem into a row error instead)."""
+    route (the import turns the same Problem into a row error instead). `answer` is the
+    answer's label, which a refusal that is audited names."""
     if problem.code == "forbidden":
         return Forbidden()
+    if problem.code == "own_region":
+        region = problem.details.get("region")
+        return OwnRegion(
+            entity_type="submission",
+            entity_id=answer or str(region),
+            region_code=region,
+            details=[{"region": region, "scope": problem.details.get("scope")}],
+        )
     if problem.code == "evidence_required":
         return EvidenceMissing()
     if problem.code == "invalid_state":

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, func, literal, or_, select
 
 from siaga.core.security import Principal
 from siaga.models import (
     Agency,
+    AnswerComment,
+    CommentReadMark,
     EvidenceFile,
     Indicator,
     Period,
@@ -60,14 +62,28 @@ def answer_grid(*columns: Any, answers: FromClause | None = None) -> Select[Any]
 
 def scope_conditions(principal: Principal) -> list[ColumnElement[bool]]:
     """What the caller may see, on Region and Indicator: its subtree; for an operator,
-    its own Pemda and only the indicators its agency type answers."""
+    its own Pemda and only the indicators its agency type answers; for a coordinator,
+    every answer of its own Pemda, none of the regions below it."""
     conditions: list[ColumnElement[bool]] = []
     if principal.role == Role.OPERATOR:
         conditions.append(Region.code == principal.region_code)
         conditions.append(Indicator.agency_type_id == principal.agency_type_id)
+    elif principal.role == Role.COORDINATOR:
+        # A coordinator always has a region (users.service); were it missing, this
+        # compares with NULL and shows nothing.
+        conditions.append(Region.code == principal.region_code)
     elif principal.region_code is not None:
         conditions.append(subtree_filter(principal.region_code))
     return conditions
+
+
+def reviewable_conditions(principal: Principal) -> list[ColumnElement[bool]]:
+    """The answers the caller may review, on Region: those strictly below its scope (the
+    SQL form of workflow.check_separation), so the review queue offers none that the
+    workflow would refuse."""
+    if principal.region_code is None:
+        return []
+    return [Region.code != principal.region_code]
 
 
 def answer_filters(
@@ -113,5 +129,34 @@ def last_review_reason() -> Any:
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(1)
         .correlate(Submission)
+        .scalar_subquery()
+    )
+
+
+def unread_comments(user_id: int | None, period_id: int) -> Any:
+    """How many messages on the thread of the enclosing query's (Region, Indicator) in the
+    period others wrote since the user last opened it (a correlated count, so a whole
+    task list is one statement). 0 for a caller that is not a user (API keys read no
+    threads)."""
+    if user_id is None:
+        return literal(0)
+    mark = and_(
+        CommentReadMark.user_id == user_id,
+        CommentReadMark.period_id == AnswerComment.period_id,
+        CommentReadMark.region_id == AnswerComment.region_id,
+        CommentReadMark.indicator_id == AnswerComment.indicator_id,
+    )
+    return (
+        select(func.count(AnswerComment.id))
+        .select_from(AnswerComment)
+        .outerjoin(CommentReadMark, mark)
+        .where(
+            AnswerComment.period_id == period_id,
+            AnswerComment.region_id == Region.id,
+            AnswerComment.indicator_id == Indicator.id,
+            or_(AnswerComment.author_user_id.is_(None), AnswerComment.author_user_id != user_id),
+            AnswerComment.id > func.coalesce(CommentReadMark.last_comment_id, 0),
+        )
+        .correlate(Region, Indicator)
         .scalar_subquery()
     )

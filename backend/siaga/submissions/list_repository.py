@@ -28,7 +28,9 @@ from siaga.submissions.grid import (
     applies_to_region,
     evidence_count,
     last_review_reason,
+    reviewable_conditions,
     scope_conditions,
+    unread_comments,
 )
 
 
@@ -76,6 +78,7 @@ class TaskRow(NamedTuple):
     overdue: bool
     evidence_count: int | None
     last_reason: str | None
+    unread_comments: int
 
 
 class RegionWaiting(NamedTuple):
@@ -150,7 +153,7 @@ def deadline_passed_for_region(passed_zones: list[str], default_zone: str) -> Co
     return effective_zone(default_zone).in_(passed_zones)
 
 
-def _task_columns(is_overdue: ColumnElement[bool]) -> list[Any]:
+def _task_columns(is_overdue: ColumnElement[bool], unread: Any) -> list[Any]:
     """The columns of TaskRow, in its order."""
     return [
         Region.code.label("region"),
@@ -173,6 +176,7 @@ def _task_columns(is_overdue: ColumnElement[bool]) -> list[Any]:
         is_overdue.label("overdue"),
         evidence_count().label("evidence_count"),
         last_review_reason().label("last_reason"),
+        unread.label("unread_comments"),
     ]
 
 
@@ -201,7 +205,7 @@ async def list_tasks(
     )
     is_overdue = and_(past_deadline, waiting)
     stmt = (
-        select(*_task_columns(is_overdue))
+        select(*_task_columns(is_overdue, unread_comments(principal.user_id, period.id)))
         .select_from(Region)
         .join(Indicator, Indicator.framework_id == period.framework_id)
         .join(Dimension, Indicator.dimension_id == Dimension.id)
@@ -253,6 +257,8 @@ async def review_queue(
     Pemda for the same filters (one GROUP BY, not a count over the page)."""
     conditions: list[ColumnElement[bool]] = [
         *scope_conditions(principal),
+        # Not the reviewer's own region: those wait for the level above (separation).
+        *reviewable_conditions(principal),
         Submission.status == SubmissionStatus.SUBMITTED,
     ]
     if period is not None:

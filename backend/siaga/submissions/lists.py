@@ -165,4 +165,5 @@ def _task(period: Period, row: TaskRow, zone: str) -> TaskRead:
         overdue=bool(row.overdue),
         evidence_count=row.evidence_count or 0,
         last_reason=row.last_reason,
+        unread_comments=row.unread_comments or 0,
     )

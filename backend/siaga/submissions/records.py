@@ -1,5 +1,7 @@
 """An answer's records, each written by one function that every path uses: its state as
-the workflow sees it (and back), the version row of its history, its audit row."""
+the workflow sees it (and back), the version row of its history, its audit row, and a
+message in its conversation (here, below the comments package, because a return writes
+its reason as the thread's message in the return's transaction)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.service import Actor, record
 from siaga.core.types import utcnow
-from siaga.models import Submission
+from siaga.models import AnswerComment, CommentKind, Submission
 from siaga.submissions import repository, workflow
 
 
@@ -88,3 +90,40 @@ def write_audit(session: AsyncSession, actor: Actor, entry: workflow.AuditEntry)
         before=entry.before,
         after=entry.after,
     )
+
+
+async def write_comment(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    period_id: int,
+    region_id: int,
+    indicator_id: int,
+    label: str,
+    region_code: str,
+    kind: CommentKind,
+    body: str,
+) -> AnswerComment:
+    """The one writer of comments: the message on the answer's thread, and its audit row."""
+    comment = AnswerComment(
+        period_id=period_id,
+        region_id=region_id,
+        indicator_id=indicator_id,
+        kind=kind,
+        body=body,
+        author_user_id=actor.user_id,
+        author_api_key_id=actor.api_key_id,
+        author_label=actor.label[:200],
+        created_at=utcnow(),
+    )
+    session.add(comment)
+    # The id goes into the audit row, so the audit trail names the message.
+    await session.flush()
+    entry = workflow.audit_entry(
+        "comment.create",
+        label,
+        region_code,
+        after={"comment_id": comment.id, "kind": kind.value, "body": body},
+    )
+    write_audit(session, actor, entry)
+    return comment

@@ -186,6 +186,11 @@ class TaskRead(BaseModel):
     )
     evidence_count: int
     last_reason: str | None
+    unread_comments: int = Field(
+        0,
+        description="Messages on the answer's conversation that others wrote since the "
+        "caller last opened it (GET .../comments marks it read)",
+    )
 
 
 class TaskPage(Page[TaskRead]):

@@ -1,5 +1,6 @@
-"""Submit, verify, return, reopen: the workflow decides, this module loads, records the
-version, the review and the audit row; and bulk verify, one savepoint per answer."""
+"""Submit, verify, return, reopen: the workflow decides (separation of duties included),
+this module loads, records the version, the review and the audit row; and bulk verify,
+one savepoint per answer."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.audit.service import Actor
-from siaga.auth.exceptions import Forbidden
+from siaga.audit.service import Actor, record
+from siaga.auth.exceptions import AuditedRefusal, Forbidden
 from siaga.core.errors import AppError
 from siaga.core.security import Capability, Principal
 from siaga.core.types import utcnow
-from siaga.models import Review
+from siaga.models import CommentKind, Review, SubmissionStatus
 from siaga.regions import repository as regions_repository
 from siaga.regions.time_zones import deadline_cutoff
 from siaga.submissions import records, repository, workflow
@@ -75,6 +76,20 @@ async def _record(
         # the previous review (none, after a first return), and the verifier's page, which
         # shows what this response says, would not know why the answer went back.
         await session.flush()
+    if reason and after.status == SubmissionStatus.RETURNED:
+        # The reason opens (or continues) the answer's conversation, in this transaction,
+        # so the agency can ask about it and reply without resubmitting.
+        await records.write_comment(
+            session,
+            actor,
+            period_id=ctx.period.id,
+            region_id=ctx.region.id,
+            indicator_id=ctx.indicator.id,
+            label=ctx.label,
+            region_code=ctx.region.code,
+            kind=CommentKind.RETURN,
+            body=reason.strip(),
+        )
     audit_answer(
         session,
         actor,
@@ -119,9 +134,11 @@ async def transition(
             evidence_required=ctx.indicator.evidence_required,
             evidence_files=evidence_files,
             reason=reason,
+            scope=principal.region_code,
+            region=ctx.region.code,
         )
     except Refused as refused:
-        raise http_error(refused.problem) from None
+        raise http_error(refused.problem, answer=ctx.label) from None
     await _record(session, actor, ctx, action, before, after, reason, now)
     return await read(session, ctx)
 
@@ -147,6 +164,19 @@ async def bulk_verify(
                 BulkVerifyItem(**keys.__dict__, status=200, code="verified", etag=answer.etag)
             )
         except AppError as exc:
+            if isinstance(exc, AuditedRefusal):
+                # On record like a single refused review (auth.dependencies), but with the
+                # request's own work, which goes on for the other items.
+                record(
+                    session,
+                    actor,
+                    "authz.denied",
+                    outcome="denied",
+                    entity_type=exc.entity_type,
+                    entity_id=exc.entity_id,
+                    region_code=exc.region_code,
+                    after={"code": exc.code, "route": "POST /submissions/verify-bulk"},
+                )
             results.append(
                 BulkVerifyItem(**keys.__dict__, status=exc.status_code, code=exc.code, etag=None)
             )

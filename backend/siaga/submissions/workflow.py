@@ -22,6 +22,10 @@ same code. The documented rules:
 - Verify and return take a submitted answer, reopen a verified one; all three need the
   review capability, submit the answer capability. Return and reopen need a reason a
   person can act on (REASON_MIN_LENGTH characters after trimming).
+- Separation of duties: nobody reviews their own region's answers. A review needs the
+  reviewer's scope to lie strictly above the answer's region (a national scope is above
+  every region): the province's verifier reviews its regencies and cities, a national
+  verifier the province's own answers. It holds for administrators too.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from siaga.core.security import Capability
+from siaga.core.security import Capability, strictly_below
 from siaga.models import ReviewDecision, SubmissionStatus
 
 # Values and refusals live in values.py (one idea per file); re-exported here so that
@@ -176,6 +180,24 @@ def may_take(action: Action, capabilities: frozenset[Capability]) -> bool:
     return TRANSITIONS[action].capability in capabilities
 
 
+def check_separation(action: Action, scope: str | None, region: str | None) -> Problem | None:
+    """None when a caller scoped to `scope` (None: the nation) may take `action` on an
+    answer of `region`: always for submit; for a review only on a region strictly below
+    its scope. An unknown region (None) is refused: a review must say whose answer it is."""
+    if TRANSITIONS[action].capability != Capability.REVIEW:
+        return None
+    if region is not None and strictly_below(scope, region):
+        return None
+    return Problem(
+        "own_region",
+        None,
+        "Jawaban wilayah Anda sendiri tidak dapat Anda verifikasi, kembalikan, atau buka "
+        "kembali; jawaban ini diperiksa verifikator satu tingkat di atas",
+        "you may not review your own region's answers; a verifier one level up reviews them",
+        {"region": region, "scope": scope},
+    )
+
+
 def check_transition(action: Action, status: SubmissionStatus) -> Problem | None:
     rule = TRANSITIONS[action]
     if status in rule.sources:
@@ -240,9 +262,13 @@ def take(
     evidence_required: bool = False,
     evidence_files: int = 0,
     reason: str | None = None,
+    scope: str | None = None,
+    region: str | None = None,
 ) -> Answer:
     """The answer after the transition (version + 1). Raises Refused with the first
-    problem: forbidden, invalid_state, value_required, evidence_required, reason_required."""
+    problem: forbidden, own_region, invalid_state, value_required, evidence_required,
+    reason_required. `scope` is the caller's scope root (None: the nation) and `region`
+    the answer's region; a review without `region` is refused (check_separation)."""
     rule = TRANSITIONS[action]
     if not may_take(action, capabilities):
         raise Refused(
@@ -253,7 +279,9 @@ def take(
                 f"your role may not {action} answers",
             )
         )
-    problem = check_transition(action, answer.status)
+    problem = check_separation(action, scope, region)
+    if problem is None:
+        problem = check_transition(action, answer.status)
     if problem is None and action == "submit":
         problem = check_submit(answer.value, evidence_required, evidence_files)
     if problem is None:

@@ -162,11 +162,12 @@ class AgencyPlace:
     id: int
     region_id: int
     region_code: str
+    is_active: bool
 
 
 async def find_agency(session: AsyncSession, code: str) -> AgencyPlace | None:
     stmt = (
-        select(Agency.id, Agency.region_id, Region.code)
+        select(Agency.id, Agency.region_id, Region.code, Agency.is_active)
         .join(Region, Agency.region_id == Region.id)
         .where(Agency.code == code)
     )

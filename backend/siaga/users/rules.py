@@ -56,6 +56,13 @@ class Account:
         return cls(frozenset(API_KEY_CAPABILITIES[s] for s in scopes), region_code)
 
 
+# The roles an account may hold without a region, over the whole nation: the Ministry's
+# administrators, and its verifiers, who review the provinces' own answers (separation of
+# duties, submissions.workflow). Everyone else is bound to a region: a coordinator to one
+# Pemda, an operator to one agency.
+NATIONAL_ROLES = frozenset({Role.ADMIN, Role.VERIFIER})
+
+
 class Refusal(enum.StrEnum):
     NOT_AN_ADMINISTRATOR = "not_an_administrator"  # an API key, or a user without ADMIN
     OUT_OF_SCOPE = "out_of_scope"  # the account's scope is not inside the actor's
@@ -108,3 +115,110 @@ def may_manage(actor: Principal, before: Account | None, after: Account | None) 
     ):
         return Refusal.SELF_LOCKOUT
     return None
+
+
+# -- where an account sits: one rule for POST /users and the users import ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceProblem:
+    field: str
+    code: str
+    message: str
+    message_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownAgency:
+    """An agency the caller found in its scope, as far as the placement rule cares."""
+
+    region_code: str
+    is_active: bool
+
+
+def place(
+    role: Role,
+    region: str | None,
+    agency: str | None,
+    *,
+    found_agency: KnownAgency | None,
+    region_known: bool,
+) -> tuple[str | None, list[PlaceProblem]]:
+    """The scope code of a new account of `role` placed at `region` / `agency`, and every
+    problem with that place. An operator sits in one active agency (its region is the
+    agency's); everyone else sits at a region, or nationally when NATIONAL_ROLES allows.
+    `found_agency` and `region_known` are the caller's lookups within its own scope."""
+    problems: list[PlaceProblem] = []
+    if role == Role.OPERATOR:
+        scope: str | None = None
+        if not agency:
+            problems.append(
+                PlaceProblem(
+                    "agency",
+                    "required",
+                    "Operator wajib memiliki perangkat daerah",
+                    "an operator belongs to one agency",
+                )
+            )
+        elif found_agency is None:
+            problems.append(
+                PlaceProblem(
+                    "agency",
+                    "unknown_agency",
+                    f"Perangkat daerah {agency!r} tidak ditemukan",
+                    f"agency {agency!r} not found",
+                )
+            )
+        elif not found_agency.is_active:
+            # A deactivated agency keeps its history and its operators, but takes no one new.
+            problems.append(
+                PlaceProblem(
+                    "agency",
+                    "agency_inactive",
+                    f"Perangkat daerah {agency!r} tidak aktif; operator baru tidak dapat "
+                    "ditambahkan",
+                    f"agency {agency!r} is inactive: it takes no new operators",
+                )
+            )
+        else:
+            scope = found_agency.region_code
+        if found_agency is not None and region and region != found_agency.region_code:
+            problems.append(
+                PlaceProblem(
+                    "region",
+                    "region_mismatch",
+                    "Wilayah operator adalah wilayah perangkat daerahnya",
+                    "an operator's region is its agency's region",
+                )
+            )
+        return scope, problems
+    if agency:
+        problems.append(
+            PlaceProblem(
+                "agency",
+                "agency_not_allowed",
+                "Hanya operator yang terikat pada perangkat daerah",
+                "only operators belong to an agency",
+            )
+        )
+    if region:
+        if not region_known:
+            problems.append(
+                PlaceProblem(
+                    "region",
+                    "unknown_region",
+                    f"Wilayah {region!r} tidak ditemukan",
+                    f"region {region!r} not found",
+                )
+            )
+        return region, problems
+    if role not in NATIONAL_ROLES:
+        problems.append(
+            PlaceProblem(
+                "region",
+                "required",
+                f"Peran {role.value} wajib memiliki wilayah cakupan",
+                f"a {role.value} needs a region (its scope)",
+            )
+        )
+    return None, problems

@@ -27,7 +27,7 @@ from siaga.users.exceptions import (
     UserNotFound,
 )
 from siaga.users.repository import UserRow
-from siaga.users.rules import Account, Refusal, may_manage
+from siaga.users.rules import Account, KnownAgency, Refusal, may_manage, place
 from siaga.users.schemas import UserCreate, UserPage, UserRead, UserUpdate
 
 PASSWORD_MIN_LENGTH = 10
@@ -125,40 +125,37 @@ async def create_user(
     if (refusal := may_manage(principal, None, None)) is not None:
         _refuse_account(refusal)
     scope = principal.region_code
-    problems: list[dict[str, str]] = []
-
-    def problem(field: str, message: str) -> None:
-        problems.append({"field": field, "message": message})
-
-    for message in password_problems(data.password, data.username):
-        problem("password", message)
+    problems: list[dict[str, str]] = [
+        {"field": "password", "message": message}
+        for message in password_problems(data.password, data.username)
+    ]
     region_id: int | None = None
     agency_id: int | None = None
-    scope_code: str | None = None
-    if data.role == Role.OPERATOR:
-        agency = await repository.find_agency(session, data.agency) if data.agency else None
-        if not data.agency:
-            problem("agency", "an operator belongs to one agency")
-        elif agency is None or not in_subtree(scope, agency.region_code):
-            problem("agency", f"unknown agency {data.agency!r}")
-        else:
-            agency_id, region_id, scope_code = agency.id, agency.region_id, agency.region_code
-        if data.region and data.region != scope_code:
-            problem("region", "an operator's region is its agency's region")
-    else:
-        if data.agency:
-            problem("agency", "only operators belong to an agency")
-        if data.region:
-            region_id = await repository.find_region_id(session, data.region)
-            if region_id is None or not in_subtree(scope, data.region):
-                problem("region", f"unknown region {data.region!r}")
-            scope_code = data.region
-        elif data.role != Role.ADMIN:
-            problem("region", f"a {data.role.value} needs a region (its scope)")
+    found = None
+    if data.role == Role.OPERATOR and data.agency:
+        agency = await repository.find_agency(session, data.agency)
+        # Outside the administrator's scope: as if it did not exist.
+        if agency is not None and in_subtree(scope, agency.region_code):
+            found = KnownAgency(agency.region_code, agency.is_active)
+            agency_id, region_id = agency.id, agency.region_id
+    elif data.region and in_subtree(scope, data.region):
+        region_id = await repository.find_region_id(session, data.region)
+    scope_code, misplaced = place(
+        data.role,
+        data.region,
+        data.agency,
+        found_agency=found,
+        region_known=region_id is not None,
+    )
+    for p in misplaced:
+        problems.append(
+            {"field": p.field, "code": p.code, "message": f"{p.message} ({p.message_en})"}
+        )
     if not any(p["field"] in {"region", "agency"} for p in problems):
         refusal = may_manage(principal, None, Account.user(data.role, scope_code))
         if refusal is not None:
-            problem("region" if refusal is Refusal.OUT_OF_SCOPE else "role", _WIDER[refusal])
+            field = "region" if refusal is Refusal.OUT_OF_SCOPE else "role"
+            problems.append({"field": field, "message": _WIDER[refusal]})
     if problems:
         raise InvalidInput(
             "Pengguna tidak dapat dibuat (the user cannot be created)", details=problems

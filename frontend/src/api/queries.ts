@@ -72,3 +72,11 @@ export function usePeriods(params: { limit?: number; offset?: number } = {}) {
       unwrap(api.GET("/api/v1/periods", { params: { query: { limit: 500, ...params } }, signal })),
   });
 }
+
+export function useAgencyTypes() {
+  return useQuery({
+    queryKey: ["agency-types"],
+    queryFn: ({ signal }) => unwrap(api.GET("/api/v1/agency-types", { signal })),
+    staleTime: 5 * 60_000,
+  });
+}

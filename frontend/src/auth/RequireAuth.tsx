@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Navigate, Outlet, useLocation } from "react-router";
-import type { Capability } from "../api/client";
+import type { Capability, MeRead } from "../api/client";
 import { usePageTitle } from "../components/Layout";
 import { ErrorMessage, Loading } from "../components/QueryState";
 import { PROFILE_PATH, hasCapability, loginPath, useMe } from "./session";
@@ -27,6 +27,13 @@ export function RequireAuth() {
 export function RequireCapability({ capability }: { capability: Capability }) {
   const me = useMe();
   if (hasCapability(me.data, capability)) return <Outlet />;
+  return <Forbidden />;
+}
+
+/** Renders its child routes only for an account that `allow` admits. */
+export function RequireAccess({ allow }: { allow: (me: MeRead | null | undefined) => boolean }) {
+  const me = useMe();
+  if (allow(me.data)) return <Outlet />;
   return <Forbidden />;
 }
 

@@ -32,6 +32,25 @@ export function hasCapability(me: MeRead | null | undefined, capability: Capabil
 }
 
 /**
+ * Whether the account may verify, return or reopen the answers of `region`: it reviews,
+ * and the region lies strictly below its own scope (a national account is above every
+ * region). Separation of duties: nobody reviews their own region's answers; the API
+ * refuses them with 403 `own_region` (submissions/workflow.py check_separation).
+ */
+export function mayReview(me: MeRead | null | undefined, region: string): boolean {
+  if (!me || !hasCapability(me, "review")) return false;
+  return !me.region_code || region.startsWith(`${me.region_code}.`);
+}
+
+/**
+ * Whether the account follows a Pemda's tasks: an operator answers its own, a
+ * coordinator follows every agency of its Pemda (read only).
+ */
+export function followsTasks(me: MeRead | null | undefined): boolean {
+  return hasCapability(me, "answer") || me?.role === "coordinator";
+}
+
+/**
  * Where to go after signing in: only a same-site path ("/x", not "//host" or
  * "/\\host", which browsers treat as another site), never the login page again.
  */

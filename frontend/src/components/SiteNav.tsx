@@ -4,7 +4,14 @@ import { NavLink } from "react-router";
 import type { Capability, MeRead } from "../api/client";
 import { hasCapability } from "../auth/session";
 
-type NavItem = { to: string; key: string; end?: boolean; capability?: Capability };
+// `allow`, where given, decides instead of `capability`.
+type NavItem = {
+  to: string;
+  key: string;
+  end?: boolean;
+  capability?: Capability;
+  allow?: (me: MeRead) => boolean;
+};
 type NavGroup = { key: string; items: readonly NavItem[] };
 
 // Grouped by what a person comes to do: work on answers, monitor readiness,
@@ -15,6 +22,8 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     key: "nav.groupWork",
     items: [
       { to: "/tugas", key: "nav.tasks", capability: "answer" },
+      // A coordinator follows its Pemda's tasks, every agency's, on the same page.
+      { to: "/tugas", key: "nav.progress", allow: (me) => me.role === "coordinator" && !hasCapability(me, "answer") },
       { to: "/verifikasi", key: "nav.review", capability: "review" },
       { to: "/admin/impor", key: "nav.imports", capability: "import" },
     ],
@@ -41,7 +50,9 @@ export const NAV_GROUPS: readonly NavGroup[] = [
 export function navGroupsFor(me: MeRead): NavGroup[] {
   return NAV_GROUPS.map((group) => ({
     ...group,
-    items: group.items.filter((item) => !item.capability || hasCapability(me, item.capability)),
+    items: group.items.filter((item) =>
+      item.allow ? item.allow(me) : !item.capability || hasCapability(me, item.capability),
+    ),
   })).filter((group) => group.items.length > 0);
 }
 

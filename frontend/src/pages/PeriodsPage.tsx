@@ -8,11 +8,11 @@ import { ErrorMessage } from "../components/QueryState";
 import { ListPage } from "../components/ListPage";
 import { periodStateLabel } from "../components/labels";
 import { formatDate } from "../format";
-import { AddYearForm, DeadlineForm, ReopenForm } from "./periods/PeriodForms";
+import { AddYearForm, DeadlineForm, ReopenForm, StateForm } from "./periods/PeriodForms";
 import { useCreatePeriods, type CreateResult } from "./periods/queries";
 import { defaultFramework, nextQuarter, parseQuarter } from "./periods/quarters";
 
-type Editing = { kind: "deadline" | "reopen"; period: PeriodRead } | { kind: "year" } | null;
+type Editing = { kind: "deadline" | "reopen" | "open" | "close"; period: PeriodRead } | { kind: "year" } | null;
 
 export function PeriodsPage() {
   const { t, i18n } = useTranslation();
@@ -23,6 +23,9 @@ export function PeriodsPage() {
   const isAdmin = hasCapability(me, "admin") && me?.region_code === null;
   const frameworks = useFrameworks();
   const framework = defaultFramework(frameworks.data?.items ?? []);
+  const published = (frameworks.data?.items ?? [])
+    .filter((f) => (f.status ?? "published") === "published")
+    .map((f) => f.code);
   const codes = (periods.data?.items ?? []).map((p) => p.code);
   const next = nextQuarter(codes);
   const createNext = useCreatePeriods();
@@ -71,12 +74,21 @@ export function PeriodsPage() {
       {editing?.kind === "year" && framework ? (
         <AddYearForm
           framework={framework}
+          frameworks={published}
           defaultYear={(parseQuarter(next)?.year ?? new Date().getFullYear()) + (next.endsWith("Q1") ? 0 : 1)}
           onDone={created}
         />
       ) : null}
       {editing?.kind === "deadline" ? (
         <DeadlineForm period={editing.period} onDone={(p) => saved(p, "periods.deadlineChanged")} />
+      ) : null}
+      {editing?.kind === "open" || editing?.kind === "close" ? (
+        <StateForm
+          key={`${editing.kind}-${editing.period.code}`}
+          period={editing.period}
+          action={editing.kind}
+          onDone={(p) => saved(p, editing.kind === "open" ? "periods.opened" : "periods.closed")}
+        />
       ) : null}
       {editing?.kind === "reopen" ? (
         <ReopenForm period={editing.period} onDone={(p) => saved(p, "periods.reopened")} />
@@ -130,6 +142,16 @@ export function PeriodsPage() {
                 >
                   {t("periods.changeDeadline")}
                 </button>
+                {period.state === "planned" || period.state === "open" ? (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => setEditing({ kind: period.state === "planned" ? "open" : "close", period })}
+                    aria-label={t(period.state === "planned" ? "periods.openFor" : "periods.closeFor", { code: period.code })}
+                  >
+                    {t(period.state === "planned" ? "periods.open" : "periods.close")}
+                  </button>
+                ) : null}
                 {period.state === "closed" ? (
                   <button
                     type="button"

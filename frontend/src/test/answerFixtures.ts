@@ -135,6 +135,7 @@ export function task(overrides: Partial<TaskRead> = {}): TaskRead {
     overdue: false,
     evidence_count: 0,
     last_reason: null,
+    unread_comments: 0,
     ...overrides,
   };
 }

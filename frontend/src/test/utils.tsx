@@ -79,13 +79,21 @@ type Handler = (url: URL, request: Request) => Response | Promise<Response>;
  * /api/v1); unmatched requests fail the test loudly with a 599. GET /auth/me
  * answers with a national admin unless a test routes it itself.
  */
+// Every answer page shows its conversation; a test that does not mock it gets an empty one.
+const EMPTY_THREAD = { items: [], total: 0, limit: 500, offset: 0, unread: 0, last_read_id: null };
+
+function fallback(method: string, path: string): Handler | undefined {
+  if (method === "GET" && /^\/submissions\/[^/]+\/[^/]+\/[^/]+\/comments$/.test(path)) return () => json(EMPTY_THREAD);
+  return undefined;
+}
+
 export function mockApi(routes: Record<string, Handler>) {
   routes = { "GET /auth/me": () => json(adminMe), ...routes };
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);
     const path = url.pathname.replace(/^\/api\/v1/, "");
-    const handler = routes[`${request.method} ${path}`];
+    const handler = routes[`${request.method} ${path}`] ?? fallback(request.method, path);
     if (!handler) return json({ error: { code: "unmocked", message: `unmocked ${request.method} ${path}` } }, 599);
     return handler(url, request);
   });

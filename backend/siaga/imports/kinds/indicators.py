@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from siaga.core.jsontypes import JsonObject
+from siaga.frameworks import rules
 from siaga.imports import repository
 from siaga.imports.bulk import (
     bulk_insert,
@@ -92,6 +93,7 @@ class IndicatorsHandler(Handler):
     async def prepare(self) -> None:
         session = self.ctx.session
         self.frameworks = await repository.frameworks(session)
+        self.published = await repository.published_framework_ids(session)
         self.dimensions = await repository.dimensions(session)
         self.types = await repository.agency_types(session)
         self.existing = {(r.framework_id, r.code): r for r in await repository.indicators(session)}
@@ -119,31 +121,27 @@ class IndicatorsHandler(Handler):
                     f"Jenis jawaban {answer_raw!r} tidak sah: level, yes_no, percent atau count",
                     f"answer type {answer_raw!r} is not valid: level, yes_no, percent or count",
                 )
+        # Cells that are not numbers are the file's problem; what the numbers must be is
+        # frameworks/rules.py, shared with the framework editor.
         target = None
         if row.get("target"):
             target = parse_number(row.get("target"))
-            if target is None or target <= 0:
+            if target is None:
                 row.error(
                     "target", "invalid_target", "Target harus angka > 0", "target must be > 0"
                 )
-        if answer_type == AnswerType.COUNT and target is None and not row.get("target"):
-            row.error(
-                "target",
-                "required",
-                "Indikator count wajib memiliki target",
-                "a count indicator needs a target",
-            )
-        if answer_type is not None and answer_type != AnswerType.COUNT and row.get("target"):
-            row.error(
-                "target",
-                "target_not_allowed",
-                "Target hanya untuk indikator count",
-                "only count indicators have a target",
-            )
         weight_raw = row.required("weight")
         weight = parse_number(weight_raw) if weight_raw else None
-        if weight_raw and (weight is None or weight <= 0):
+        if weight_raw and weight is None:
             row.error("weight", "invalid_weight", "Bobot harus angka > 0", "weight must be > 0")
+        findings = []
+        if target is not None or not row.get("target"):
+            findings.append(rules.target(answer_type, target))
+        if weight is not None:
+            findings.append(rules.weight(weight))
+        for finding in findings:
+            if finding is not None:
+                row.error(finding.field, finding.code, finding.message, finding.message_en)
         type_code = (row.required("agency_type") or "").lower()
         type_id = self.types.get(type_code) if type_code else None
         if type_code and type_id is None:
@@ -190,6 +188,19 @@ class IndicatorsHandler(Handler):
             position=position,
         )
 
+    def _published(self, row: RowCheck, framework_id: int, code: str | None) -> bool:
+        """A published version never changes (as PUT answers 409): rows that would
+        change one are refused; the same rows again are merely unchanged."""
+        if framework_id not in self.published:
+            return False
+        row.error(
+            "framework",
+            "framework_published",
+            f"Kerangka {code} sudah diterbitkan dan tidak dapat diubah; salin menjadi draf",
+            f"framework {code} is published and cannot change; copy it into a draft",
+        )
+        return True
+
     async def process(self, rows: list[ParsedRow]) -> None:
         ctx = self.ctx
         creates: list[_Indicator] = []
@@ -218,6 +229,8 @@ class IndicatorsHandler(Handler):
             old = self.existing.get((framework_id, code))
             label = f"{framework_code}/{code}"
             if old is None:
+                if self._published(row, framework_id, framework_code):
+                    continue
                 creates.append(values)
                 ctx.results.outcome(number, label, "created")
                 continue
@@ -233,6 +246,8 @@ class IndicatorsHandler(Handler):
                 continue
             if all(getattr(old, f) == getattr(values, f) for f in _INDICATOR_FIELDS):
                 ctx.results.outcome(number, label, "unchanged")
+                continue
+            if self._published(row, framework_id, framework_code):
                 continue
             updates.append((old, values))
             ctx.results.outcome(number, label, "updated")

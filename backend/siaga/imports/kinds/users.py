@@ -38,7 +38,7 @@ from siaga.models import (
 from siaga.users import availability
 from siaga.users import repository as accounts
 from siaga.users.exceptions import AccountsNotAllowed
-from siaga.users.rules import Account, Refusal, may_manage
+from siaga.users.rules import Account, KnownAgency, Refusal, may_manage, place
 
 # -- users -------------------------------------------------------------------------------
 
@@ -102,8 +102,10 @@ class UsersHandler(Handler):
                 row.error(
                     "role",
                     "invalid_role",
-                    f"Peran {role_raw!r} tidak sah: admin, verifier, operator atau viewer",
-                    f"role {role_raw!r} is not valid: admin, verifier, operator or viewer",
+                    f"Peran {role_raw!r} tidak sah: admin, verifier, coordinator, operator atau "
+                    "viewer",
+                    f"role {role_raw!r} is not valid: admin, verifier, coordinator, operator "
+                    "or viewer",
                 )
         email = row.max_length("email", 254) or None
         if email and not _EMAIL.match(email):
@@ -111,46 +113,24 @@ class UsersHandler(Handler):
         region_code = row.get("region") or None
         agency_code = row.get("agency") or None
         region_id = agency_id = None
-        if role == Role.OPERATOR:
+        if role is not None:
             agency = self.agencies.get(agency_code) if agency_code else None
-            if not agency_code:
-                row.error(
-                    "agency",
-                    "required",
-                    "Operator wajib memiliki perangkat daerah",
-                    "an operator belongs to one agency",
-                )
-            elif agency is None:
-                row.unknown("agency", agency_code, "Perangkat daerah", "agency")
-            else:
+            found = None
+            if role == Role.OPERATOR and agency is not None:
+                found = KnownAgency(agency.region_code, agency.is_active)
                 agency_id, region_id = agency.id, agency.region_id
-                if region_code and region_code != agency.region_code:
-                    row.error(
-                        "region",
-                        "region_mismatch",
-                        "Wilayah operator adalah wilayah perangkat daerahnya",
-                        "an operator's region is its agency's region",
-                    )
-                region_code = agency.region_code
-        elif role is not None:
-            if agency_code:
-                row.error(
-                    "agency",
-                    "agency_not_allowed",
-                    "Hanya operator yang terikat pada perangkat daerah",
-                    "only operators belong to an agency",
-                )
-            if region_code:
+            elif region_code:
                 region_id = self.regions.get(region_code)
-                if region_id is None:
-                    row.unknown("region", region_code, "Wilayah", "region")
-            elif role != Role.ADMIN:
-                row.error(
-                    "region",
-                    "required",
-                    f"Peran {role.value} wajib memiliki wilayah cakupan",
-                    f"a {role.value} needs a region (its scope)",
-                )
+            # The same placement rule as POST /users (users.rules.place).
+            region_code, misplaced = place(
+                role,
+                region_code,
+                agency_code,
+                found_agency=found,
+                region_known=region_id is not None,
+            )
+            for p in misplaced:
+                row.error(p.field, p.code, p.message, p.message_en)
         if row.failed or role is None:
             return None
         refusal = may_manage(self.ctx.principal, None, Account.user(role, region_code))

@@ -757,6 +757,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/submissions/{period}/{region}/{indicator}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List
+         * @description The conversation on the answer, oldest message first; reading it marks it read.
+         */
+        get: operations["comments-list"];
+        put?: never;
+        /**
+         * Create
+         * @description Add a message to the answer's conversation (not viewers nor read-only API keys);
+         *     it changes nothing in the answer itself.
+         */
+        post: operations["comments-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scores": {
         parameters: {
             query?: never;
@@ -1669,6 +1694,70 @@ export interface components {
             min_score: number;
             /** Count */
             count: number;
+        };
+        /** CommentAuthor */
+        CommentAuthor: {
+            /**
+             * Username
+             * @description The account's username, or the API key's name
+             */
+            username: string;
+            /** Full Name */
+            full_name: string;
+            /** @description None for an API key */
+            role: components["schemas"]["Role"] | null;
+        };
+        /**
+         * CommentKind
+         * @enum {string}
+         */
+        CommentKind: "comment" | "return";
+        /**
+         * CommentPage
+         * @description The thread, oldest message first.
+         */
+        CommentPage: {
+            /** Items */
+            items: components["schemas"]["CommentRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Unread
+             * @description Messages by others the caller had not seen before this request (reading the thread marks them seen)
+             */
+            unread: number;
+            /**
+             * Last Read Id
+             * @description The newest message the caller had seen before this request: those after it are new to them
+             */
+            last_read_id: number | null;
+        };
+        /** CommentRead */
+        CommentRead: {
+            /** Id */
+            id: number;
+            /** @description `comment`, or `return`: a verifier's reason for sending the answer back */
+            kind: components["schemas"]["CommentKind"];
+            /** Body */
+            body: string;
+            author: components["schemas"]["CommentAuthor"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** CommentWrite */
+        CommentWrite: {
+            /**
+             * Body
+             * @description The message: 1 to 4000 characters after surrounding whitespace is trimmed
+             */
+            body: string;
         };
         /** CopyPreviousRequest */
         CopyPreviousRequest: {
@@ -2768,7 +2857,7 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "admin" | "verifier" | "operator" | "viewer";
+        Role: "admin" | "verifier" | "coordinator" | "operator" | "viewer";
         /** ScoreExplanation */
         ScoreExplanation: {
             /** Period */
@@ -3049,6 +3138,12 @@ export interface components {
             evidence_count: number;
             /** Last Reason */
             last_reason: string | null;
+            /**
+             * Unread Comments
+             * @description Messages on the answer's conversation that others wrote since the caller last opened it (GET .../comments marks it read)
+             * @default 0
+             */
+            unread_comments: number;
         };
         /** ThresholdChange */
         ThresholdChange: {
@@ -6036,6 +6131,149 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "comments-list": {
+        parameters: {
+            query?: {
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+                /** @description Region code, e.g. `64.72` */
+                region: string;
+                /** @description Indicator code, e.g. `K1.01` */
+                indicator: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "comments-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+                /** @description Region code, e.g. `64.72` */
+                region: string;
+                /** @description Indicator code, e.g. `K1.01` */
+                indicator: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

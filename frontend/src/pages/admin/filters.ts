@@ -1,7 +1,7 @@
 import type { ApiError, Role } from "../../api/client";
 import type { ApiKeyListParams, AuditListParams, AuditOutcome, UserListParams } from "./queries";
 
-export const ROLES: readonly Role[] = ["admin", "verifier", "operator", "viewer"];
+export const ROLES: readonly Role[] = ["admin", "verifier", "coordinator", "operator", "viewer"];
 // "refused" asks for every refusal at once (failure, denied, rate limited): what an
 // investigation of an attack or a misconfigured system looks at first.
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ["refused", "success", "failure", "denied", "rate_limited"];

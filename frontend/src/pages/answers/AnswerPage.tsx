@@ -20,6 +20,7 @@ import {
   isStale,
   returnedReview,
 } from "./common";
+import { AnswerComments } from "./Comments";
 import { EvidenceList, EvidenceUpload } from "./Evidence";
 import { ConfirmSubmit, MissingForSubmit } from "./SubmitChecks";
 import {
@@ -384,6 +385,8 @@ function AnswerEditor({
           )}
         </section>
       ) : null}
+
+      <AnswerComments answerKey={answerKey} />
     </article>
   );
 }

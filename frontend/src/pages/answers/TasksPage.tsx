@@ -4,7 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import type { PeriodRead, TaskRead, TaskStatus } from "../../api/client";
 import { useFramework, usePeriods } from "../../api/queries";
 import { useRegionTimeZone } from "../../api/timeZones";
-import { useMe } from "../../auth/session";
+import { hasCapability, useMe } from "../../auth/session";
 import { CardTable } from "../../components/CardTable";
 import { Disclosure } from "../../components/Disclosure";
 import { usePageTitle } from "../../components/Layout";
@@ -23,6 +23,7 @@ import {
 } from "./common";
 import { workPeriod } from "./periods";
 import { useCopyPrevious, useTasks } from "./queries";
+import "./comments.css";
 
 type TaskSort = "framework" | "overdue";
 
@@ -33,12 +34,23 @@ export function answerPath(task: { period: string; region: string; indicator: st
   return `/tugas/${enc(task.period)}/${enc(task.region)}/${enc(task.indicator)}`;
 }
 
-/** The agency's workspace: the indicators it answers in a period, by dimension. */
+/** The read-only page of one answer, for whoever follows without answering. */
+export function answerViewPath(task: { period: string; region: string; indicator: string }): string {
+  const enc = encodeURIComponent;
+  return `/wilayah/${enc(task.region)}/jawaban/${enc(task.period)}/${enc(task.indicator)}`;
+}
+
+/**
+ * The agency's workspace: the indicators it answers in a period, by dimension. A
+ * coordinator sees the same page for every agency of its Pemda, read only: its progress.
+ */
 export function TasksPage() {
   const { t, i18n } = useTranslation();
-  usePageTitle(t("tasks.title"));
   const [searchParams, setSearchParams] = useSearchParams();
   const { data: me } = useMe({ fetch: false });
+  const coordinator = me?.role === "coordinator";
+  const answers = hasCapability(me, "answer");
+  usePageTitle(coordinator ? t("tasks.progressTitle") : t("tasks.title"));
   const periods = usePeriods();
   const ids = { period: useId(), status: useId(), region: useId(), sort: useId() };
 
@@ -55,8 +67,9 @@ export function TasksPage() {
     : undefined;
   const overdueOnly = searchParams.get("overdue") === "true";
   const sort: TaskSort = searchParams.get("sort") === "overdue" ? "overdue" : "framework";
-  // Operators answer for their own region; national or provincial accounts pick one.
-  const scoped = Boolean(me?.agency_code);
+  // Operators answer for their own region, a coordinator follows its own Pemda; national
+  // or provincial accounts pick one.
+  const scoped = Boolean(me?.agency_code) || coordinator;
   const regionParam = searchParams.get("region")?.trim() ?? "";
   const region = !scoped && REGION_PATTERN.test(regionParam) ? regionParam : undefined;
   const [regionInput, setRegionInput] = useState(regionParam);
@@ -92,9 +105,14 @@ export function TasksPage() {
 
   return (
     <section aria-labelledby="tasks-title">
-      <h1 id="tasks-title">{t("tasks.title")}</h1>
-      {scoped ? <TasksOwner agency={me?.agency_name ?? items[0]?.agency_name} region={me?.region_name} /> : null}
-      <p className="lead">{t("tasks.intro")}</p>
+      <h1 id="tasks-title">{coordinator ? t("tasks.progressTitle") : t("tasks.title")}</h1>
+      {scoped ? (
+        <TasksOwner
+          agency={coordinator ? undefined : (me?.agency_name ?? items[0]?.agency_name)}
+          region={me?.region_name}
+        />
+      ) : null}
+      <p className="lead">{coordinator ? t("tasks.progressIntro") : t("tasks.intro")}</p>
 
       {periods.isPending ? (
         <Loading />
@@ -192,15 +210,17 @@ export function TasksPage() {
                 {t("tasks.deadline")}: <strong>{deadlineText(periodInfo.deadline)}</strong>
               </p>
             ) : null}
-            <button
-              type="button"
-              className="button"
-              disabled={!period || !isOpen || copy.isPending}
-              aria-busy={copy.isPending}
-              onClick={() => copy.mutate({ period, region })}
-            >
-              {copy.isPending ? t("tasks.copying") : t("tasks.copyPrevious")}
-            </button>
+            {answers ? (
+              <button
+                type="button"
+                className="button"
+                disabled={!period || !isOpen || copy.isPending}
+                aria-busy={copy.isPending}
+                onClick={() => copy.mutate({ period, region })}
+              >
+                {copy.isPending ? t("tasks.copying") : t("tasks.copyPrevious")}
+              </button>
+            ) : null}
           </div>
           {copy.isSuccess ? (
             <p className="status status-ok" role="status">
@@ -271,6 +291,7 @@ export function TasksPage() {
                         <tr>
                           <th scope="col">{t("tasks.indicator")}</th>
                           {!scoped ? <th scope="col">{t("tasks.region")}</th> : null}
+                          {coordinator ? <th scope="col">{t("tasks.agency")}</th> : null}
                           <th scope="col">{t("tasks.answerType")}</th>
                           <th scope="col">{t("tasks.value")}</th>
                           <th scope="col">{t("tasks.status")}</th>
@@ -286,9 +307,17 @@ export function TasksPage() {
                             className={task.overdue ? "task-overdue" : undefined}
                           >
                             <td>
-                              <Link to={answerPath(task)}>
+                              <Link to={answers ? answerPath(task) : answerViewPath(task)}>
                                 <span className="mono">{task.indicator}</span> {task.indicator_name}
                               </Link>
+                              {task.unread_comments > 0 ? (
+                                <>
+                                  {" "}
+                                  <span className="badge badge-unread" data-testid="unread-comments">
+                                    {t("comments.unreadBadge", { count: task.unread_comments })}
+                                  </span>
+                                </>
+                              ) : null}
                               {task.status === "returned" && task.last_reason ? (
                                 <p className="small task-reason">
                                   {t("tasks.returnedBecause")}: {task.last_reason}
@@ -301,6 +330,7 @@ export function TasksPage() {
                                 {task.agency_name ? <div className="muted small">{task.agency_name}</div> : null}
                               </td>
                             ) : null}
+                            {coordinator ? <td>{task.agency_name ?? t("common.none")}</td> : null}
                             <td>{answerTypeLabel(t, task.answer_type)}</td>
                             <td>
                               {task.status === "not_started"

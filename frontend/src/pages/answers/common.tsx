@@ -112,6 +112,7 @@ export function formatValue(
 }
 
 const KNOWN_ERRORS = new Set([
+  "own_region",
   "precondition_failed",
   "precondition_required",
   "invalid_state",

@@ -1,11 +1,12 @@
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useFramework } from "../../api/queries";
-import { hasCapability, useMe } from "../../auth/session";
+import { hasCapability, mayReview, useMe } from "../../auth/session";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatDateTime } from "../../format";
 import { HistoryList, LateBadge, StatusBadge, formatValue } from "../answers/common";
+import { AnswerComments } from "../answers/Comments";
 import { EvidenceList } from "../answers/Evidence";
 import { useAnswer, useHistory, usePeriod, type AnswerKey } from "../answers/queries";
 
@@ -92,7 +93,7 @@ export function AnswerViewPage() {
                 {t("readiness.openInTasks")}
               </Link>
             ) : null}
-            {hasCapability(me, "review") ? (
+            {mayReview(me, code) ? (
               <Link className="button" to={`/verifikasi/${path}`}>
                 {t("readiness.openInReview")}
               </Link>
@@ -113,6 +114,7 @@ export function AnswerViewPage() {
               />
             )}
           </section>
+          <AnswerComments answerKey={key} />
         </>
       )}
     </section>

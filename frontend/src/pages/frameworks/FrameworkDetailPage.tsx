@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router";
+import { Link, useLocation, useParams } from "react-router";
 import type { FrameworkRead } from "../../api/client";
 import { useFramework } from "../../api/queries";
 import { CardTable } from "../../components/CardTable";
@@ -17,6 +17,7 @@ export function FrameworkDetailPage() {
   const { code = "" } = useParams();
   const { t, i18n } = useTranslation();
   const framework = useFramework(code);
+  const justPublished = (useLocation().state as { notice?: string } | null)?.notice === "published";
   usePageTitle(framework.data?.name ?? code);
   const n = (v: number) => formatNumber(v, i18n.language);
 
@@ -54,6 +55,11 @@ export function FrameworkDetailPage() {
             })}
           </p>
 
+          {justPublished ? (
+            <p className="status status-ok" role="status">
+              {t("frameworkEditor.published")}
+            </p>
+          ) : null}
           {framework.data.copied_from ? (
             <p className="muted">{t("frameworks.copiedFrom", { code: framework.data.copied_from })}</p>
           ) : null}

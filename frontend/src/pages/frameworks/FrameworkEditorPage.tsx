@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
-import { Link, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { ApiError, type AnswerType, type FrameworkRead, type RegionLevel } from "../../api/client";
-import { useFramework } from "../../api/queries";
+import { useAgencyTypes, useFramework } from "../../api/queries";
 import { usePageTitle } from "../../components/Layout";
 import { ErrorMessage, Loading } from "../../components/QueryState";
 import { answerTypeLabel, codeLabel, levelLabel } from "../../components/labels";
@@ -89,6 +89,7 @@ export function FrameworkEditor({ code, initial }: { code: string; initial: Fram
   const [content, setContent] = useState<FrameworkContent>(initial);
   const save = useSaveFramework(code);
   const publish = usePublishFramework(code);
+  const navigate = useNavigate();
   useEffect(() => setContent(initial), [initial]);
   const failed = publish.error ?? save.error;
   const errors = errorsByPath(t, failed);
@@ -177,11 +178,16 @@ export function FrameworkEditor({ code, initial }: { code: string; initial: Fram
       {failed && (unplaced || Object.keys(errors).length === 0) ? <ErrorMessage error={failed} /> : null}
       {fields}
       {save.isSuccess && !failed ? <p role="status">{t("frameworkEditor.saved")}</p> : null}
-      {publish.isSuccess ? <p role="status">{t("frameworkEditor.published")}</p> : null}
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={save.isPending}>{t("frameworkEditor.save")}</button>
         <button type="button" className="button" disabled={publish.isPending}
-          onClick={() => { save.reset(); publish.mutate(); }}>
+          onClick={() => {
+            save.reset();
+            // The published version is read-only: its page says so and offers the next steps.
+            publish.mutate(content, {
+              onSuccess: () => void navigate(`/kerangka/${encodeURIComponent(code)}`, { state: { notice: "published" } }),
+            });
+          }}>
           {t("frameworkEditor.publish")}
         </button>
       </div>
@@ -197,6 +203,7 @@ function IndicatorEditor({ path, indicator, at, onChange, onRemove }: {
   onRemove: () => void;
 }) {
   const { t } = useTranslation();
+  const known = useAgencyTypes().data ?? [];
   return (
     <fieldset className="indicator-editor">
       <legend className="mono">{indicator.code || t("frameworkEditor.newIndicator")}</legend>
@@ -227,7 +234,16 @@ function IndicatorEditor({ path, indicator, at, onChange, onRemove }: {
             onChange={(e) => onChange((i) => void (i.target = e.target.value === "" ? null : Number(e.target.value)))} />}
         </Field>
         <Field label={t("framework.agencyType")} errors={at(`${path}.agency_type`)}>
-          {(p) => <input {...p} value={indicator.agency_type} onChange={(e) => onChange((i) => void (i.agency_type = e.target.value))} />}
+          {(p) => (
+            <select {...p} value={indicator.agency_type} onChange={(e) => onChange((i) => void (i.agency_type = e.target.value))}>
+              <option value="">{t("frameworkEditor.chooseAgencyType")}</option>
+              {/* A type the catalogue no longer lists stays visible, so publishing names it. */}
+              {known.some((a) => a.code === indicator.agency_type) || !indicator.agency_type ? null : (
+                <option value={indicator.agency_type}>{indicator.agency_type}</option>
+              )}
+              {known.map((a) => <option key={a.code} value={a.code}>{a.code} — {a.name}</option>)}
+            </select>
+          )}
         </Field>
       </div>
       <fieldset aria-invalid={at(`${path}.levels`) ? true : undefined}>

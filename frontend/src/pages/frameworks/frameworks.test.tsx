@@ -49,6 +49,7 @@ describe("framework editor", () => {
   it("shows each 422 problem next to the field it names", async () => {
     mockApi({
       "GET /frameworks/PEMILU2029": () => json(draft),
+      "PUT /frameworks/PEMILU2029": () => json(draft),
       "POST /frameworks/PEMILU2029/publish": () =>
         json(
           {
@@ -88,6 +89,59 @@ describe("framework editor", () => {
     const put = fetchMock.mock.calls.map(([r]) => r as Request).find((r) => r.method === "PUT")!;
     const body = (await put.json()) as { dimensions: { indicators: { code: string }[] }[] };
     expect(body.dimensions[0]!.indicators[0]!.code).toBe("K1.01");
+  });
+
+  it("picks the agency type from the catalogue and keeps an unknown one visible", async () => {
+    const unknown = structuredClone(draft);
+    unknown.dimensions[0]!.indicators[0]!.agency_type = "dinas_hilang";
+    const fetchMock = mockApi({
+      "GET /frameworks/PEMILU2029": () => json(unknown),
+      "GET /agency-types": () =>
+        json([
+          { code: "kesbangpol", name: "Badan Kesatuan Bangsa dan Politik" },
+          { code: "satpol_pp", name: "Satuan Polisi Pamong Praja" },
+        ]),
+      "PUT /frameworks/PEMILU2029": () => json(unknown),
+    });
+    renderWithProviders(<AppRoutes />, { route: "/kerangka/PEMILU2029/ubah" });
+    const indicator = (await screen.findByText("K1.01", { selector: "legend" })).closest("fieldset")!;
+    const picker = within(indicator).getByLabelText("Perangkat daerah");
+    await within(picker).findByRole("option", { name: /satpol_pp/ });
+    expect(picker).toHaveValue("dinas_hilang");
+    await userEvent.selectOptions(picker, "satpol_pp");
+    await userEvent.click(screen.getByRole("button", { name: "Simpan draf" }));
+    await screen.findByText("Draf disimpan");
+    const put = fetchMock.mock.calls.map(([r]) => r as Request).find((r) => r.method === "PUT")!;
+    const body = (await put.json()) as { dimensions: { indicators: { agency_type: string }[] }[] };
+    expect(body.dimensions[0]!.indicators[0]!.agency_type).toBe("satpol_pp");
+  });
+});
+
+describe("framework publishing", () => {
+  it("saves unsaved edits before publishing and then shows the published version", async () => {
+    let published = false;
+    const fetchMock = mockApi({
+      "GET /frameworks/PEMILU2029": () => json(published ? { ...draft, status: "published" } : draft),
+      "PUT /frameworks/PEMILU2029": () => json(draft),
+      "POST /frameworks/PEMILU2029/publish": () => {
+        published = true;
+        return json({ ...draft, status: "published" });
+      },
+      "GET /frameworks": () => json(page([])),
+    });
+    renderWithProviders(<AppRoutes />, { route: "/kerangka/PEMILU2029/ubah" });
+    const user = userEvent.setup();
+    const indicator = (await screen.findByText("K1.01", { selector: "legend" })).closest("fieldset")!;
+    const weight = within(indicator).getByLabelText("Bobot");
+    await user.clear(weight);
+    await user.type(weight, "4");
+    await user.click(screen.getByRole("button", { name: "Terbitkan" }));
+    expect(await screen.findByText("Kerangka diterbitkan")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("PEMILU2029");
+    const calls = fetchMock.mock.calls.map(([r]) => r as Request).filter((r) => r.method !== "GET");
+    expect(calls.map((r) => r.method)).toEqual(["PUT", "POST"]);
+    const body = (await calls[0]!.json()) as { dimensions: { indicators: { weight: number }[] }[] };
+    expect(body.dimensions[0]!.indicators[0]!.weight).toBe(4);
   });
 });
 

@@ -18,11 +18,15 @@ export function useSaveFramework(code: string) {
   });
 }
 
+/** Saves what is on screen first, so publishing never drops unsaved edits, then publishes. */
 export function usePublishFramework(code: string) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: () => unwrap(api.POST("/api/v1/frameworks/{code}/publish", { params: { path: { code } } })),
-    onSuccess: invalidate,
+    mutationFn: async (body: FrameworkContent) => {
+      await unwrap(api.PUT("/api/v1/frameworks/{code}", { params: { path: { code } }, body }));
+      return unwrap(api.POST("/api/v1/frameworks/{code}/publish", { params: { path: { code } } }));
+    },
+    onSettled: invalidate,
   });
 }
 

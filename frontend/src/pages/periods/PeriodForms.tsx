@@ -5,7 +5,7 @@ import { ApiError, type PeriodRead } from "../../api/client";
 import { ErrorMessage } from "../../components/QueryState";
 import { codeLabel } from "../../components/labels";
 import { Field } from "../admin/Field";
-import { useChangeDeadline, useCreatePeriods, useReopenPeriod, type CreateResult } from "./queries";
+import { useChangeDeadline, useCreatePeriods, usePeriodState, useReopenPeriod, type CreateResult } from "./queries";
 import { yearQuarters } from "./quarters";
 
 // The answer workflow's minimum (submissions/workflow.py REASON_MIN_LENGTH), as the server's.
@@ -36,17 +36,21 @@ function Unplaced({ error, fields, errors }: { error: unknown; fields: string[];
 }
 
 export function AddYearForm({
-  framework,
+  framework: proposed,
+  frameworks,
   defaultYear,
   onDone,
 }: {
   framework: string;
+  /** The published versions a new period may use. */
+  frameworks: string[];
   defaultYear: number;
   onDone: (result: CreateResult | null) => void;
 }) {
   const { t } = useTranslation();
   const create = useCreatePeriods();
   const [year, setYear] = useState(String(defaultYear));
+  const [framework, setFramework] = useState(proposed);
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const errors = periodFieldErrors(t, create.error);
@@ -74,7 +78,15 @@ export function AddYearForm({
           )}
         </Field>
         <Field label={t("periods.framework")} errors={errors.framework}>
-          {(p) => <input {...p} type="text" className="mono" readOnly value={framework} />}
+          {(p) => (
+            <select {...p} className="mono" value={framework} onChange={(e) => setFramework(e.target.value)}>
+              {frameworks.map((code) => (
+                <option key={code} value={code}>
+                  {code}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
       </div>
       <div className="form-actions">
@@ -192,5 +204,41 @@ function ReasonField({
         />
       )}
     </Field>
+  );
+}
+
+/** Opening lets agencies answer; closing freezes the answers (a national administrator may reopen). */
+export function StateForm({
+  period,
+  action,
+  onDone,
+}: {
+  period: PeriodRead;
+  action: "open" | "close";
+  onDone: (saved: PeriodRead | null) => void;
+}) {
+  const { t } = useTranslation();
+  const change = usePeriodState();
+  return (
+    <form
+      className="panel"
+      aria-labelledby="state-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        change.mutate({ code: period.code, action }, { onSuccess: (saved) => onDone(saved) });
+      }}
+    >
+      <h2 id="state-title">{t(`periods.${action}Title`, { code: period.code })}</h2>
+      <p>{t(`periods.${action}Explain`)}</p>
+      {change.error ? <ErrorMessage error={change.error} /> : null}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={change.isPending} aria-busy={change.isPending}>
+          {change.isPending ? t("common.saving") : t(`periods.${action}Submit`, { code: period.code })}
+        </button>
+        <button type="button" className="button" onClick={() => onDone(null)}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -50,6 +50,15 @@ describe("quarters", () => {
     expect(defaultFramework([{ code: "C", is_active: true }])).toBe("C");
     expect(defaultFramework([])).toBeUndefined();
   });
+
+  it("prefers the latest published of the active frameworks, whatever their codes", () => {
+    const old = { code: "A2024", is_active: true, status: "published", published_at: "2024-01-01T00:00:00Z" };
+    const copy = { code: "B2029", is_active: true, status: "published", published_at: "2026-12-01T08:00:00Z" };
+    const retired = { code: "C", is_active: false, status: "published", published_at: "2026-12-05T00:00:00Z" };
+    expect(defaultFramework([old, copy, retired])).toBe("B2029");
+    expect(defaultFramework([copy, old])).toBe("B2029");
+    expect(defaultFramework([{ ...old, published_at: null }, { ...copy, code: "Z", published_at: null }])).toBe("A2024");
+  });
 });
 
 describe("periods page", () => {
@@ -93,6 +102,61 @@ describe("periods page", () => {
     await user.type(reason, "Perbaikan data banjir");
     await user.click(screen.getByRole("button", { name: "Buka kembali periode" }));
     expect(await screen.findByText("Terlalu pendek")).toBeInTheDocument();
+  });
+
+  it("opens a planned period and closes an open one after saying what closing means", async () => {
+    const planned = { ...closed, code: "2025-Q3", name: "Triwulan III 2025", state: "planned" as const };
+    const open = { ...closed, code: "2025-Q1", name: "Triwulan I 2025", state: "open" as const };
+    const fetchMock = mockApi({
+      "GET /periods": () => json(page([open, closed, planned])),
+      "GET /frameworks": () => json(page([framework])),
+      "POST /periods/2025-Q3/open": () => json({ ...planned, state: "open" }),
+      "POST /periods/2025-Q1/close": () => json({ ...open, state: "closed" }),
+    });
+    renderWithProviders(<AppRoutes />, { route: "/periode" });
+    const user = userEvent.setup();
+    const plannedRow = (await screen.findByText("Triwulan III 2025")).closest("tr")!;
+    expect(within(plannedRow).queryByRole("button", { name: "Tutup 2025-Q3" })).toBeNull();
+    await user.click(within(plannedRow).getByRole("button", { name: "Buka 2025-Q3" }));
+    await user.click(screen.getByRole("button", { name: "Ya, buka 2025-Q3" }));
+    expect(await screen.findByText("Periode 2025-Q3 dibuka.")).toBeInTheDocument();
+
+    const openRow = screen.getByText("Triwulan I 2025").closest("tr")!;
+    await user.click(within(openRow).getByRole("button", { name: "Tutup 2025-Q1" }));
+    expect(screen.getByText(/jawaban periode ini tidak dapat diubah lagi/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Ya, tutup 2025-Q1" }));
+    expect(await screen.findByText("Periode 2025-Q1 ditutup.")).toBeInTheDocument();
+    const posted = fetchMock.mock.calls.map(([r]) => r as Request).filter((r) => r.method === "POST");
+    expect(posted.map((r) => new URL(r.url).pathname)).toEqual([
+      "/api/v1/periods/2025-Q3/open",
+      "/api/v1/periods/2025-Q1/close",
+    ]);
+  });
+
+  it("adds a year with the framework version the administrator chooses", async () => {
+    const newer = { ...framework, code: "PEMILU2029", published_at: "2026-12-01T00:00:00Z" };
+    const draft = { ...framework, code: "DRAF", status: "draft" as const, is_active: false };
+    const fetchMock = mockApi({
+      "GET /periods": () => json(page([closed])),
+      "GET /frameworks": () => json(page([draft, framework, newer])),
+      "POST /periods": () => json({ ...closed, state: "planned" }, 201),
+    });
+    renderWithProviders(<AppRoutes />, { route: "/periode" });
+    const user = userEvent.setup();
+    const addYear = await screen.findByRole("button", { name: "Tambah satu tahun" });
+    await waitFor(() => expect(addYear).toBeEnabled());
+    await user.click(addYear);
+    const choice = screen.getByLabelText("Kerangka");
+    expect(choice).toHaveValue("PEMILU2029");
+    expect(within(choice).queryByRole("option", { name: "DRAF" })).toBeNull();
+    await user.selectOptions(choice, "PEMILU2024");
+    await user.clear(screen.getByLabelText("Tahun"));
+    await user.type(screen.getByLabelText("Tahun"), "2026");
+    await user.click(screen.getByRole("button", { name: "Buat empat triwulan" }));
+    await screen.findByText(/Periode dibuat/);
+    const sent = (await Promise.all(bodies(fetchMock, "POST", "/periods"))) as { code: string; framework: string }[];
+    expect(sent.map((b) => b.framework)).toEqual(["PEMILU2024", "PEMILU2024", "PEMILU2024", "PEMILU2024"]);
+    expect(sent.map((b) => b.code)).toEqual(["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
   });
 
   it("hides the buttons from a provincial reader", async () => {

@@ -19,10 +19,18 @@ export function yearQuarters(year: number): string[] {
   return [1, 2, 3, 4].map((q) => `${year}-Q${q}`);
 }
 
-/** The framework new periods use: published ones (when the API says), the active first. */
+/**
+ * The framework new periods use: published ones (when the API says), the active first,
+ * then the latest published, as the server chooses (periods.repository.default_framework_code).
+ * Publishing a copy leaves the old version active too, and the list is sorted by code, so
+ * the first active one in the list would keep new periods on the old version.
+ */
 export function defaultFramework(
-  frameworks: { code: string; is_active: boolean; status?: string | null }[],
+  frameworks: { code: string; is_active: boolean; status?: string | null; published_at?: string | null }[],
 ): string | undefined {
   const published = frameworks.filter((f) => (f.status ?? "published") === "published");
-  return (published.find((f) => f.is_active) ?? published[0])?.code;
+  const ranked = [...published].sort(
+    (a, b) => Number(b.is_active) - Number(a.is_active) || (b.published_at ?? "").localeCompare(a.published_at ?? ""),
+  );
+  return ranked[0]?.code;
 }

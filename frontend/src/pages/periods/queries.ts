@@ -45,3 +45,15 @@ export function useReopenPeriod() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["periods"] }),
   });
 }
+
+/** Opens a planned period for answers, or closes an open one (its answers then stay as they are). */
+export function usePeriodState() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ code, action }: { code: string; action: "open" | "close" }) =>
+      action === "open"
+        ? unwrap(api.POST("/api/v1/periods/{code}/open", { params: { path: { code } } }))
+        : unwrap(api.POST("/api/v1/periods/{code}/close", { params: { path: { code } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["periods"] }),
+  });
+}

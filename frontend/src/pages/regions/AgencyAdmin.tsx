@@ -3,7 +3,8 @@ import { useTranslation } from "react-i18next";
 import { ApiError, type AgencyRead } from "../../api/client";
 import { Field } from "../admin/Field";
 import { FormError, errorsOf } from "./RegionAdmin";
-import { useAgencyTypes, useCreateAgency, useUpdateAgency } from "./queries";
+import { useAgencyTypes } from "../../api/queries";
+import { useCreateAgency, useUpdateAgency } from "./queries";
 
 /** Add an agency to a region: its code is `<region>.<type>`, so only the type is chosen. */
 export function CreateAgencyForm({ region, onDone }: { region: string; onDone: () => void }) {

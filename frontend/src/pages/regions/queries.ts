@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../api/client";
 
 export type RegionCreate = Schemas["RegionCreate"];
@@ -47,13 +47,5 @@ export function useUpdateAgency() {
     mutationFn: ({ code, body }: { code: string; body: AgencyUpdate }) =>
       unwrap(api.PATCH("/api/v1/agencies/{code}", { params: { path: { code } }, body })),
     onSuccess: invalidate,
-  });
-}
-
-export function useAgencyTypes() {
-  return useQuery({
-    queryKey: ["agency-types"],
-    queryFn: ({ signal }) => unwrap(api.GET("/api/v1/agency-types", { signal })),
-    staleTime: 5 * 60_000,
   });
 }

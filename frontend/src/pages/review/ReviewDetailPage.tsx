@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import type { SubmissionRead } from "../../api/client";
 import { useFramework } from "../../api/queries";
 import { useRegionTimeZone } from "../../api/timeZones";
+import { mayReview, useMe } from "../../auth/session";
 import { usePageTitle } from "../../components/Layout";
 import { ErrorMessage, Loading } from "../../components/QueryState";
 import { formatDateTime, formatDateTimeInZone } from "../../format";
@@ -21,6 +22,7 @@ import {
 import { EvidenceList } from "../answers/Evidence";
 import { useAnswer, useAnswerKey, useHistory, usePeriod, useReasonTransition, useTransition } from "../answers/queries";
 import { ReasonForm, reasonFieldError } from "./ReasonForm";
+import { AnswerComments } from "../answers/Comments";
 
 /** /verifikasi/:period/:region/:indicator — review one answer. */
 export function ReviewDetailPage() {
@@ -33,6 +35,10 @@ export function ReviewDetailPage() {
   const verify = useTransition(key, "verify");
   const sendBack = useReasonTransition(key, "return");
   const reopen = useReasonTransition(key, "reopen");
+  // Separation of duties: the own region's answers are reviewed one level up, so no
+  // button is offered that the API would refuse (403 own_region).
+  const { data: me } = useMe({ fetch: false });
+  const reviewable = mayReview(me, key.region);
   // Times on the Pemda's clock (WITA in Kaltim), named, wherever the verifier is.
   const timeZone = useRegionTimeZone(key.region);
   const at = (iso: string) => (timeZone ? formatDateTimeInZone(iso, i18n.language, timeZone) : formatDateTime(iso, i18n.language));
@@ -177,7 +183,11 @@ export function ReviewDetailPage() {
           </dl>
 
           <div className="review-actions no-print">
-            {data.status === "submitted" ? (
+            {!reviewable && (data.status === "submitted" || data.status === "verified") ? (
+              <p className="status status-warn" role="note">
+                {t("review.ownRegion")}
+              </p>
+            ) : data.status === "submitted" ? (
               <>
                 <button type="button" className="button button-primary" disabled={busy} onClick={onVerify}>
                   {t("review.verify")}
@@ -241,6 +251,8 @@ export function ReviewDetailPage() {
           <HistoryList items={history.data.items} type={data.answer_type} rubric={rubric} target={data.target} />
         )}
       </section>
+
+      <AnswerComments answerKey={key} />
     </article>
   );
 }
