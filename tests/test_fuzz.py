@@ -26,6 +26,7 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis.checks import CHECKS, CheckContext, CheckFunction, load_all_checks
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import (
@@ -327,17 +328,24 @@ def test_stateful(backend: str, username: str) -> None:
                 response, checks=ALL_CHECKS, headers=headers, transport_kwargs=kwargs
             )
 
-    Workflow.run(
-        settings=settings(
-            max_examples=12,
-            stateful_step_count=8,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-            # No shrinking: each run leaves the database changed, so a replayed sequence
-            # meets other data, Hypothesis calls the run flaky, and shrinking takes
-            # minutes. A failure is reported as found, with the calls that led to it.
-            phases=[Phase.explicit, Phase.reuse, Phase.generate],
-        )
+    run_settings = settings(
+        max_examples=12,
+        stateful_step_count=8,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        # No shrinking: each run leaves the database changed, so a replayed sequence
+        # meets other data, Hypothesis calls the run flaky, and shrinking takes
+        # minutes. A failure is reported as found, with the calls that led to it.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
     )
+    try:
+        Workflow.run(settings=run_settings)
+    except FlakyStrategyDefinition:
+        # Not a finding: Hypothesis replays choice prefixes and expects the same rules to
+        # be enabled again, but each step changes the database (that is the point), so an
+        # enabled rule can differ between replays and Hypothesis gives up generating. The
+        # database has moved on since, so a second run explores from another state; a real
+        # finding raises its own error, which this does not catch.
+        Workflow.run(settings=run_settings)
