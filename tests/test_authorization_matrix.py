@@ -268,6 +268,27 @@ IMPORTING_READ = {**IMPORTING, "admin_national": 200, "admin_64": 200, "key_impo
 IMPORTING_MISSING = {**IMPORTING, "admin_national": 404, "admin_64": 404, "key_import_64": 404}
 
 
+# The city's report: written by its coordinator and administrators over it; the others
+# who read it are refused (403), the province's coordinator does not see it (404).
+REPORT_WRITING = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_national": OK,
+    "admin_64": OK,
+    "coordinator_6471": OK,
+    "coordinator_64": 404,
+}
+REPORT_REVIEWING = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_64": OK,
+    "verifier_64": OK,
+    "coordinator_64": 404,
+}
+# A report in another province: hidden from everyone scoped to province 64 who reads.
+REPORT_OUTSIDE = {**HIDDEN_OUTSIDE, "key_read_64": 404}
+
+
 @dataclass
 class Case:
     expect: Expect
@@ -552,6 +573,39 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/v1/evidence/{evidence_id}"): Case(
         ANSWERING, _p("/evidence/{evidence}"), outside=ANSWER_WRITE_OUTSIDE, fresh_evidence=True
+    ),
+    # Pemda reports (issue 19 items 3-4): read like the Pemda's answers; written and
+    # submitted by the Pemda's coordinator (or an administrator over it); accepted,
+    # returned and withdrawn only by a reviewer exactly one level up (the province for
+    # the city: a national administrator is refused, 403 not_one_level_up).
+    ("GET", "/api/v1/reports"): Case(READ, _p("/reports?period=2023-Q4")),
+    ("GET", "/api/v1/reports/{region}/{period}"): Case(
+        ANSWER_READ, _p("/reports/{region}/2023-Q4"), outside=HIDDEN_OUTSIDE
+    ),
+    ("PUT", "/api/v1/reports/{region}/{period}"): Case(
+        REPORT_WRITING,
+        _p("/reports/{region}/2023-Q4"),
+        body=lambda w, _: {"situation": w.unique("Situasi ")},
+        outside=REPORT_OUTSIDE,
+        headers={"If-Match": "*"},
+    ),
+    ("POST", "/api/v1/reports/{region}/{period}/submit"): Case(
+        REPORT_WRITING, _p("/reports/{region}/2023-Q4/submit"), outside=REPORT_OUTSIDE
+    ),
+    ("POST", "/api/v1/reports/{region}/{period}/accept"): Case(
+        REPORT_REVIEWING, _p("/reports/{region}/2023-Q4/accept"), outside=REPORT_OUTSIDE
+    ),
+    ("POST", "/api/v1/reports/{region}/{period}/return"): Case(
+        REPORT_REVIEWING,
+        _p("/reports/{region}/2023-Q4/return"),
+        body=lambda w, _: REASON_BODY,
+        outside=REPORT_OUTSIDE,
+    ),
+    ("POST", "/api/v1/reports/{region}/{period}/unaccept"): Case(
+        REPORT_REVIEWING,
+        _p("/reports/{region}/2023-Q4/unaccept"),
+        body=lambda w, _: REASON_BODY,
+        outside=REPORT_OUTSIDE,
     ),
     ("GET", "/api/v1/scores"): Case(
         READ, _p("/scores?period=2023-Q4&region={region}"), outside=HIDDEN_OUTSIDE

@@ -115,6 +115,7 @@ ALL_CHECKS = cast(
 )
 DEMO_USERS = ("admin", "verifikator.64", "pemantau.64", "operator.64.72.kesbangpol")
 OPENAPI_PATH = "/api/v1/openapi.json"
+REPORT_ACTIONS = ("submit", "accept", "return", "unaccept")
 ANSWER = "/api/v1/submissions/{period}/{region}/{indicator}"
 # An answer's key, read from a response body that describes one answer.
 _ANSWER_KEYS = {
@@ -214,6 +215,35 @@ def _add_links(spec: dict[str, Any]) -> dict[str, Any]:
     }
     for path in ("/api/v1/submissions", "/api/v1/tasks"):
         paths[path]["get"]["responses"]["200"].setdefault("links", {}).update(first_answer)
+    # The Pemda report (issue 19): read, write, submit and the reviews chain on its
+    # natural key and ETag.
+    report_keys = {"region": "$response.body#/region", "period": "$response.body#/period"}
+    report_with_etag = {**report_keys, "header.If-Match": "$response.header.ETag"}
+    report_links = {
+        "GetReport": _link("reports-get", report_keys),
+        "WriteReport": _link("reports-put", report_with_etag),
+        "SubmitReport": _link("reports-submit", report_with_etag),
+        "AcceptReport": _link("reports-accept", report_with_etag),
+        "ReturnReport": _link("reports-return", report_with_etag),
+        "UnacceptReport": _link("reports-unaccept", report_with_etag),
+    }
+    report = "/api/v1/reports/{region}/{period}"
+    report_sources = [
+        ("get", report, ("200",)),
+        ("put", report, ("200", "201")),
+        *(("post", f"{report}/{action}", ("200",)) for action in REPORT_ACTIONS),
+    ]
+    for method, path, statuses in report_sources:
+        for status in statuses:
+            response = paths[path][method]["responses"].setdefault(status, {"description": "OK"})
+            response.setdefault("links", {}).update(report_links)
+    paths["/api/v1/reports"]["get"]["responses"]["200"].setdefault("links", {}).update(
+        {
+            "GetFirstReport": _link(
+                "reports-get", {name: f"$response.body#/items/0/{name}" for name in report_keys}
+            )
+        }
+    )
     key = {"prefix": "$response.body#/prefix"}
     paths["/api/v1/api-keys"]["post"]["responses"]["201"].setdefault("links", {}).update(
         {

@@ -413,3 +413,33 @@ class TestIdempotence:
         summary, _ = seeded
         assert summary.submissions_created == 1100
         assert summary.evidence_files == 975
+
+
+class TestDemoReports:
+    async def test_accepted_only_where_the_answers_allow_it(
+        self, session: AsyncSession, seeded: tuple[SeedSummary, LocalStorage]
+    ) -> None:
+        from siaga.models import PemdaReport, PemdaReportEvent, ReportState
+        from siaga.reporting import repository
+
+        summary, _ = seeded
+        rows = (
+            await session.execute(
+                select(PemdaReport, Period).join(Period, PemdaReport.period_id == Period.id)
+            )
+        ).all()
+        # One report per Pemda (11) and answered period (5).
+        assert summary.reports_created == len(rows) == 55
+        accepted = 0
+        for report, period in rows:
+            missing = await repository.missing_answers(session, period.id, report.region_id)
+            if report.state != ReportState.DRAFT:
+                # Sent only with every applicable answer sent (rules: answers_incomplete).
+                assert not missing, (period.code, report.region_id)
+                assert report.receipt_number and report.receipt_number.startswith("TT/")
+            if period.state == "closed":
+                assert report.state in (ReportState.ACCEPTED, ReportState.DRAFT)
+            accepted += report.state == ReportState.ACCEPTED
+        assert accepted >= 1
+        events = await session.scalar(select(func.count()).select_from(PemdaReportEvent))
+        assert events and events >= len(rows)

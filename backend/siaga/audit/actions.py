@@ -39,6 +39,13 @@ class AuditAction(StrEnum):
     SUBMISSION_IMPORTED = "submission.imported"
     # A message in the conversation on an answer (comments.service, or a return's reason).
     COMMENT_CREATE = "comment.create"
+    # A Pemda's report for a period (report.<update|submit|accept|return|unaccept> from
+    # reporting.service).
+    REPORT_UPDATE = "report.update"
+    REPORT_SUBMIT = "report.submit"
+    REPORT_ACCEPT = "report.accept"
+    REPORT_RETURN = "report.return"
+    REPORT_UNACCEPT = "report.unaccept"
     EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_DELETE = "evidence.delete"
     # A Pemda's evidence for a period taken as one ZIP (evidence.bundle).
@@ -78,6 +85,7 @@ class AuditEntity(StrEnum):
     API_KEY = "api_key"
     SUBMISSION = "submission"
     PERIOD = "period"
+    REPORT = "report"
     REGION = "region"
     REGION_BOUNDARIES = "region_boundaries"
     AGENCY = "agency"

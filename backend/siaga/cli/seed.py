@@ -49,6 +49,7 @@ def seed_demo(
         ("Pengguna baru (users created)", summary.users_created),
         ("Jawaban baru (answers created)", summary.submissions_created),
         ("Berkas bukti (evidence files)", summary.evidence_files),
+        ("Laporan Pemda baru (Pemda reports created)", summary.reports_created),
     ):
         table.add_row(label, str(value))
     console.print(table)

@@ -20,8 +20,10 @@ from siaga.models import (
     Framework,
     FrameworkStatus,
     Indicator,
+    PemdaReport,
     Period,
     Region,
+    ReportState,
     Submission,
     SubmissionStatus,
 )
@@ -198,3 +200,15 @@ async def evidence_hashes(session: AsyncSession, submission_ids: list[int]) -> d
     for submission_id, sha in (await session.execute(stmt)).all():
         found.setdefault(submission_id, []).append(sha)
     return found
+
+
+async def accepted_reports(session: AsyncSession, scope: str | None) -> set[tuple[int, int]]:
+    """(period id, region id) of the accepted Pemda reports in scope, locked FOR SHARE
+    until the import commits: their answers may not change (submissions.workflow)."""
+    stmt = (
+        select(PemdaReport.period_id, PemdaReport.region_id)
+        .join(Region, Region.id == PemdaReport.region_id)
+        .where(PemdaReport.state == ReportState.ACCEPTED, *_in_scope(scope))
+        .with_for_update(of=PemdaReport, read=True)
+    )
+    return {(period_id, region_id) for period_id, region_id in await session.execute(stmt)}

@@ -17,6 +17,7 @@ from siaga.models.framework import (
 from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
+from siaga.models.report import PemdaReport, PemdaReportEvent, ReportState
 from siaga.models.revision import ScoreRevision
 from siaga.models.submission import (
     EvidenceBlob,
@@ -53,11 +54,14 @@ __all__ = [
     "Indicator",
     "LevelRubric",
     "LoginAttempt",
+    "PemdaReport",
+    "PemdaReportEvent",
     "Period",
     "PeriodState",
     "Region",
     "RegionBoundary",
     "RegionLevel",
+    "ReportState",
     "Review",
     "ReviewDecision",
     "Role",

@@ -19,6 +19,7 @@ from siaga.core.storage import Storage
 from siaga.models import Indicator, PeriodState, Region, RegionLevel
 from siaga.seed.demo_answers import DEMO_SEED
 from siaga.seed.demo_answers import STATUS_MIX as STATUS_MIX  # seed.bench follows the mix
+from siaga.seed.demo_reports import seed_reports
 from siaga.seed.demo_users import ensure_users
 from siaga.seed.demo_writes import seed_answers
 from siaga.seed.reference import (
@@ -67,6 +68,7 @@ class SeedSummary:
     users_created: int = 0
     submissions_created: int = 0
     evidence_files: int = 0
+    reports_created: int = 0
     users: list[str] = field(default_factory=list)
 
 
@@ -127,6 +129,9 @@ async def seed_demo(session: AsyncSession, storage: Storage, password: str) -> S
         users=users,
     )
     summary.submissions_created, summary.evidence_files = created, evidence
+    summary.reports_created = await seed_reports(
+        session, [periods[code] for code in ANSWERED_PERIODS], regions, users
+    )
     if summary.users_created or created:
         record(
             session,

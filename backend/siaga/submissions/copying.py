@@ -17,7 +17,7 @@ from siaga.models import Period, Region, SubmissionStatus
 from siaga.periods.dependencies import period_or_404
 from siaga.submissions import copy_repository, records, repository, workflow
 from siaga.submissions.copy_repository import Copyable
-from siaga.submissions.exceptions import CopiedConcurrently
+from siaga.submissions.exceptions import CopiedConcurrently, http_error
 from siaga.submissions.schemas import CopyPreviousResult
 from siaga.submissions.service import created_since, require, require_open
 
@@ -91,6 +91,11 @@ async def copy_previous(
     period = await period_or_404(session, period_code)
     require_open(period)
     region = await _region(session, principal, region_code)
+    problem = workflow.check_report(
+        await repository.report_accepted(session, period.id, region.id, lock=True)
+    )
+    if problem is not None:
+        raise http_error(problem)
     previous = await copy_repository.previous_period(session, period)
     if previous is None:
         return CopyPreviousResult(previous_period=None, created=0, skipped=0)

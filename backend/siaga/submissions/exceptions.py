@@ -15,6 +15,14 @@ class PeriodNotOpen(Conflict):
     message = "Periode tidak sedang dibuka; jawaban tidak dapat diubah (period is not open)"
 
 
+class ReportAccepted(Conflict):
+    code = "report_accepted"
+    message = (
+        "Laporan Pemda periode ini sudah diterima; jawabannya terkunci (the Pemda's report "
+        "for this period is accepted; its answers are locked)"
+    )
+
+
 class InvalidTransition(Conflict):
     code = "invalid_state"
 
@@ -95,6 +103,8 @@ def http_error(
         )
     if problem.code == "evidence_required":
         return EvidenceMissing()
+    if problem.code == "report_accepted":
+        return ReportAccepted()
     if problem.code == "invalid_state":
         return InvalidTransition(problem.message, details=[dict(problem.details)])
     if problem.code == "value_required":

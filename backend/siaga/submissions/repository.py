@@ -17,8 +17,10 @@ from siaga.models import (
     Agency,
     EvidenceFile,
     Indicator,
+    PemdaReport,
     Period,
     Region,
+    ReportState,
     Review,
     Submission,
     SubmissionVersion,
@@ -256,3 +258,21 @@ async def insert_versions(
         SubmissionVersion.created_at,
     ]
     await session.execute(insert(SubmissionVersion).from_select(columns, rows))
+
+
+async def report_accepted(
+    session: AsyncSession, period_id: int, region_id: int, *, lock: bool
+) -> bool:
+    """Whether the Pemda's report for the period is accepted (its answers locked).
+
+    With `lock`, read FOR SHARE: an acceptance (FOR UPDATE on the same row, in
+    reporting) waits for this writer to commit and then sees its change, and a writer
+    that comes after the acceptance sees it accepted; never both over each other. On
+    SQLite the answer writer already holds the database's write lock (get_submission).
+    """
+    stmt = select(PemdaReport.state).where(
+        PemdaReport.period_id == period_id, PemdaReport.region_id == region_id
+    )
+    if lock:
+        stmt = stmt.with_for_update(read=True)
+    return await session.scalar(stmt) == ReportState.ACCEPTED

@@ -60,6 +60,9 @@ class AnswerContext:
     region: Region
     indicator: Indicator
     submission: Submission | None
+    # Whether the Pemda's report for the period is accepted: looked up (FOR SHARE) only
+    # when loading to write, and passed to the workflow, which refuses every change.
+    report_accepted: bool = False
 
     @property
     def label(self) -> str:
@@ -75,7 +78,12 @@ async def load(
     submission = await repository.get_submission(
         session, row.period.id, row.region.id, row.indicator.id, lock=lock
     )
-    return AnswerContext(row.period, row.region, row.indicator, submission)
+    # After the answer's own lock (lock order: answer, then report; an acceptance locks
+    # only the report), so a writer and an acceptance serialise without deadlock.
+    accepted = lock and await repository.report_accepted(
+        session, row.period.id, row.region.id, lock=True
+    )
+    return AnswerContext(row.period, row.region, row.indicator, submission, accepted)
 
 
 def require(principal: Principal, capability: Capability) -> None:
@@ -96,8 +104,17 @@ def check_if_match(submission: Submission, if_match: str | None) -> None:
         raise PreconditionFailed(details=[{"current_etag": etag_of(submission)}])
 
 
-def _check_editable(submission: Submission) -> None:
-    problem = workflow.check_editable(submission.status)
+def _check_unlocked(ctx: AnswerContext) -> None:
+    """An answer not started yet is created only while the report is not accepted."""
+    problem = workflow.check_report(ctx.report_accepted)
+    if problem is not None:
+        raise http_error(problem)
+
+
+def _check_editable(ctx: AnswerContext, submission: Submission) -> None:
+    problem = workflow.check_report(ctx.report_accepted) or workflow.check_editable(
+        submission.status
+    )
     if problem is not None:
         raise http_error(problem)
 
@@ -209,7 +226,7 @@ async def load_for_edit(session: AsyncSession, principal: Principal, keys: Keys)
     require_open(ctx.period)
     if ctx.submission is None:
         raise AnswerNotFound()
-    _check_editable(ctx.submission)
+    _check_editable(ctx, ctx.submission)
     return ctx
 
 
@@ -229,12 +246,13 @@ async def load_for_attach(
     ctx = await load(session, principal, keys, lock=True)
     require_open(ctx.period)
     if ctx.submission is None and create_as is not None:
+        _check_unlocked(ctx)
         if await _create_draft(session, ctx, create_as, workflow.new_draft(None, "")):
             return ctx
         # Created by another request meanwhile: attach to that one, if still editable.
         ctx.submission = await _reload(session, ctx)
     if ctx.submission is not None:
-        _check_editable(ctx.submission)
+        _check_editable(ctx, ctx.submission)
     return ctx
 
 
@@ -251,7 +269,11 @@ async def record_evidence_change(
     if submission is None:
         raise AnswerNotFound()
     try:
-        records.apply(submission, workflow.touch(records.state_of(submission)), actor)
+        records.apply(
+            submission,
+            workflow.touch(records.state_of(submission), report_accepted=ctx.report_accepted),
+            actor,
+        )
     except Refused as refused:
         raise http_error(refused.problem) from None
     action = workflow.EVIDENCE_ADDED if added else workflow.EVIDENCE_REMOVED
@@ -285,6 +307,7 @@ async def put_answer(
     value = parse_value(ctx.indicator, data.value)
     submission = ctx.submission
     if submission is None:
+        _check_unlocked(ctx)
         if if_match is not None and if_match.strip() != "*":
             raise PreconditionFailed("Jawaban belum ada (the answer does not exist yet)")
         if await _create_draft(session, ctx, actor, workflow.new_draft(value, data.narrative)):
@@ -301,7 +324,7 @@ async def put_answer(
     check_if_match(submission, if_match)
     before = records.state_of(submission)
     try:
-        after = workflow.edit(before, value, data.narrative)
+        after = workflow.edit(before, value, data.narrative, report_accepted=ctx.report_accepted)
     except Refused as refused:
         raise http_error(refused.problem) from None
     if after is not None:

@@ -136,6 +136,7 @@ async def transition(
             reason=reason,
             scope=principal.region_code,
             region=ctx.region.code,
+            report_accepted=ctx.report_accepted,
         )
     except Refused as refused:
         raise http_error(refused.problem, answer=ctx.label) from None

@@ -26,6 +26,10 @@ same code. The documented rules:
   reviewer's scope to lie strictly above the answer's region (a national scope is above
   every region): the province's verifier reviews its regencies and cities, a national
   verifier the province's own answers. It holds for administrators too.
+- An accepted Pemda report locks its answers for the period: no edit, file, transition
+  or import changes them (409 report_accepted) until the acceptance is withdrawn. The
+  callers look the report up (under a row lock, reporting/rules.py) and pass
+  `report_accepted`; an edit that changes nothing stays a no-op.
 """
 
 from __future__ import annotations
@@ -148,26 +152,43 @@ def not_editable(status: SubmissionStatus) -> Problem:
     )
 
 
+def report_locked() -> Problem:
+    return Problem(
+        "report_accepted",
+        None,
+        "Laporan Pemda periode ini sudah diterima; jawabannya terkunci",
+        "the Pemda's report for this period is accepted; its answers are locked",
+    )
+
+
+def check_report(report_accepted: bool) -> Problem | None:
+    """None unless the Pemda's report for the answer's period is accepted."""
+    return report_locked() if report_accepted else None
+
+
 def check_editable(status: SubmissionStatus) -> Problem | None:
     """None when files and values of an answer in this state may change."""
     return None if status in EDITABLE else not_editable(status)
 
 
-def edit(answer: Answer, value: float | None, narrative: str) -> Answer | None:
+def edit(
+    answer: Answer, value: float | None, narrative: str, *, report_accepted: bool = False
+) -> Answer | None:
     """The answer after changing its value and narrative (version + 1), or None when
-    nothing changes. Raises Refused(invalid_state) for a submitted or verified answer."""
+    nothing changes. Raises Refused(report_accepted) under an accepted report,
+    Refused(invalid_state) for a submitted or verified answer."""
     if (answer.value, answer.narrative) == (value, narrative):
         return None
-    problem = check_editable(answer.status)
+    problem = check_report(report_accepted) or check_editable(answer.status)
     if problem is not None:
         raise Refused(problem)
     return replace(answer, value=value, narrative=narrative, version=answer.version + 1)
 
 
-def touch(answer: Answer) -> Answer:
+def touch(answer: Answer, *, report_accepted: bool = False) -> Answer:
     """The answer after a file was attached or removed: a new version, same values.
-    Raises Refused(invalid_state) unless the answer is editable."""
-    problem = check_editable(answer.status)
+    Raises Refused(report_accepted) or Refused(invalid_state) unless it may change."""
+    problem = check_report(report_accepted) or check_editable(answer.status)
     if problem is not None:
         raise Refused(problem)
     return replace(answer, version=answer.version + 1)
@@ -264,11 +285,13 @@ def take(
     reason: str | None = None,
     scope: str | None = None,
     region: str | None = None,
+    report_accepted: bool = False,
 ) -> Answer:
     """The answer after the transition (version + 1). Raises Refused with the first
-    problem: forbidden, own_region, invalid_state, value_required, evidence_required,
-    reason_required. `scope` is the caller's scope root (None: the nation) and `region`
-    the answer's region; a review without `region` is refused (check_separation)."""
+    problem: forbidden, own_region, report_accepted, invalid_state, value_required,
+    evidence_required, reason_required. `scope` is the caller's scope root (None: the
+    nation) and `region` the answer's region; a review without `region` is refused
+    (check_separation)."""
     rule = TRANSITIONS[action]
     if not may_take(action, capabilities):
         raise Refused(
@@ -279,7 +302,7 @@ def take(
                 f"your role may not {action} answers",
             )
         )
-    problem = check_separation(action, scope, region)
+    problem = check_separation(action, scope, region) or check_report(report_accepted)
     if problem is None:
         problem = check_transition(action, answer.status)
     if problem is None and action == "submit":

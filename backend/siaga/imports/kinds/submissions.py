@@ -73,6 +73,9 @@ class SubmissionsHandler(Handler):
         self.cutoffs = Cutoffs(zones, ctx.timezone)
         self.new_answers = NewAnswers(ctx.now, self.cutoffs)
         self.ids = IdAllocator(table_of(Submission))
+        # The Pemda and periods whose accepted report locks their answers, read FOR SHARE
+        # so that no acceptance commits while this import writes (reporting's lock).
+        self.locked = await repository.accepted_reports(session, scope)
 
     async def check(self, rows: list[ParsedRow]) -> list[AnswerRow]:
         checked = []
@@ -118,6 +121,10 @@ class SubmissionsHandler(Handler):
         results = self.ctx.results
         for row in checked:
             old = found.existing.get(row.key)
+            locked = (row.key[0], row.key[1]) in self.locked
+            if old is None and locked:
+                row_error(results, row, workflow.report_locked())
+                continue
             if old is None:
                 verdict = self.new_answers.verdict(row)
                 if isinstance(verdict, Problem):
@@ -136,6 +143,7 @@ class SubmissionsHandler(Handler):
                     cutoff=self.cutoffs.of(row.deadline, row.key[1]),
                     evidence_required=row.evidence_required,
                     evidence_files=len(found.evidence.get(old.id, ())),
+                    report_accepted=locked,
                 )
             except Refused as refused:
                 row_error(results, row, refused.problem)

@@ -63,13 +63,18 @@ def imported(
     cutoff: datetime,
     evidence_required: bool,
     evidence_files: int,
+    report_accepted: bool = False,
 ) -> Answer | None:
     """The answer after the row (None when it changes nothing), as version 1 for a new
-    answer or the stored version + 1. Raises Refused as the workflow does."""
+    answer or the stored version + 1. Raises Refused as the workflow does (a new answer
+    under an accepted report too: creating it is a change)."""
     if old is None:
+        problem = workflow.check_report(report_accepted)
+        if problem is not None:
+            raise Refused(problem)
         answer = workflow.new_draft(value, narrative)
     else:
-        answer = workflow.edit(old, value, narrative) or old
+        answer = workflow.edit(old, value, narrative, report_accepted=report_accepted) or old
     if submit and workflow.check_transition("submit", answer.status) is None:
         answer = workflow.take(
             answer,
@@ -79,6 +84,7 @@ def imported(
             cutoff=cutoff,
             evidence_required=evidence_required,
             evidence_files=evidence_files,
+            report_accepted=report_accepted,
         )
     if answer is old:
         return None
@@ -157,6 +163,14 @@ def row_error(results: Results, row: AnswerRow, problem: Problem) -> None:
             "lewat impor (minta verifikator mengembalikannya dahulu)",
             f"answer {row.label} is {status.value} and cannot be changed by import (a "
             "verifier must return it first)",
+        )
+    elif problem.code == "report_accepted":
+        results.error(
+            row.row,
+            None,
+            problem.code,
+            f"Laporan Pemda untuk {row.label} sudah diterima; jawabannya tidak dapat diubah",
+            f"the Pemda's report for {row.label} is accepted; its answers cannot change",
         )
     elif problem.code == "evidence_required":
         results.error(

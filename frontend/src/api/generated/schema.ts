@@ -1299,6 +1299,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List
+         * @description Pemda reports written so far, in the caller's scope (a coordinator's or an
+         *     operator's own Pemda).
+         */
+        get: operations["reports-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{region}/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get
+         * @description One report with its answers' completeness and history; an unwritten report reads
+         *     as an empty draft (version 0).
+         */
+        get: operations["reports-get"];
+        /**
+         * Put
+         * @description The coordinator of that Pemda (or an administrator over it) writes the draft; only
+         *     a draft or returned report changes. 201 when this created it.
+         */
+        put: operations["reports-put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{region}/{period}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit
+         * @description draft/returned -> submitted: needs every applicable answer submitted or verified
+         *     (409 answers_incomplete) and, for a province, every regency and city report accepted
+         *     (409 reports_pending). The first submission gives the receipt and `late`.
+         */
+        post: operations["reports-submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{region}/{period}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept
+         * @description submitted -> accepted, by a verifier exactly one level up; locks the Pemda's
+         *     answers for the period (their writers answer 409 report_accepted).
+         */
+        post: operations["reports-accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{region}/{period}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return
+         * @description submitted -> returned to the coordinator, with a reason.
+         */
+        post: operations["reports-return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{region}/{period}/unaccept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unaccept
+         * @description accepted -> submitted, with a reason; refused while the report one level up is
+         *     accepted.
+         */
+        post: operations["reports-unaccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1758,6 +1889,29 @@ export interface components {
              * @description The message: 1 to 4000 characters after surrounding whitespace is trimmed
              */
             body: string;
+        };
+        /**
+         * Completeness
+         * @description The Pemda's applicable answers for the period, by state.
+         */
+        Completeness: {
+            /** Applicable */
+            applicable: number;
+            /** Not Started */
+            not_started: number;
+            /** Draft */
+            draft: number;
+            /** Returned */
+            returned: number;
+            /** Submitted */
+            submitted: number;
+            /** Verified */
+            verified: number;
+            /**
+             * Complete
+             * @description Every applicable answer submitted or verified
+             */
+            complete: boolean;
         };
         /** CopyPreviousRequest */
         CopyPreviousRequest: {
@@ -2819,6 +2973,165 @@ export interface components {
              */
             time_zone?: string | null;
         };
+        /** ReportEvent */
+        ReportEvent: {
+            /** Version */
+            version: number;
+            /**
+             * Action
+             * @description written, submit, accept, return or unaccept
+             */
+            action: string;
+            state: components["schemas"]["ReportState"];
+            /** Reason */
+            reason: string | null;
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** ReportPage */
+        ReportPage: {
+            /** Items */
+            items: components["schemas"]["ReportSummary"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** ReportRead */
+        ReportRead: {
+            /** Period */
+            period: string;
+            /** Region */
+            region: string;
+            /** Region Name */
+            region_name: string;
+            level: components["schemas"]["RegionLevel"];
+            state: components["schemas"]["ReportState"];
+            /** Receipt Number */
+            receipt_number: string | null;
+            /** First Submitted At */
+            first_submitted_at: string | null;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Accepted At */
+            accepted_at: string | null;
+            /**
+             * Late
+             * @description The first submission came at or after the deadline
+             */
+            late: boolean;
+            /** Version */
+            version: number;
+            /** Etag */
+            etag: string;
+            /** Situation */
+            situation: string;
+            /** Risks */
+            risks: string;
+            /** Obstacles */
+            obstacles: string;
+            /** Conclusion */
+            conclusion: string;
+            signatory: components["schemas"]["Signatory"];
+            /** Submitted By */
+            submitted_by: string | null;
+            /** Accepted By */
+            accepted_by: string | null;
+            /** Returned At */
+            returned_at: string | null;
+            /** Returned By */
+            returned_by: string | null;
+            /** Return Reason */
+            return_reason: string | null;
+            /** Unaccepted At */
+            unaccepted_at: string | null;
+            /** Unaccepted By */
+            unaccepted_by: string | null;
+            /** Unaccept Reason */
+            unaccept_reason: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            completeness: components["schemas"]["Completeness"];
+            /** History */
+            history: components["schemas"]["ReportEvent"][];
+        };
+        /** ReportReason */
+        ReportReason: {
+            /**
+             * Reason
+             * @description Why: 15 to 2000 characters after surrounding whitespace is trimmed
+             */
+            reason: string;
+        };
+        /**
+         * ReportState
+         * @enum {string}
+         */
+        ReportState: "draft" | "submitted" | "accepted" | "returned";
+        /** ReportSummary */
+        ReportSummary: {
+            /** Period */
+            period: string;
+            /** Region */
+            region: string;
+            /** Region Name */
+            region_name: string;
+            level: components["schemas"]["RegionLevel"];
+            state: components["schemas"]["ReportState"];
+            /** Receipt Number */
+            receipt_number: string | null;
+            /** First Submitted At */
+            first_submitted_at: string | null;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Accepted At */
+            accepted_at: string | null;
+            /**
+             * Late
+             * @description The first submission came at or after the deadline
+             */
+            late: boolean;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ReportWrite
+         * @description The whole draft: every field replaces the stored one (an absent field is empty).
+         */
+        ReportWrite: {
+            /**
+             * Situation
+             * @description Political situation
+             * @default
+             */
+            situation: string;
+            /**
+             * Risks
+             * @description Risks of conflict
+             * @default
+             */
+            risks: string;
+            /**
+             * Obstacles
+             * @description Obstacles
+             * @default
+             */
+            obstacles: string;
+            /**
+             * Conclusion
+             * @description Conclusion and recommendations
+             * @default
+             */
+            conclusion: string;
+            signatory?: components["schemas"]["Signatory"];
+        };
         /**
          * ReviewDecision
          * @enum {string}
@@ -2914,6 +3227,27 @@ export interface components {
             view: "official" | "provisional";
             /** Items */
             items: components["schemas"]["TrendPoint"][];
+        };
+        /** Signatory */
+        Signatory: {
+            /**
+             * Name
+             * @description Who signs (usually the head of Kesbangpol)
+             * @default
+             */
+            name: string;
+            /**
+             * Nip
+             * @description The signatory's NIP: 18 digits, or empty
+             * @default
+             */
+            nip: string;
+            /**
+             * Position
+             * @description The signatory's position
+             * @default
+             */
+            position: string;
         };
         /** SubmissionPage */
         SubmissionPage: {
@@ -8208,6 +8542,553 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "reports-list": {
+        parameters: {
+            query?: {
+                period?: string | null;
+                /** @description Kemendagri region code */
+                region?: string | null;
+                state?: components["schemas"]["ReportState"][] | null;
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "reports-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "reports-put": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The report's ETag: required to change a written report (428 without it, 412 when stale); optional on the transitions, checked when sent */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "reports-submit": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The report's ETag: required to change a written report (428 without it, 412 when stale); optional on the transitions, checked when sent */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "reports-accept": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The report's ETag: required to change a written report (428 without it, 412 when stale); optional on the transitions, checked when sent */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "reports-return": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The report's ETag: required to change a written report (428 without it, 412 when stale); optional on the transitions, checked when sent */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReason"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "reports-unaccept": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The report's ETag: required to change a written report (428 without it, 412 when stale); optional on the transitions, checked when sent */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReason"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

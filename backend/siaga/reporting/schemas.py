@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from siaga.core.pagination import Page
+from siaga.core.text import CleanText
+from siaga.models import RegionLevel, ReportState
+from siaga.submissions.workflow import REASON_MAX_LENGTH, REASON_MIN_LENGTH
+
+SECTION_MAX_LENGTH = 20_000
+NAME_MAX_LENGTH = 200
+
+Section = Annotated[str, CleanText(max_length=SECTION_MAX_LENGTH, multiline=True, strip=True)]
+Name = Annotated[str, CleanText(max_length=NAME_MAX_LENGTH, strip=True)]
+# NIP: a civil servant's 18-digit number (birth date, appointment, sex, sequence); empty
+# while the draft has no signatory yet.
+Nip = Annotated[
+    str, CleanText(max_length=18, pattern=r"(?:[0-9]{18})?", json_pattern="^(?:[0-9]{18})?$")
+]
+
+
+class Signatory(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = Field(default="", description="Who signs (usually the head of Kesbangpol)")
+    nip: Nip = Field(default="", description="The signatory's NIP: 18 digits, or empty")
+    position: Name = Field(default="", description="The signatory's position")
+
+
+class ReportWrite(BaseModel):
+    """The whole draft: every field replaces the stored one (an absent field is empty)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    situation: Section = Field(default="", description="Political situation")
+    risks: Section = Field(default="", description="Risks of conflict")
+    obstacles: Section = Field(default="", description="Obstacles")
+    conclusion: Section = Field(default="", description="Conclusion and recommendations")
+    signatory: Signatory = Field(default_factory=Signatory)
+
+
+class ReportReason(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[
+        str,
+        CleanText(
+            max_length=REASON_MAX_LENGTH, min_length=REASON_MIN_LENGTH, multiline=True, strip=True
+        ),
+    ] = Field(
+        description=f"Why: {REASON_MIN_LENGTH} to {REASON_MAX_LENGTH} characters after "
+        "surrounding whitespace is trimmed"
+    )
+
+
+class Completeness(BaseModel):
+    """The Pemda's applicable answers for the period, by state."""
+
+    applicable: int
+    not_started: int
+    draft: int
+    returned: int
+    submitted: int
+    verified: int
+    complete: bool = Field(description="Every applicable answer submitted or verified")
+
+
+class ReportEvent(BaseModel):
+    version: int
+    action: str = Field(description="written, submit, accept, return or unaccept")
+    state: ReportState
+    reason: str | None
+    actor: str
+    at: datetime
+
+
+class ReportSummary(BaseModel):
+    period: str
+    region: str
+    region_name: str
+    level: RegionLevel
+    state: ReportState
+    receipt_number: str | None
+    first_submitted_at: datetime | None
+    submitted_at: datetime | None
+    accepted_at: datetime | None
+    late: bool = Field(description="The first submission came at or after the deadline")
+    version: int
+
+
+class ReportRead(ReportSummary):
+    etag: str
+    situation: str
+    risks: str
+    obstacles: str
+    conclusion: str
+    signatory: Signatory
+    submitted_by: str | None
+    accepted_by: str | None
+    returned_at: datetime | None
+    returned_by: str | None
+    return_reason: str | None
+    unaccepted_at: datetime | None
+    unaccepted_by: str | None
+    unaccept_reason: str | None
+    updated_at: datetime | None
+    completeness: Completeness
+    history: list[ReportEvent]
+
+
+class ReportPage(Page[ReportSummary]):
+    pass
