@@ -4,6 +4,8 @@ export const PASSWORD = "siaga-demo-2024";
 export const OPERATOR = "operator.64.72.kesbangpol";
 export const VERIFIER = "verifikator.64";
 export const VIEWER = "pemantau.64";
+export const NATIONAL_VERIFIER = "verifikator.nasional";
+export const COORDINATOR = "koordinator.64.72";
 
 /**
  * Signs in through the login page (Indonesian UI) and waits for the header: its

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { OPERATOR, VERIFIER, VIEWER, login } from "./helpers";
+import { COORDINATOR, NATIONAL_VERIFIER, OPERATOR, VERIFIER, VIEWER, login } from "./helpers";
 
 /** The demo roles and the main pages each can open (phone.spec.ts, screenshots.spec.ts). */
 export interface RolePages {
@@ -27,6 +27,23 @@ export const ROLES: RolePages[] = [
     role: "verifier",
     username: VERIFIER,
     pages: [{ name: "review", path: "/verifikasi" }, { name: "dashboard", path: "/dasbor" }, ...READER_PAGES],
+  },
+  {
+    // Reviews the province's own answers, nationwide: picks a province first, as the admin does.
+    role: "national-verifier",
+    username: NATIONAL_VERIFIER,
+    pages: [{ name: "review", path: "/verifikasi" }, { name: "dashboard", path: "/dasbor?region=64" }, ...READER_PAGES],
+  },
+  {
+    // Follows its Pemda's agencies and reads their answers; reviews and answers nothing.
+    role: "coordinator",
+    username: COORDINATOR,
+    pages: [
+      { name: "progress", path: "/tugas" },
+      { name: "answer", path: "/wilayah/64.72/jawaban/2024-Q1/K1.01" },
+      { name: "dashboard", path: "/dasbor" },
+      ...READER_PAGES,
+    ],
   },
   { role: "viewer", username: VIEWER, pages: [{ name: "dashboard", path: "/dasbor" }, ...READER_PAGES] },
   {

@@ -86,12 +86,12 @@ test("the menu opens with one tap, shows the role's groups within reach, and tak
 
   await page.getByRole("button", { name: "Menu" }).tap();
   await expect(nav).toBeVisible();
-  // A viewer: one group, "Pantau", four links; no work or admin group.
+  // A viewer: one group, "Pantau", five links; no work or admin group.
   await expect(nav.getByText("Pantau", { exact: true })).toBeVisible();
   await expect(nav.getByText("Kerja", { exact: true })).toHaveCount(0);
   await expect(nav.getByText("Admin", { exact: true })).toHaveCount(0);
   const links = nav.getByRole("link");
-  await expect(links).toHaveText(["Dasbor", "Wilayah", "Kerangka", "Periode"]);
+  await expect(links).toHaveText(["Dasbor", "Laporan", "Wilayah", "Kerangka", "Periode"]);
   // The sheet sits at the bottom, where the thumb is; every link is on screen and thumb-sized.
   for (const link of await links.all()) {
     const box = (await link.boundingBox())!;
@@ -117,7 +117,7 @@ test("an administrator's menu has three groups; the account menu holds sign-out 
   await page.getByRole("button", { name: "Menu" }).tap();
   const nav = page.getByRole("navigation", { name: "Navigasi utama" });
   for (const group of ["Kerja", "Pantau", "Admin"]) await expect(nav.getByText(group, { exact: true })).toBeVisible();
-  await expect(nav.getByRole("link")).toHaveCount(10);
+  await expect(nav.getByRole("link")).toHaveCount(11);
   await page.keyboard.press("Escape");
   await expect(nav).toBeHidden();
 
@@ -183,7 +183,7 @@ test.describe("desktop", () => {
     await expect(page.getByRole("button", { name: "Keluar" })).toBeVisible();
     for (const language of ["Bahasa Indonesia", "English"]) {
       await page.getByRole("button", { name: language }).click();
-      await expect(nav.getByRole("link")).toHaveCount(10);
+      await expect(nav.getByRole("link")).toHaveCount(11);
       const tops = await nav.getByRole("link").evaluateAll((links) => links.map((a) => a.getBoundingClientRect().top));
       expect(Math.max(...tops) - Math.min(...tops), `${language}: menu wraps`).toBeLessThanOrEqual(2);
       const header = (await page.locator(".site-header").boundingBox())!;

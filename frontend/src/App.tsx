@@ -45,6 +45,8 @@ const ReviewDetailPage = lazy(() =>
 const AnswerViewPage = lazy(() =>
   import("./pages/dashboard/AnswerViewPage").then((m) => ({ default: m.AnswerViewPage })),
 );
+const ReportsPage = lazy(() => import("./pages/reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
+const ReportPage = lazy(() => import("./pages/reports/ReportPage").then((m) => ({ default: m.ReportPage })));
 const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
 const BoundariesPage = lazy(() => import("./pages/admin/BoundariesPage").then((m) => ({ default: m.BoundariesPage })));
 const ImportsPage = lazy(() => import("./pages/imports/ImportsPage").then((m) => ({ default: m.ImportsPage })));
@@ -82,6 +84,8 @@ export function AppRoutes() {
             <Route path="kerangka/:code/ubah" element={<FrameworkEditorPage />} />
             <Route path="kerangka/:code/banding/:other" element={<FrameworkDiffPage />} />
             <Route path="periode" element={<PeriodsPage />} />
+            <Route path="laporan" element={<ReportsPage />} />
+            <Route path="laporan/:region/:period" element={<ReportPage />} />
             <Route path="profil" element={<ProfilePage />} />
             <Route element={<RequireAccess allow={followsTasks} />}>
               <Route path="tugas" element={<TasksPage />} />

@@ -43,6 +43,15 @@ export function mayReview(me: MeRead | null | undefined, region: string): boolea
 }
 
 /**
+ * Whether the region is within the account's scope: its own region or one below it
+ * (national accounts have no region and read everywhere). The API answers 404 outside it.
+ */
+export function withinScope(me: MeRead | null | undefined, region: string): boolean {
+  if (!me) return false;
+  return !me.region_code || region === me.region_code || region.startsWith(`${me.region_code}.`);
+}
+
+/**
  * Whether the account follows a Pemda's tasks: an operator answers its own, a
  * coordinator follows every agency of its Pemda (read only).
  */

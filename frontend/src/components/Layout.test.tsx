@@ -33,7 +33,7 @@ function menu(): string[] {
 describe("navigation grouped by role", () => {
   it("gives a viewer one group, without work or admin links", () => {
     renderWithProviders(<Layout />, { session: viewerMe });
-    expect(menu()).toEqual(["Pantau: Dasbor, Wilayah, Kerangka, Periode"]);
+    expect(menu()).toEqual(["Pantau: Dasbor, Laporan, Wilayah, Kerangka, Periode"]);
   });
 
   it("gives an operator its tasks first", () => {
@@ -44,7 +44,7 @@ describe("navigation grouped by role", () => {
   it("gives an administrator three groups of ten links; About is in the footer", () => {
     renderWithProviders(<Layout />, { session: adminMe });
     expect(menu()).toEqual([
-      "Kerja: Tugas, Verifikasi, Impor data",
+      "Kerja: Tugas, Verifikasi, Laporan, Impor data",
       "Pantau: Dasbor, Wilayah, Kerangka, Periode",
       "Admin: Pengguna, Kunci API, Audit",
     ]);

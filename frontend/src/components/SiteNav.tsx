@@ -14,6 +14,8 @@ type NavItem = {
 };
 type NavGroup = { key: string; items: readonly NavItem[] };
 
+const REPORT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "admin"]);
+
 // Grouped by what a person comes to do: work on answers, monitor readiness,
 // administer the instance. A role sees only the links, and so only the groups,
 // it can use: a viewer gets one group of four links instead of eleven.
@@ -25,6 +27,8 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       // A coordinator follows its Pemda's tasks, every agency's, on the same page.
       { to: "/tugas", key: "nav.progress", allow: (me) => me.role === "coordinator" && !hasCapability(me, "answer") },
       { to: "/verifikasi", key: "nav.review", capability: "review" },
+      // Pemda reports: the coordinator writes and sends, the verifier one level up accepts.
+      { to: "/laporan", key: "nav.reports", allow: (me) => REPORT_WORKERS.has(me.role ?? "") },
       { to: "/admin/impor", key: "nav.imports", capability: "import" },
     ],
   },
@@ -32,6 +36,8 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     key: "nav.groupMonitor",
     items: [
       { to: "/dasbor", key: "nav.dashboard", capability: "read" },
+      // A viewer follows the reports (read only) with the other monitoring pages.
+      { to: "/laporan", key: "nav.reports", allow: (me) => me.role === "viewer" },
       { to: "/wilayah", key: "nav.regions" },
       { to: "/kerangka", key: "nav.frameworks" },
       { to: "/periode", key: "nav.periods" },

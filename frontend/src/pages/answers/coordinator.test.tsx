@@ -90,4 +90,25 @@ describe("the coordinator", () => {
     expect(within(row).getByText("BPKAD Kota Samarinda")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Salin/ })).not.toBeInTheDocument();
   });
+
+  it("gets the not-found page for another Pemda's answer, not 'not answered yet'", async () => {
+    const notFound = () => json({ error: { code: "answer_not_found", message: "Not found", details: [] } }, 404);
+    mockApi({
+      "GET /auth/me": () => json(coordinatorMe),
+      "GET /periods/2024-Q1": () => json(open),
+      "GET /frameworks/PEMILU2024": () => json(framework),
+      "GET /submissions/2024-Q1/64.02/K1.01": notFound,
+      "GET /submissions/2024-Q1/64.72/K1.01": notFound,
+    });
+    const other = renderWithProviders(<AppRoutes />, {
+      route: "/wilayah/64.02/jawaban/2024-Q1/K1.01",
+      session: coordinatorMe,
+    });
+    expect(await screen.findByRole("heading", { level: 1, name: "Halaman tidak ditemukan" })).toBeInTheDocument();
+    expect(screen.queryByText(/belum dijawab/)).not.toBeInTheDocument();
+    other.unmount();
+    // Its own Pemda's answer not given yet is said as such.
+    renderWithProviders(<AppRoutes />, { route: "/wilayah/64.72/jawaban/2024-Q1/K1.01", session: coordinatorMe });
+    expect(await screen.findByText("Indikator ini belum dijawab pada periode ini.")).toBeInTheDocument();
+  });
 });

@@ -9,6 +9,7 @@ import {
 } from "../../api/client";
 import { PAGE_SIZE } from "../../api/queries";
 import { useParams } from "react-router";
+import { commentKeys } from "./commentQueries";
 
 /** An answer's address: one indicator of one region in one period. */
 export interface AnswerKey {
@@ -133,6 +134,9 @@ export function storeAnswer(queryClient: QueryClient, key: AnswerKey, answer: Su
   void queryClient.invalidateQueries({ queryKey: answerKeys.history(key) });
   void queryClient.invalidateQueries({ queryKey: ["tasks"] });
   void queryClient.invalidateQueries({ queryKey: ["submissions", "queue"] });
+  // A return writes its reason into the answer's discussion (the same transaction): the
+  // thread on the page must show it now, not after a reload.
+  void queryClient.invalidateQueries({ queryKey: commentKeys.thread(key) });
 }
 
 export function useSaveAnswer(key: AnswerKey) {

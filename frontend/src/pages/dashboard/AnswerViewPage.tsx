@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useFramework } from "../../api/queries";
-import { hasCapability, mayReview, useMe } from "../../auth/session";
+import { hasCapability, mayReview, useMe, withinScope } from "../../auth/session";
 import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatDateTime } from "../../format";
@@ -9,6 +9,7 @@ import { HistoryList, LateBadge, StatusBadge, formatValue } from "../answers/com
 import { AnswerComments } from "../answers/Comments";
 import { EvidenceList } from "../answers/Evidence";
 import { useAnswer, useHistory, usePeriod, type AnswerKey } from "../answers/queries";
+import { NotFoundPage } from "../NotFoundPage";
 
 /**
  * One answer, read-only, for anyone who may read it: value, narrative,
@@ -29,6 +30,11 @@ export function AnswerViewPage() {
   usePageTitle(answer.data?.indicator_name ?? indicator);
   const back = `/wilayah/${encodeURIComponent(code)}?period=${encodeURIComponent(period)}${params.get("view") === "provisional" ? "&view=provisional" : ""}`;
   const path = `${encodeURIComponent(period)}/${encodeURIComponent(code)}/${encodeURIComponent(indicator)}`;
+
+  // The API says 404 both for an answer not given yet and for one outside the reader's
+  // scope (another Pemda's, for a coordinator): the latter is not there for this reader,
+  // so it gets the not-found page rather than "not answered yet", which would be untrue.
+  if (answer.data === null && me && !withinScope(me, code)) return <NotFoundPage />;
 
   return (
     <section aria-labelledby="answer-view-title">

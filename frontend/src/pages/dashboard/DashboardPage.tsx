@@ -7,6 +7,7 @@ import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatNumber } from "../../format";
 import { ExportLinks } from "../exports/ExportLinks";
+import { DashboardReports, NationalReports } from "../reports/DashboardReports";
 import { ChoroplethMap } from "./ChoroplethMap";
 import {
   dashboardFiltersToParams,
@@ -103,7 +104,10 @@ export function DashboardPage() {
       {periods.isError ? <ErrorMessage error={periods.error} onRetry={() => void periods.refetch()} /> : null}
       {!root ? (
         national ? (
-          <Empty>{t("dashboard.chooseProvince")}</Empty>
+          <>
+            <Empty>{t("dashboard.chooseProvince")}</Empty>
+            {period ? <NationalReports period={period} /> : null}
+          </>
         ) : (
           <Loading />
         )
@@ -245,6 +249,8 @@ function DashboardBody({
           </dd>
         </div>
       </dl>
+
+      <DashboardReports period={period} root={root} pemda={items} />
 
       <div className="dash-grid">
         <section aria-labelledby="map-title" className="panel">
