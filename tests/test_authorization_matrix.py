@@ -13,6 +13,7 @@ import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from siaga.models import (
     PeriodState,
     Region,
     RegionLevel,
+    ReportRecommendation,
     Role,
     Submission,
     SubmissionStatus,
@@ -120,6 +122,17 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             status=SubmissionStatus.DRAFT,
         )
         session.add(answers[city])
+    recommendations = {}
+    for city, agency in (("64.71", agency64), ("63.71", agency63)):
+        recommendations[city] = ReportRecommendation(
+            period_id=period.id,
+            region_id=regions[city].id,
+            agency_id=agency.id,
+            text="Perkuat koordinasi",
+            due_on=date(2031, 1, 1),
+            follow_up="",
+        )
+        session.add(recommendations[city])
     await session.flush()
     world_answers.clear()
     world_answers.update({city: answer.id for city, answer in answers.items()})
@@ -142,12 +155,14 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "agency": agency64.code,
             "username": users["viewer_64"].username,
             "answer": f"2023-Q4/64.71/{indicator.code}",
+            "recommendation": str(recommendations["64.71"].id),
         },
         outside={
             "region": "63.71",
             "agency": agency63.code,
             "username": viewer63.username,
             "answer": f"2023-Q4/63.71/{indicator.code}",
+            "recommendation": str(recommendations["63.71"].id),
         },
     )
 
@@ -287,6 +302,9 @@ REPORT_REVIEWING = {
 }
 # A report in another province: hidden from everyone scoped to province 64 who reads.
 REPORT_OUTSIDE = {**HIDDEN_OUTSIDE, "key_read_64": 404}
+# A recommendation's follow-up: the report's writers and the responsible agency's
+# operator; the others who read it are refused.
+FOLLOWING_UP = {**REPORT_WRITING, "operator_64": OK}
 
 
 @dataclass
@@ -605,6 +623,27 @@ MATRIX: dict[tuple[str, str], Case] = {
         REPORT_REVIEWING,
         _p("/reports/{region}/2023-Q4/unaccept"),
         body=lambda w, _: REASON_BODY,
+        outside=REPORT_OUTSIDE,
+    ),
+    # Recommendations (issue 19 item 6): read with the report, made by its writers,
+    # followed up by them and the responsible agency's operator.
+    ("GET", "/api/v1/reports/{region}/{period}/recommendations"): Case(
+        ANSWER_READ, _p("/reports/{region}/2023-Q4/recommendations"), outside=HIDDEN_OUTSIDE
+    ),
+    ("POST", "/api/v1/reports/{region}/{period}/recommendations"): Case(
+        REPORT_WRITING,
+        _p("/reports/{region}/2023-Q4/recommendations"),
+        body=lambda w, where: {
+            "text": w.unique("Rekomendasi "),
+            "agency": (w.inside if where == "inside" else w.outside)["agency"],
+            "due_on": "2031-01-01",
+        },
+        outside=REPORT_OUTSIDE,
+    ),
+    ("PATCH", "/api/v1/recommendations/{recommendation_id}"): Case(
+        FOLLOWING_UP,
+        _p("/recommendations/{recommendation}"),
+        body=lambda w, _: {"follow_up": w.unique("Tindak lanjut ")},
         outside=REPORT_OUTSIDE,
     ),
     ("GET", "/api/v1/scores"): Case(

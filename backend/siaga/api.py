@@ -17,6 +17,7 @@ from siaga.imports.router import router as imports_router
 from siaga.instance.router import router as instance_router
 from siaga.periods.router import router as periods_router
 from siaga.regions.router import router as regions_router
+from siaga.reporting.recommendations_router import router as recommendations_router
 from siaga.reporting.router import router as reporting_router
 from siaga.reports.router import router as reports_router
 from siaga.scoring.router import router as scores_router
@@ -49,5 +50,6 @@ for _router in (
     # otherwise take `2024-Q1.pdf` for a period code.
     reports_router,
     reporting_router,
+    recommendations_router,
 ):
     api_router.include_router(_router)

@@ -443,3 +443,34 @@ class TestDemoReports:
         assert accepted >= 1
         events = await session.scalar(select(func.count()).select_from(PemdaReportEvent))
         assert events and events >= len(rows)
+
+    async def test_recommendations_in_mixed_states(
+        self, session: AsyncSession, seeded: tuple[SeedSummary, LocalStorage]
+    ) -> None:
+        from siaga.models import Agency, RecommendationStatus, ReportRecommendation
+
+        rows = (
+            await session.execute(
+                select(ReportRecommendation, Agency, Period)
+                .join(Agency, Agency.id == ReportRecommendation.agency_id)
+                .join(Period, Period.id == ReportRecommendation.period_id)
+            )
+        ).all()
+        # Two or three per report.
+        assert 2 * 55 <= len(rows) <= 3 * 55
+        statuses = {rec.status for rec, _, _ in rows}
+        assert statuses == set(RecommendationStatus)
+        for rec, agency, period in rows:
+            # The responsible agency is the Pemda's own; due after the quarter.
+            assert agency.region_id == rec.region_id
+            assert rec.due_on > period.end_date
+            assert (rec.done_at is not None) == (rec.status == RecommendationStatus.DONE)
+            if rec.status != RecommendationStatus.OPEN:
+                assert rec.follow_up
+        # One from a closed quarter is still in progress: it carries into later reports.
+        carried = [
+            rec
+            for rec, _, period in rows
+            if period.state == "closed" and rec.status != RecommendationStatus.DONE
+        ]
+        assert len(carried) == 1

@@ -46,6 +46,9 @@ class AuditAction(StrEnum):
     REPORT_ACCEPT = "report.accept"
     REPORT_RETURN = "report.return"
     REPORT_UNACCEPT = "report.unaccept"
+    # A report's recommendation made or followed up (reporting.recommendations).
+    RECOMMENDATION_CREATE = "recommendation.create"
+    RECOMMENDATION_UPDATE = "recommendation.update"
     EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_DELETE = "evidence.delete"
     # A Pemda's evidence for a period taken as one ZIP (evidence.bundle).
@@ -86,6 +89,7 @@ class AuditEntity(StrEnum):
     SUBMISSION = "submission"
     PERIOD = "period"
     REPORT = "report"
+    RECOMMENDATION = "recommendation"
     REGION = "region"
     REGION_BOUNDARIES = "region_boundaries"
     AGENCY = "agency"

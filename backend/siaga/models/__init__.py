@@ -17,7 +17,13 @@ from siaga.models.framework import (
 from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
-from siaga.models.report import PemdaReport, PemdaReportEvent, ReportState
+from siaga.models.report import (
+    PemdaReport,
+    PemdaReportEvent,
+    RecommendationStatus,
+    ReportRecommendation,
+    ReportState,
+)
 from siaga.models.revision import ScoreRevision
 from siaga.models.submission import (
     EvidenceBlob,
@@ -58,9 +64,11 @@ __all__ = [
     "PemdaReportEvent",
     "Period",
     "PeriodState",
+    "RecommendationStatus",
     "Region",
     "RegionBoundary",
     "RegionLevel",
+    "ReportRecommendation",
     "ReportState",
     "Review",
     "ReviewDecision",

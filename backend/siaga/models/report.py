@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -89,3 +89,44 @@ class PemdaReportEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_pemda_report_events_report", "report_id", "id"),)
+
+
+class RecommendationStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class ReportRecommendation(Base):
+    """A recommendation made in a Pemda's report for a period (issue 19 item 6): what is
+    to be done, by which of the Pemda's agencies, by when, and how far it has come.
+
+    Keyed by the report's natural key (period, region) rather than the report row, like
+    the comments: a coordinator may list recommendations before the first PUT of the
+    narrative. Until done it carries into the Pemda's later reports
+    (reporting/recommendations.py).
+    """
+
+    __tablename__ = "report_recommendations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="RESTRICT"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"))
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agencies.id", ondelete="RESTRICT"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date]
+    status: Mapped[RecommendationStatus] = mapped_column(
+        str_enum(RecommendationStatus, "recommendation_status"), default=RecommendationStatus.OPEN
+    )
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    done_at: Mapped[datetime | None]
+
+    # A report's list and the carried ones (same Pemda, not done) both start at the region.
+    __table_args__ = (Index("ix_report_recommendations_pemda", "region_id", "period_id"),)

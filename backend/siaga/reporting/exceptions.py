@@ -100,3 +100,47 @@ def http_error(problem: Problem, label: str) -> AppError:
             details=[{"field": f, "message": "required"} for f in problem.details["missing"]],
         )
     return InvalidInput(message, details=[{"field": problem.field, "message": problem.message_en}])
+
+
+class RecommendationNotFound(NotFound):
+    code = "recommendation_not_found"
+    message = "Rekomendasi tidak ditemukan (recommendation not found)"
+
+
+class RecommendationPreconditionFailed(AppError):
+    status_code = 412
+    code = "precondition_failed"
+    message = (
+        "Rekomendasi telah diubah orang lain; muat ulang lalu coba lagi "
+        "(the recommendation changed since you read it)"
+    )
+
+
+class InvalidAgency(InvalidInput):
+    code = "invalid_agency"
+
+
+class DueBeforePeriod(InvalidInput):
+    code = "due_before_period"
+
+
+class FollowUpRequired(InvalidInput):
+    code = "follow_up_required"
+
+
+_RECOMMENDATION_INPUT: dict[str, type[InvalidInput]] = {
+    "invalid_agency": InvalidAgency,
+    "due_before_period": DueBeforePeriod,
+    "follow_up_required": FollowUpRequired,
+}
+
+
+def recommendation_error(problem: Problem, label: str) -> AppError:
+    """The contract's error for a refusal of reporting.recommendation_rules: 422 naming
+    the field for what the caller sent, else as the report's refusals."""
+    if problem.code in _RECOMMENDATION_INPUT:
+        return _RECOMMENDATION_INPUT[problem.code](
+            problem.message,
+            details=[{"field": problem.field, "message": problem.message_en, **problem.details}],
+        )
+    return http_error(problem, label)

@@ -66,13 +66,17 @@ async def list_reports(
 async def get_report(
     session: DbSession,
     principal: Reader,
+    settings: AppSettings,
     response: Response,
     region: RegionPath,
     period: PeriodPath,
 ) -> ReportRead:
     """One report with its answers' completeness and history; an unwritten report reads
     as an empty draft (version 0)."""
-    return _with_etag(response, await service.get_report(session, principal, region, period))
+    report = await service.get_report(
+        session, principal, region, period, timezone=settings.timezone
+    )
+    return _with_etag(response, report)
 
 
 @router.put(
@@ -85,6 +89,7 @@ async def put_report(
     session: DbSession,
     principal: Reader,
     actor: CurrentActor,
+    settings: AppSettings,
     response: Response,
     region: RegionPath,
     period: PeriodPath,
@@ -94,7 +99,7 @@ async def put_report(
     """The coordinator of that Pemda (or an administrator over it) writes the draft; only
     a draft or returned report changes. 201 when this created it."""
     report, created = await service.put_report(
-        session, principal, actor, region, period, body, if_match
+        session, principal, actor, region, period, body, if_match, timezone=settings.timezone
     )
     if created:
         response.status_code = 201
@@ -143,6 +148,7 @@ async def accept_report(
     session: DbSession,
     principal: Reader,
     actor: CurrentActor,
+    settings: AppSettings,
     response: Response,
     region: RegionPath,
     period: PeriodPath,
@@ -150,7 +156,9 @@ async def accept_report(
 ) -> ReportRead:
     """submitted -> accepted, by a verifier exactly one level up; locks the Pemda's
     answers for the period (their writers answer 409 report_accepted)."""
-    report = await service.transition(session, principal, actor, region, period, "accept", if_match)
+    report = await service.transition(
+        session, principal, actor, region, period, "accept", if_match, timezone=settings.timezone
+    )
     return _with_etag(response, report)
 
 
@@ -164,6 +172,7 @@ async def return_report(
     session: DbSession,
     principal: Reader,
     actor: CurrentActor,
+    settings: AppSettings,
     response: Response,
     region: RegionPath,
     period: PeriodPath,
@@ -172,7 +181,15 @@ async def return_report(
 ) -> ReportRead:
     """submitted -> returned to the coordinator, with a reason."""
     report = await service.transition(
-        session, principal, actor, region, period, "return", if_match, reason=body.reason
+        session,
+        principal,
+        actor,
+        region,
+        period,
+        "return",
+        if_match,
+        reason=body.reason,
+        timezone=settings.timezone,
     )
     return _with_etag(response, report)
 
@@ -187,6 +204,7 @@ async def unaccept_report(
     session: DbSession,
     principal: Reader,
     actor: CurrentActor,
+    settings: AppSettings,
     response: Response,
     region: RegionPath,
     period: PeriodPath,
@@ -196,6 +214,14 @@ async def unaccept_report(
     """accepted -> submitted, with a reason; refused while the report one level up is
     accepted."""
     report = await service.transition(
-        session, principal, actor, region, period, "unaccept", if_match, reason=body.reason
+        session,
+        principal,
+        actor,
+        region,
+        period,
+        "unaccept",
+        if_match,
+        reason=body.reason,
+        timezone=settings.timezone,
     )
     return _with_etag(response, report)

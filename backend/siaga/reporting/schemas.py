@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from siaga.core.pagination import Page
 from siaga.core.text import CleanText
-from siaga.models import RegionLevel, ReportState
+from siaga.models import RecommendationStatus, RegionLevel, ReportState
+from siaga.reporting.recommendation_rules import FOLLOW_UP_MAX_LENGTH, TEXT_MAX_LENGTH
 from siaga.submissions.workflow import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 
 SECTION_MAX_LENGTH = 20_000
@@ -77,6 +78,62 @@ class ReportEvent(BaseModel):
     at: datetime
 
 
+class RecommendationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[
+        str, CleanText(max_length=TEXT_MAX_LENGTH, min_length=1, multiline=True, strip=True)
+    ] = Field(description=f"What is recommended: 1 to {TEXT_MAX_LENGTH} characters")
+    agency: Annotated[str, CleanText(max_length=80, min_length=1, strip=True)] = Field(
+        description="Code of the responsible agency: an active agency of the report's Pemda"
+    )
+    due_on: date = Field(description="Due date (YYYY-MM-DD), not before the period starts")
+
+
+class RecommendationUpdate(BaseModel):
+    """The follow-up; an absent field stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: RecommendationStatus | None = Field(
+        default=None,
+        description="open, in_progress or done; done needs a note, and leaving done a note "
+        "in the same request",
+    )
+    follow_up: (
+        Annotated[str, CleanText(max_length=FOLLOW_UP_MAX_LENGTH, multiline=True, strip=True)]
+        | None
+    ) = Field(default=None, description="The follow-up note (replaces the stored one)")
+
+
+class RecommendationRead(BaseModel):
+    id: int
+    period: str = Field(description="The period whose report made it")
+    region: str
+    agency: str
+    agency_name: str
+    text: str
+    due_on: date
+    status: RecommendationStatus
+    follow_up: str
+    overdue: bool = Field(description="Not done and past the due day in the Pemda's zone")
+    carried: bool = Field(
+        description="Made in an earlier period's report and not done yet: carried into the "
+        "report asked for"
+    )
+    version: int
+    etag: str
+    created_at: datetime
+    created_by: str | None
+    updated_at: datetime
+    updated_by: str | None
+    done_at: datetime | None
+
+
+class RecommendationList(BaseModel):
+    items: list[RecommendationRead]
+
+
 class ReportSummary(BaseModel):
     period: str
     region: str
@@ -109,6 +166,9 @@ class ReportRead(ReportSummary):
     updated_at: datetime | None
     completeness: Completeness
     history: list[ReportEvent]
+    recommendations: list[RecommendationRead] = Field(
+        description="This report's recommendations and those carried from earlier reports"
+    )
 
 
 class ReportPage(Page[ReportSummary]):

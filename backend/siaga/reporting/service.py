@@ -16,7 +16,7 @@ from siaga.models import PemdaReport, Period, Region, RegionLevel, ReportState
 from siaga.periods.dependencies import period_or_404
 from siaga.regions import repository as regions_repository
 from siaga.regions.time_zones import deadline_cutoff
-from siaga.reporting import records, repository, rules
+from siaga.reporting import recommendation_reads, records, repository, rules
 from siaga.reporting.exceptions import (
     ReportCreatedConcurrently,
     ReportNotFound,
@@ -99,7 +99,9 @@ async def _completeness(session: AsyncSession, ctx: ReportContext) -> Completene
     )
 
 
-async def read(session: AsyncSession, ctx: ReportContext) -> ReportRead:
+async def read(session: AsyncSession, ctx: ReportContext, *, timezone: str) -> ReportRead:
+    """The report; `timezone`: the default zone (settings) for a Pemda without one, which
+    decides its recommendations' overdue flags."""
     report = ctx.report
     events = await repository.history(session, report.id) if report else []
     names = await repository.usernames(
@@ -159,13 +161,16 @@ async def read(session: AsyncSession, ctx: ReportContext) -> ReportRead:
             )
             for e in events
         ],
+        recommendations=await recommendation_reads.for_report(
+            session, ctx.region, ctx.period, timezone
+        ),
     )
 
 
 async def get_report(
-    session: AsyncSession, principal: Principal, region: str, period: str
+    session: AsyncSession, principal: Principal, region: str, period: str, *, timezone: str
 ) -> ReportRead:
-    return await read(session, await load(session, principal, region, period))
+    return await read(session, await load(session, principal, region, period), timezone=timezone)
 
 
 async def list_reports(
@@ -211,6 +216,8 @@ async def put_report(
     period_code: str,
     data: ReportWrite,
     if_match: str | None,
+    *,
+    timezone: str,
 ) -> tuple[ReportRead, bool]:
     """Write the draft (or a returned report); creates it on the first PUT. Returns
     (report, created)."""
@@ -268,7 +275,7 @@ async def put_report(
             before=None if created else before,
             after=content,
         )
-    return await read(session, ctx), created
+    return await read(session, ctx, timezone=timezone), created
 
 
 async def _preconditions(
@@ -364,4 +371,4 @@ async def transition(
         after=records.snapshot(after, reason=reason),
         reason=reason,
     )
-    return await read(session, ctx)
+    return await read(session, ctx, timezone=timezone)

@@ -7,18 +7,21 @@ the API would, and idempotent: an existing report is left as users changed it.""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.models import (
+    Agency,
     PemdaReport,
     PemdaReportEvent,
     Period,
     PeriodState,
+    RecommendationStatus,
     Region,
+    ReportRecommendation,
     ReportState,
     User,
 )
@@ -27,6 +30,23 @@ from siaga.reporting import records, repository, rules
 from siaga.seed.demo_users import verifier_of
 
 RETURN_REASON = "Bagian risiko konflik belum menyebut kecamatan rawan; mohon dilengkapi."
+RECOMMENDATIONS = (
+    "Perkuat koordinasi Forkopimda dalam pemantauan tahapan pemilu di kecamatan rawan.",
+    "Tambahkan anggaran dan personel untuk pemantauan di daerah terpencil.",
+    "Lakukan sosialisasi netralitas ASN kepada seluruh perangkat daerah.",
+    "Mutakhirkan data pemilih bersama Disdukcapil sebelum penetapan DPT.",
+    "Siapkan rencana kontinjensi pengamanan bersama Satpol PP.",
+)
+IN_PROGRESS_NOTE = "Rapat koordinasi pertama sudah dilaksanakan; tindak lanjut berjalan."
+DONE_NOTE = "Sudah dilaksanakan; notulen dan daftar hadir disimpan di Kesbangpol."
+# Follow-up states by recommendation (first, second, third) and period: closed periods'
+# recommendations are done but for one in progress (carried into the later reports,
+# overdue); open periods' are a mix.
+OPEN_FATE = (
+    RecommendationStatus.IN_PROGRESS,
+    RecommendationStatus.OPEN,
+    RecommendationStatus.DONE,
+)
 
 
 def _content(region: Region, period: Period) -> dict[str, object]:
@@ -54,6 +74,52 @@ def _fate(period: Period, region: Region, position: int, complete: bool) -> list
     return [["submit"], ["submit", "return"], []][position % 3]  # type: ignore[return-value]
 
 
+def _recommendations(
+    report: PemdaReport,
+    period: Period,
+    position: int,
+    agencies: list[Agency],
+    author: User,
+    zone: ZoneInfo,
+) -> list[ReportRecommendation]:
+    """Two or three recommendations of one report, due one, two and three months after
+    the quarter (dates relative to the period, like the rest of the demo: seen from a
+    later date, those not done are overdue)."""
+    closed = period.state == PeriodState.CLOSED
+    made = []
+    for k in range(2 + position % 2):
+        status = OPEN_FATE[k]
+        if closed:
+            # The first Pemda's second one of the last closed quarter is still going on.
+            carried = k == 1 and position == 0 and period.code.endswith("Q3")
+            status = RecommendationStatus.IN_PROGRESS if carried else RecommendationStatus.DONE
+        due_on: date = period.end_date + timedelta(days=30 * (k + 1))
+        changed = datetime.combine(due_on - timedelta(days=10), time(10), zone)
+        done = status == RecommendationStatus.DONE
+        made.append(
+            ReportRecommendation(
+                period_id=period.id,
+                region_id=report.region_id,
+                agency_id=agencies[(position + k) % len(agencies)].id,
+                text=RECOMMENDATIONS[(position + k) % len(RECOMMENDATIONS)],
+                due_on=due_on,
+                status=status,
+                follow_up={
+                    RecommendationStatus.OPEN: "",
+                    RecommendationStatus.IN_PROGRESS: IN_PROGRESS_NOTE,
+                    RecommendationStatus.DONE: DONE_NOTE,
+                }[status],
+                version=1 if status == RecommendationStatus.OPEN else 2,
+                created_at=report.created_at,
+                created_by_id=author.id,
+                updated_at=report.created_at if status == RecommendationStatus.OPEN else changed,
+                updated_by_id=author.id,
+                done_at=changed if done else None,
+            )
+        )
+    return made
+
+
 async def seed_reports(
     session: AsyncSession, periods: list[Period], regions: list[Region], users: dict[str, User]
 ) -> int:
@@ -64,6 +130,11 @@ async def seed_reports(
     existing = set(
         (await session.execute(select(PemdaReport.period_id, PemdaReport.region_id))).all()
     )
+    agencies: dict[int, list[Agency]] = {}
+    for agency in (
+        await session.scalars(select(Agency).where(Agency.is_active).order_by(Agency.code))
+    ).all():
+        agencies.setdefault(agency.region_id, []).append(agency)
     created = 0
     for period in periods:
         ordinal = await repository.receipt_ordinal(session, period.id)
@@ -133,6 +204,12 @@ async def seed_reports(
                 )
                 for action, actor, at, reason, state_after, version in events
             )
+            if agencies.get(region.id):
+                session.add_all(
+                    _recommendations(
+                        report, period, position, agencies[region.id], coordinator, zone
+                    )
+                )
             await session.flush()
             created += 1
     return created

@@ -1430,6 +1430,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{region}/{period}/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List
+         * @description The report's recommendations, then those of the Pemda's earlier reports not done
+         *     yet (`carried`), each with `overdue`.
+         */
+        get: operations["recommendations-list"];
+        put?: never;
+        /**
+         * Create
+         * @description The coordinator of that Pemda (or an administrator over it) adds a recommendation
+         *     while the report is a draft or returned and the period open.
+         */
+        post: operations["recommendations-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recommendations/{recommendation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update
+         * @description The follow-up: status and note, by the Pemda's coordinator (or an administrator
+         *     over it) or an operator of the responsible agency, whatever the report's state.
+         */
+        patch: operations["recommendations-update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2810,6 +2857,104 @@ export interface components {
              */
             reason: string;
         };
+        /** RecommendationCreate */
+        RecommendationCreate: {
+            /**
+             * Text
+             * @description What is recommended: 1 to 2000 characters
+             */
+            text: string;
+            /**
+             * Agency
+             * @description Code of the responsible agency: an active agency of the report's Pemda
+             */
+            agency: string;
+            /**
+             * Due On
+             * Format: date
+             * @description Due date (YYYY-MM-DD), not before the period starts
+             */
+            due_on: string;
+        };
+        /** RecommendationList */
+        RecommendationList: {
+            /** Items */
+            items: components["schemas"]["RecommendationRead"][];
+        };
+        /** RecommendationRead */
+        RecommendationRead: {
+            /** Id */
+            id: number;
+            /**
+             * Period
+             * @description The period whose report made it
+             */
+            period: string;
+            /** Region */
+            region: string;
+            /** Agency */
+            agency: string;
+            /** Agency Name */
+            agency_name: string;
+            /** Text */
+            text: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            status: components["schemas"]["RecommendationStatus"];
+            /** Follow Up */
+            follow_up: string;
+            /**
+             * Overdue
+             * @description Not done and past the due day in the Pemda's zone
+             */
+            overdue: boolean;
+            /**
+             * Carried
+             * @description Made in an earlier period's report and not done yet: carried into the report asked for
+             */
+            carried: boolean;
+            /** Version */
+            version: number;
+            /** Etag */
+            etag: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string | null;
+            /** Done At */
+            done_at: string | null;
+        };
+        /**
+         * RecommendationStatus
+         * @enum {string}
+         */
+        RecommendationStatus: "open" | "in_progress" | "done";
+        /**
+         * RecommendationUpdate
+         * @description The follow-up; an absent field stays as it is.
+         */
+        RecommendationUpdate: {
+            /** @description open, in_progress or done; done needs a note, and leaving done a note in the same request */
+            status?: components["schemas"]["RecommendationStatus"] | null;
+            /**
+             * Follow Up
+             * @description The follow-up note (replaces the stored one)
+             */
+            follow_up?: string | null;
+        };
         /** RegionCount */
         RegionCount: {
             /** Region */
@@ -3061,6 +3206,11 @@ export interface components {
             completeness: components["schemas"]["Completeness"];
             /** History */
             history: components["schemas"]["ReportEvent"][];
+            /**
+             * Recommendations
+             * @description This report's recommendations and those carried from earlier reports
+             */
+            recommendations: components["schemas"]["RecommendationRead"][];
         };
         /** ReportReason */
         ReportReason: {
@@ -9080,6 +9230,216 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "recommendations-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "recommendations-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Pemda's region code */
+                region: string;
+                /** @description Period code, e.g. `2023-Q4` */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecommendationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "recommendations-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The recommendation's ETag; checked when sent */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The recommendation's id */
+                recommendation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecommendationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
