@@ -70,6 +70,7 @@ function report(overrides: Partial<ReportRead> = {}): ReportRead {
     updated_at: "2024-04-01T00:00:00Z",
     completeness: { applicable: 4, not_started: 0, draft: 0, returned: 0, submitted: 3, verified: 1, complete: true },
     history: [{ version: 1, action: "written", state: "draft", reason: null, actor: "koordinator.64.72", at: "2024-04-01T00:00:00Z" }],
+    recommendations: [],
     ...overrides,
   };
 }
