@@ -33,6 +33,8 @@ chosen = {
     "screenshots/phone-menu.png": ("390/admin-menu", 844),
     "screenshots/phone-periods.png": ("390/admin-periods", 2 * 844),
     "screenshots/phone-profile.png": ("390/admin-profile", 2 * 844),
+    "screenshots/phone-report.png": ("390/coordinator-report", 2 * 844),
+    "screenshots/phone-reports.png": ("390/verifier-reports", 2 * 844),
     "screenshot-dashboard.png": ("1366/viewer-dashboard", 1000),
 }
 for name, (picture, height) in chosen.items():

@@ -26,7 +26,13 @@ export const ROLES: RolePages[] = [
   {
     role: "verifier",
     username: VERIFIER,
-    pages: [{ name: "review", path: "/verifikasi" }, { name: "dashboard", path: "/dasbor" }, ...READER_PAGES],
+    pages: [
+      { name: "review", path: "/verifikasi" },
+      { name: "dashboard", path: "/dasbor" },
+      { name: "reports", path: "/laporan" },
+      { name: "report", path: "/laporan/64.72/2024-Q1" },
+      ...READER_PAGES,
+    ],
   },
   {
     // Reviews the province's own answers, nationwide: picks a province first, as the admin does.
@@ -42,6 +48,7 @@ export const ROLES: RolePages[] = [
       { name: "progress", path: "/tugas" },
       { name: "answer", path: "/wilayah/64.72/jawaban/2024-Q1/K1.01" },
       { name: "dashboard", path: "/dasbor" },
+      { name: "report", path: "/laporan/64.72/2024-Q1" },
       ...READER_PAGES,
     ],
   },

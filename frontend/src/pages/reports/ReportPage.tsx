@@ -10,6 +10,7 @@ import { ReasonForm, reasonFieldError } from "../review/ReasonForm";
 import { RegionTime, ReportLateBadge, ReportStateBadge, mayReviewReport, mayWriteReport, reportStateLabel } from "./common";
 import { ReportEditor, SECTIONS } from "./ReportEditor";
 import { ReportProblem } from "./ReportProblem";
+import { Recommendations } from "./Recommendations";
 import { useReport, useReportTransition, useSaveReport, type ReportRead } from "./queries";
 
 type ReasonMode = "return" | "unaccept";
@@ -230,8 +231,7 @@ export function ReportPage() {
         />
       ) : null}
 
-      {/* Recommendations (issue 19, item 6): the report's follow-up list goes here,
-          between the narrative and the history, once the API serves it. */}
+      <Recommendations report={data} periodOpen={periodOpen} periodStart={period.data?.start_date} onReload={reload} />
 
       <section aria-labelledby="report-history-title">
         <h2 id="report-history-title">{t("reports.history")}</h2>
