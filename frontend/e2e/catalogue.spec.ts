@@ -160,7 +160,7 @@ test("national admin publishes a new framework version and opens a new year; the
   await login(page, OPERATOR);
   await expect(page).toHaveURL(/\/tugas/);
   await expect(page.getByRole("heading", { level: 1, name: "Tugas" })).toBeVisible();
-  const periodSelect = page.getByLabel("Periode");
+  const periodSelect = page.getByLabel("Periode", { exact: true });
   if ((await periodSelect.inputValue()) !== first) await periodSelect.selectOption(first);
   await expect(periodSelect).toHaveValue(first);
   const expected = ours(await apiJson<Framework>(page, `/api/v1/frameworks/${version}`));

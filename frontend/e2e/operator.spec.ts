@@ -55,7 +55,7 @@ test("operator: lands on its tasks, sees overdue work, attaches evidence first, 
     ),
   );
   const period = expectedPeriod(periods, today);
-  await expect(page.getByLabel("Periode")).toHaveValue(period);
+  await expect(page.getByLabel("Periode", { exact: true })).toHaveValue(period);
 
   // 2. The agency by name, with its Pemda; not the region code.
   const me = await apiJson<{ agency_name: string; region_name: string }>(page, "/api/v1/auth/me");

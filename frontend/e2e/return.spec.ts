@@ -74,7 +74,10 @@ test("the verification queue starts with open periods and counts what waits per 
   const periods = await page.request.get("/api/v1/periods?state=open&limit=500");
   const open = new Set(((await periods.json()) as { items: { code: string }[] }).items.map((p) => p.code));
   await page.getByRole("link", { name: "Verifikasi", exact: true }).click();
-  await expect(page.getByLabel("Periode")).toHaveValue("");
+  // The dashboard it leaves has a period picker too: wait for the queue itself.
+  await expect(page).toHaveURL(/\/verifikasi/);
+  await expect(page.getByRole("heading", { level: 1, name: /Verifikasi/ })).toBeVisible();
+  await expect(page.getByLabel("Periode", { exact: true })).toHaveValue("");
   const first = page.locator("tbody tr").first();
   await expect(first).toBeVisible();
   // The period code sits under the indicator link; the oldest closed leftover is not on top.

@@ -53,7 +53,7 @@ test("answer, evidence, submit, return, resubmit, verify, history", async ({ pag
   await page.getByRole("link", { name: "Tugas" }).click();
   // Signing in lands on the tasks of the current period (e2e/operator.spec.ts); pick this one.
   await expect(page).toHaveURL(/\/tugas$/);
-  await page.getByLabel("Periode").selectOption(PERIOD);
+  await page.getByLabel("Periode", { exact: true }).selectOption(PERIOD);
   const row = page.locator(`tr[data-indicator="${task.indicator}"]`);
   await expect(row).toContainText("Belum diisi");
   await row.getByRole("link").click();
@@ -87,7 +87,7 @@ test("answer, evidence, submit, return, resubmit, verify, history", async ({ pag
   await login(page, VERIFIER);
   await page.getByRole("link", { name: "Verifikasi", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Verifikasi" })).toBeVisible();
-  await page.getByLabel("Periode").selectOption(PERIOD);
+  await page.getByLabel("Periode", { exact: true }).selectOption(PERIOD);
   await page.getByLabel("Indikator").fill(task.indicator);
   await page.getByLabel("Wilayah").fill(REGION);
   await page.getByRole("button", { name: "Terapkan" }).click();
