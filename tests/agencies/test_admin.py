@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.models import Agency, AuditEvent, Region, Role, User
+from siaga.models import Agency, Region, Role, User
+from tests.auth.support import audit_events
 from tests.fixtures.factories import create_agency, create_agency_type, create_region, create_user
 from tests.helpers import API, assert_error
 
@@ -42,12 +43,6 @@ def _body(**changes: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not ...}
 
 
-async def _events(session: AsyncSession, action: str) -> list[AuditEvent]:
-    return list(
-        (await session.scalars(select(AuditEvent).where(AuditEvent.action == action))).all()
-    )
-
-
 class TestCreate:
     async def test_created_and_audited(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -64,7 +59,7 @@ class TestCreate:
             "region_name": "Kota Samarinda",
             "is_active": True,
         }
-        (event,) = await _events(session, "agency.create")
+        (event,) = await audit_events(session, action="agency.create")
         assert event.entity_id == "64.72.bpkad"
         assert event.before is None
         assert event.after is not None and event.after["type"] == "bpkad"
@@ -156,7 +151,7 @@ class TestUpdate:
         # Kept, with its history: it is still listed and readable.
         agency = await session.scalar(select(Agency).where(Agency.code == "64.72.kesbangpol"))
         assert agency is not None
-        (event,) = await _events(session, "agency.update")
+        (event,) = await audit_events(session, action="agency.update")
         assert event.before == {"name": "Kesbangpol Kota Samarinda", "is_active": True}
         assert event.after == body
         again = await client.patch(f"{API}/agencies/64.72.kesbangpol", json={"is_active": True})
@@ -168,7 +163,7 @@ class TestUpdate:
         await _setup(session)
         response = await client.patch(f"{API}/agencies/64.72.kesbangpol", json={"is_active": True})
         assert response.status_code == 200, response.text
-        assert not await _events(session, "agency.update")
+        assert not await audit_events(session, action="agency.update")
 
     @pytest.mark.parametrize(
         "payload",

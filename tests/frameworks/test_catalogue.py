@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.models import AuditEvent, Role, User
+from siaga.models import Role, User
+from tests.auth.support import audit_events
 from tests.fixtures.factories import (
     create_agency_type,
     create_framework,
@@ -68,11 +68,6 @@ def _content(**changes: Any) -> dict[str, Any]:
     return content | changes
 
 
-async def _audit(session: AsyncSession, action: str) -> list[AuditEvent]:
-    rows = await session.scalars(select(AuditEvent).where(AuditEvent.action == action))
-    return list(rows)
-
-
 @pytest.fixture
 async def draft(client: httpx.AsyncClient, session: AsyncSession) -> str:
     await create_agency_type(session, code="kesbangpol")
@@ -117,13 +112,13 @@ async def test_create_edit_publish(
     listed = (await client.get(f"{API}/frameworks")).json()["items"]
     assert [(f["code"], f["status"]) for f in listed] == [(draft, "published")]
 
-    (create,) = await _audit(session, "framework.create")
+    (create,) = await audit_events(session, action="framework.create")
     assert create.after is not None and create.after["status"] == "draft"
-    updates = await _audit(session, "framework.update")
+    updates = await audit_events(session, action="framework.update")
     assert len(updates) == 2
     assert updates[0].before is not None and updates[0].before["dimensions"] == []
     assert updates[1].after is not None and len(updates[1].after["dimensions"]) == 1
-    (publish,) = await _audit(session, "framework.publish")
+    (publish,) = await audit_events(session, action="framework.publish")
     assert publish.before == {"status": "draft"}
     assert publish.after is not None and publish.after["status"] == "published"
 
@@ -158,7 +153,7 @@ async def test_copy_has_the_same_content(client: httpx.AsyncClient, session: Asy
         404,
         "framework_not_found",
     )
-    (event,) = await _audit(session, "framework.copy")
+    (event,) = await audit_events(session, action="framework.copy")
     assert event.after is not None and event.after["copied_from"] == "PEMILU2024"
 
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.models import AuditEvent, FrameworkStatus, PeriodState, Role, User
+from siaga.models import FrameworkStatus, PeriodState, Role, User
 from siaga.periods import quarters
 from siaga.periods.schemas import REASON_MIN_LENGTH
 from siaga.submissions import workflow
+from tests.auth.support import audit_events
 from tests.fixtures.factories import create_framework, create_period, create_region, create_user
 from tests.helpers import API, assert_error
 
@@ -25,10 +25,6 @@ REASON = "Banjir di beberapa kabupaten"
 
 def _fields(error: dict[str, Any]) -> set[str]:
     return {d.get("field") or d.get("loc", [None])[-1] for d in error["details"]}
-
-
-async def _audit(session: AsyncSession, action: str) -> AuditEvent:
-    return (await session.scalars(select(AuditEvent).where(AuditEvent.action == action))).one()
 
 
 def test_reason_length_is_the_answer_workflows() -> None:
@@ -74,7 +70,7 @@ class TestCreate:
             "2031-01-10",
         )
         assert body["name"] == "Triwulan IV 2030"
-        event = await _audit(session, "period.create")
+        (event,) = await audit_events(session, action="period.create")
         assert event.entity_id == "2030-Q4" and event.after and event.after["state"] == "planned"
 
     async def test_explicit_dates(self, client: httpx.AsyncClient, session: AsyncSession) -> None:
@@ -198,7 +194,7 @@ class TestDeadline:
         )
         assert response.status_code == 200, response.text
         assert response.json()["deadline"] == "2030-04-30"
-        event = await _audit(session, "period.deadline")
+        (event,) = await audit_events(session, action="period.deadline")
         assert event.before == {"deadline": before}
         assert event.after == {"deadline": "2030-04-30", "reason": REASON}
 
@@ -250,7 +246,7 @@ class TestReopen:
         response = await client.post(f"{API}/periods/2030-Q1/reopen", json={"reason": REASON})
         assert response.status_code == 200, response.text
         assert response.json()["state"] == "open"
-        event = await _audit(session, "period.reopen")
+        (event,) = await audit_events(session, action="period.reopen")
         assert event.before == {"state": "closed"}
         assert event.after == {"state": "open", "reason": REASON}
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.models import AuditEvent, Region, RegionLevel, Role, User
+from siaga.models import Region, RegionLevel, Role, User
+from tests.auth.support import audit_events
 from tests.fixtures.factories import create_region, create_user
 from tests.helpers import API, assert_error
 
@@ -42,12 +42,6 @@ def _body(**changes: Any) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not ...}
 
 
-async def _events(session: AsyncSession, action: str) -> list[AuditEvent]:
-    return list(
-        (await session.scalars(select(AuditEvent).where(AuditEvent.action == action))).all()
-    )
-
-
 class TestCreate:
     async def test_regency_after_a_split(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -64,7 +58,7 @@ class TestCreate:
         assert body["own_time_zone"] is None
         listed = (await client.get(f"{API}/regions", params={"parent": "64"})).json()
         assert "64.75" in [r["code"] for r in listed["items"]]
-        (event,) = await _events(session, "region.create")
+        (event,) = await audit_events(session, action="region.create")
         assert event.entity_id == "64.75"
         assert event.before is None
         assert event.after is not None and event.after["name"] == "Kabupaten Baru"
@@ -127,7 +121,7 @@ class TestCreate:
             await client.post(f"{API}/regions", json=_body(**changes)), 422, "invalid_input"
         )
         assert field in [d["loc"][1] for d in error["details"] if len(d["loc"]) > 1]
-        assert not await _events(session, "region.create")
+        assert not await audit_events(session, action="region.create")
 
     async def test_province_with_parent_is_422(
         self, client: httpx.AsyncClient, session: AsyncSession
@@ -194,7 +188,7 @@ class TestUpdate:
         assert data["name"] == "Kota Samarinda Baru"
         assert data["bps_code"] == "6472"
         assert data["own_time_zone"] is None  # not sent, not changed
-        (event,) = await _events(session, "region.update")
+        (event,) = await audit_events(session, action="region.update")
         assert event.before == {"name": "Kota Samarinda", "bps_code": None}
         assert event.after == body
 
@@ -212,7 +206,7 @@ class TestUpdate:
         await _regions(session)
         response = await client.patch(f"{API}/regions/64.72", json={"name": "Kota Samarinda"})
         assert response.status_code == 200, response.text
-        assert not await _events(session, "region.update")
+        assert not await audit_events(session, action="region.update")
 
     @pytest.mark.parametrize(
         ("payload", "field"),

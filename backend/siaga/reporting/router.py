@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.convertors import StringConvertor, register_url_convertor
 
+from siaga.audit.service import Actor
 from siaga.auth.dependencies import AppSettings, CurrentActor, Reader
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.pagination import Pagination
 from siaga.core.params import RegionCodeQuery
+from siaga.core.security import Principal
 from siaga.models import ReportState
-from siaga.reporting import service
+from siaga.reporting import rules, service
 from siaga.reporting.schemas import ReportPage, ReportRead, ReportReason, ReportWrite
 
 router = APIRouter(tags=["reports"])
@@ -106,36 +110,62 @@ async def put_report(
     return _with_etag(response, report)
 
 
+@dataclass(frozen=True, slots=True)
+class _Transition:
+    """What every transition route takes, bound once (a dependency), so that each route
+    says only its action and, where it has one, the reason."""
+
+    session: AsyncSession
+    principal: Principal
+    actor: Actor
+    timezone: str
+    region: str
+    period: str
+    if_match: str | None
+
+    async def take(
+        self, response: Response, action: rules.Action, reason: str | None = None
+    ) -> ReportRead:
+        report = await service.transition(
+            self.session,
+            self.principal,
+            self.actor,
+            self.region,
+            self.period,
+            action,
+            self.if_match,
+            reason=reason,
+            timezone=self.timezone,
+        )
+        return _with_etag(response, report)
+
+
+async def _transition(
+    session: DbSession,
+    principal: Reader,
+    actor: CurrentActor,
+    settings: AppSettings,
+    region: RegionPath,
+    period: PeriodPath,
+    if_match: IfMatch = None,
+) -> _Transition:
+    return _Transition(session, principal, actor, settings.timezone, region, period, if_match)
+
+
+Transition = Annotated[_Transition, Depends(_transition)]
+
+
 @router.post(
     REPORT + "/submit",
     name="submit",
     response_model=ReportRead,
     responses=responses(401, 403, 404, 409, 412, 422),
 )
-async def submit_report(
-    session: DbSession,
-    principal: Reader,
-    actor: CurrentActor,
-    settings: AppSettings,
-    response: Response,
-    region: RegionPath,
-    period: PeriodPath,
-    if_match: IfMatch = None,
-) -> ReportRead:
+async def submit_report(call: Transition, response: Response) -> ReportRead:
     """draft/returned -> submitted: needs every applicable answer submitted or verified
     (409 answers_incomplete) and, for a province, every regency and city report accepted
     (409 reports_pending). The first submission gives the receipt and `late`."""
-    report = await service.transition(
-        session,
-        principal,
-        actor,
-        region,
-        period,
-        "submit",
-        if_match,
-        timezone=settings.timezone,
-    )
-    return _with_etag(response, report)
+    return await call.take(response, "submit")
 
 
 @router.post(
@@ -144,22 +174,10 @@ async def submit_report(
     response_model=ReportRead,
     responses=responses(401, 403, 404, 409, 412),
 )
-async def accept_report(
-    session: DbSession,
-    principal: Reader,
-    actor: CurrentActor,
-    settings: AppSettings,
-    response: Response,
-    region: RegionPath,
-    period: PeriodPath,
-    if_match: IfMatch = None,
-) -> ReportRead:
+async def accept_report(call: Transition, response: Response) -> ReportRead:
     """submitted -> accepted, by a verifier exactly one level up; locks the Pemda's
     answers for the period (their writers answer 409 report_accepted)."""
-    report = await service.transition(
-        session, principal, actor, region, period, "accept", if_match, timezone=settings.timezone
-    )
-    return _with_etag(response, report)
+    return await call.take(response, "accept")
 
 
 @router.post(
@@ -168,30 +186,9 @@ async def accept_report(
     response_model=ReportRead,
     responses=responses(401, 403, 404, 409, 412, 422),
 )
-async def return_report(
-    session: DbSession,
-    principal: Reader,
-    actor: CurrentActor,
-    settings: AppSettings,
-    response: Response,
-    region: RegionPath,
-    period: PeriodPath,
-    body: ReportReason,
-    if_match: IfMatch = None,
-) -> ReportRead:
+async def return_report(call: Transition, response: Response, body: ReportReason) -> ReportRead:
     """submitted -> returned to the coordinator, with a reason."""
-    report = await service.transition(
-        session,
-        principal,
-        actor,
-        region,
-        period,
-        "return",
-        if_match,
-        reason=body.reason,
-        timezone=settings.timezone,
-    )
-    return _with_etag(response, report)
+    return await call.take(response, "return", body.reason)
 
 
 @router.post(
@@ -200,28 +197,7 @@ async def return_report(
     response_model=ReportRead,
     responses=responses(401, 403, 404, 409, 412, 422),
 )
-async def unaccept_report(
-    session: DbSession,
-    principal: Reader,
-    actor: CurrentActor,
-    settings: AppSettings,
-    response: Response,
-    region: RegionPath,
-    period: PeriodPath,
-    body: ReportReason,
-    if_match: IfMatch = None,
-) -> ReportRead:
+async def unaccept_report(call: Transition, response: Response, body: ReportReason) -> ReportRead:
     """accepted -> submitted, with a reason; refused while the report one level up is
     accepted."""
-    report = await service.transition(
-        session,
-        principal,
-        actor,
-        region,
-        period,
-        "unaccept",
-        if_match,
-        reason=body.reason,
-        timezone=settings.timezone,
-    )
-    return _with_etag(response, report)
+    return await call.take(response, "unaccept", body.reason)

@@ -1,4 +1,4 @@
-import type { FrameworkRead, MeRead, PeriodRead, SubmissionRead, TaskRead } from "../api/client";
+import type { FrameworkRead, MeRead, PeriodRead, RegionDetail, SubmissionRead, TaskRead } from "../api/client";
 import { viewerMe } from "./utils";
 
 export const operatorMe: MeRead = {
@@ -141,3 +141,28 @@ export function task(overrides: Partial<TaskRead> = {}): TaskRead {
 }
 
 export const notAnswered = { error: { code: "answer_not_found", message: "Belum dijawab" } };
+
+/** koordinator.64.72: the coordinator of Kota Samarinda's monitoring team. */
+export const coordinatorMe: MeRead = {
+  ...viewerMe,
+  username: "koordinator.64.72",
+  full_name: "Koordinator Tim Pemantauan Kota Samarinda",
+  role: "coordinator",
+  region_code: "64.72",
+  region_name: "Kota Samarinda",
+  capabilities: ["read"],
+};
+
+export const samarinda: RegionDetail = {
+  code: "64.72",
+  name: "Kota Samarinda",
+  level: "city",
+  parent_code: "64",
+  parent_name: "Kalimantan Timur",
+  bps_code: "6472",
+  time_zone: "Asia/Makassar",
+  time_zone_abbreviation: "WITA",
+  own_time_zone: null,
+  children_count: 0,
+  agencies_count: 1,
+};

@@ -1,22 +1,13 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { AppRoutes } from "../../App";
-import type { MeRead, PeriodRead } from "../../api/client";
+import type { PeriodRead } from "../../api/client";
 import { mayReview } from "../../auth/session";
 import { Layout } from "../../components/Layout";
-import { framework, period, submission, task, verifierMe } from "../../test/answerFixtures";
-import { adminMe, json, mockApi, page, renderWithProviders, viewerMe } from "../../test/utils";
+import { coordinatorMe, framework, period, submission, task, verifierMe } from "../../test/answerFixtures";
+import { adminMe, json, mockApi, page, renderWithProviders } from "../../test/utils";
 
 // The head of Samarinda's monitoring team: reads every agency's answers of its Pemda.
-const coordinatorMe: MeRead = {
-  ...viewerMe,
-  username: "koordinator.64.72",
-  full_name: "Koordinator Tim Pemantauan Kota Samarinda",
-  role: "coordinator",
-  region_code: "64.72",
-  region_name: "Kota Samarinda",
-  capabilities: ["read"],
-};
 const open: PeriodRead = { ...period, state: "open" };
 
 describe("separation of duties in the SPA", () => {

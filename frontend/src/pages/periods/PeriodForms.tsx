@@ -89,14 +89,7 @@ export function AddYearForm({
           )}
         </Field>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={create.isPending} aria-busy={create.isPending}>
-          {create.isPending ? t("common.saving") : t("periods.addYearSubmit")}
-        </button>
-        <button type="button" className="button" onClick={() => onDone(null)}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <SubmitOrCancel pending={create.isPending} label={t("periods.addYearSubmit")} onCancel={() => onDone(null)} />
     </form>
   );
 }
@@ -136,14 +129,7 @@ export function DeadlineForm({ period, onDone }: { period: PeriodRead; onDone: (
         </Field>
         <ReasonField value={reason} onChange={setReason} errors={errors.reason} />
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={change.isPending} aria-busy={change.isPending}>
-          {change.isPending ? t("common.saving") : t("periods.deadlineSubmit")}
-        </button>
-        <button type="button" className="button" onClick={() => onDone(null)}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <SubmitOrCancel pending={change.isPending} label={t("periods.deadlineSubmit")} onCancel={() => onDone(null)} />
     </form>
   );
 }
@@ -165,14 +151,7 @@ export function ReopenForm({ period, onDone }: { period: PeriodRead; onDone: (sa
       <h2 id="reopen-title">{t("periods.reopenTitle", { code: period.code })}</h2>
       <Unplaced error={reopen.error} fields={["reason"]} errors={errors} />
       <ReasonField value={reason} onChange={setReason} errors={errors.reason} autoFocus />
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={reopen.isPending} aria-busy={reopen.isPending}>
-          {reopen.isPending ? t("common.saving") : t("periods.reopenSubmit")}
-        </button>
-        <button type="button" className="button" onClick={() => onDone(null)}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <SubmitOrCancel pending={reopen.isPending} label={t("periods.reopenSubmit")} onCancel={() => onDone(null)} />
     </form>
   );
 }
@@ -231,14 +210,22 @@ export function StateForm({
       <h2 id="state-title">{t(`periods.${action}Title`, { code: period.code })}</h2>
       <p>{t(`periods.${action}Explain`)}</p>
       {change.error ? <ErrorMessage error={change.error} /> : null}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={change.isPending} aria-busy={change.isPending}>
-          {change.isPending ? t("common.saving") : t(`periods.${action}Submit`, { code: period.code })}
-        </button>
-        <button type="button" className="button" onClick={() => onDone(null)}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <SubmitOrCancel pending={change.isPending} label={t(`periods.${action}Submit`, { code: period.code })} onCancel={() => onDone(null)} />
     </form>
+  );
+}
+
+/** Each form's buttons: send (showing that it is saving) or leave without a change. */
+function SubmitOrCancel({ pending, label, onCancel }: { pending: boolean; label: string; onCancel: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="form-actions">
+      <button type="submit" className="button button-primary" disabled={pending} aria-busy={pending}>
+        {pending ? t("common.saving") : label}
+      </button>
+      <button type="button" className="button" onClick={onCancel}>
+        {t("common.cancel")}
+      </button>
+    </div>
   );
 }

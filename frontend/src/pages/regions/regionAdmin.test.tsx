@@ -1,25 +1,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { AgencyRead, RegionDetail } from "../../api/client";
+import type { AgencyRead } from "../../api/client";
+import { samarinda } from "../../test/answerFixtures";
 import { json, mockApi, page, renderWithProviders, viewerMe } from "../../test/utils";
 import { RegionDetailPage } from "./RegionDetailPage";
 import { RegionsPage } from "./RegionsPage";
 import { Route, Routes } from "react-router";
-
-const samarinda: RegionDetail = {
-  code: "64.72",
-  name: "Kota Samarinda",
-  level: "city",
-  parent_code: "64",
-  parent_name: "Kalimantan Timur",
-  bps_code: "6472",
-  time_zone: "Asia/Makassar",
-  time_zone_abbreviation: "WITA",
-  own_time_zone: null,
-  children_count: 0,
-  agencies_count: 1,
-};
 
 const kesbangpol: AgencyRead = {
   code: "64.72.kesbangpol",

@@ -2,37 +2,15 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { AppRoutes } from "../../App";
-import type { AgencyRead, MeRead, RegionDetail } from "../../api/client";
-import { operatorMe, period } from "../../test/answerFixtures";
+import type { AgencyRead, RegionDetail } from "../../api/client";
+import { coordinatorMe, operatorMe, period, samarinda as samarindaBase } from "../../test/answerFixtures";
 import { adminMe, json, mockApi, page, renderWithProviders, viewerMe } from "../../test/utils";
 import type { ReportRead } from "./queries";
 import type { RecommendationRead } from "./recommendationQueries";
 import { mayAddRecommendation, mayFollowUp } from "./Recommendations";
 import { RegionRecommendations } from "./RegionRecommendations";
 
-const coordinatorMe: MeRead = {
-  ...viewerMe,
-  username: "koordinator.64.72",
-  full_name: "Koordinator Tim Pemantauan Kota Samarinda",
-  role: "coordinator",
-  region_code: "64.72",
-  region_name: "Kota Samarinda",
-  capabilities: ["read"],
-};
-
-const samarinda: RegionDetail = {
-  code: "64.72",
-  name: "Kota Samarinda",
-  level: "city",
-  parent_code: "64",
-  parent_name: "Kalimantan Timur",
-  bps_code: "6472",
-  time_zone: "Asia/Makassar",
-  time_zone_abbreviation: "WITA",
-  own_time_zone: null,
-  children_count: 0,
-  agencies_count: 2,
-};
+const samarinda: RegionDetail = { ...samarindaBase, agencies_count: 2 };
 
 function agency(code: string, name: string, overrides: Partial<AgencyRead> = {}): AgencyRead {
   return {

@@ -2,36 +2,11 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { AppRoutes } from "../../App";
-import type { MeRead, RegionDetail } from "../../api/client";
-import { period, verifierMe } from "../../test/answerFixtures";
+import { coordinatorMe, period, samarinda, verifierMe } from "../../test/answerFixtures";
 import { adminMe, json, mockApi, page, renderWithProviders, viewerMe } from "../../test/utils";
 import { mayReviewReport, mayWriteReport, parentOf } from "./common";
 import type { ReportRead, ReportSummary } from "./queries";
 import { parseReportFilters, reportSearch } from "./ReportsPage";
-
-const coordinatorMe: MeRead = {
-  ...viewerMe,
-  username: "koordinator.64.72",
-  full_name: "Koordinator Tim Pemantauan Kota Samarinda",
-  role: "coordinator",
-  region_code: "64.72",
-  region_name: "Kota Samarinda",
-  capabilities: ["read"],
-};
-
-const samarinda: RegionDetail = {
-  code: "64.72",
-  name: "Kota Samarinda",
-  level: "city",
-  parent_code: "64",
-  parent_name: "Kalimantan Timur",
-  bps_code: "6472",
-  time_zone: "Asia/Makassar",
-  time_zone_abbreviation: "WITA",
-  own_time_zone: null,
-  children_count: 0,
-  agencies_count: 1,
-};
 
 function summary(overrides: Partial<ReportSummary> = {}): ReportSummary {
   return {
