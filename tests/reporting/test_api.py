@@ -354,6 +354,10 @@ class TestReview:
             headers=ministry,
         )
         assert [r["region"] for r in listed.json()["items"]] == ["64", "64.72"]
+        # Each Pemda's times read on its own clock (Kalimantan Timur: WITA), given with the
+        # list, so a client needs no lookup per row.
+        assert [r["time_zone"] for r in listed.json()["items"]] == ["Asia/Makassar"] * 2
+        assert withdrawn.json()["time_zone"] == "Asia/Makassar"
         actions = (
             await session.scalars(
                 select(AuditEvent.action)

@@ -26,7 +26,7 @@ from siaga.models import (
     SubmissionStatus,
     User,
 )
-from siaga.regions.repository import subtree_filter
+from siaga.regions.repository import effective_zone, subtree_filter
 from siaga.submissions.grid import answer_grid
 
 SENT = (SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED)
@@ -198,6 +198,7 @@ class SummaryRow(NamedTuple):
     region: str
     region_name: str
     level: Any
+    time_zone: str
 
 
 async def list_reports(
@@ -208,9 +209,17 @@ async def list_reports(
     period: str | None,
     region: str | None,
     states: Sequence[ReportState],
+    default_zone: str,
 ) -> tuple[list[SummaryRow], int]:
     stmt = (
-        select(PemdaReport, Period.code, Region.code, Region.name, Region.level)
+        select(
+            PemdaReport,
+            Period.code,
+            Region.code,
+            Region.name,
+            Region.level,
+            effective_zone(default_zone),
+        )
         .join(Period, Period.id == PemdaReport.period_id)
         .join(Region, Region.id == PemdaReport.region_id)
         .where(*scope_conditions(principal))

@@ -54,6 +54,7 @@ def _with_etag(response: Response, report: ReportRead) -> ReportRead:
 async def list_reports(
     session: DbSession,
     principal: Reader,
+    settings: AppSettings,
     page: Pagination,
     period: Annotated[str | None, Query(max_length=20)] = None,
     region: RegionCodeQuery = None,
@@ -62,7 +63,13 @@ async def list_reports(
     """Pemda reports written so far, in the caller's scope (a coordinator's or an
     operator's own Pemda)."""
     return await service.list_reports(
-        session, principal, page, period=period, region=region, states=state or []
+        session,
+        principal,
+        page,
+        period=period,
+        region=region,
+        states=state or [],
+        timezone=settings.timezone,
     )
 
 

@@ -146,6 +146,10 @@ class ReportSummary(BaseModel):
     accepted_at: datetime | None
     late: bool = Field(description="The first submission came at or after the deadline")
     version: int
+    time_zone: str = Field(
+        description="The IANA zone the Pemda's deadline ends in: its times read on this clock",
+        examples=["Asia/Makassar"],
+    )
 
 
 class ReportRead(ReportSummary):

@@ -130,6 +130,7 @@ async def read(session: AsyncSession, ctx: ReportContext, *, timezone: str) -> R
         accepted_at=report.accepted_at if report else None,
         late=state.is_late,
         version=state.version,
+        time_zone=await regions_repository.time_zone_of(session, ctx.region, timezone),
         etag=records.etag_of(report),
         situation=report.situation if report else "",
         risks=report.risks if report else "",
@@ -181,9 +182,16 @@ async def list_reports(
     period: str | None,
     region: str | None,
     states: list[ReportState],
+    timezone: str,
 ) -> ReportPage:
     rows, total = await repository.list_reports(
-        session, principal, page, period=period, region=region, states=states
+        session,
+        principal,
+        page,
+        period=period,
+        region=region,
+        states=states,
+        default_zone=timezone,
     )
     return ReportPage(
         items=[
@@ -199,6 +207,7 @@ async def list_reports(
                 accepted_at=row.report.accepted_at,
                 late=row.report.is_late,
                 version=row.report.version,
+                time_zone=row.time_zone,
             )
             for row in rows
         ],

@@ -3174,6 +3174,12 @@ export interface components {
             late: boolean;
             /** Version */
             version: number;
+            /**
+             * Time Zone
+             * @description The IANA zone the Pemda's deadline ends in: its times read on this clock
+             * @example Asia/Makassar
+             */
+            time_zone: string;
             /** Etag */
             etag: string;
             /** Situation */
@@ -3250,6 +3256,12 @@ export interface components {
             late: boolean;
             /** Version */
             version: number;
+            /**
+             * Time Zone
+             * @description The IANA zone the Pemda's deadline ends in: its times read on this clock
+             * @example Asia/Makassar
+             */
+            time_zone: string;
         };
         /**
          * ReportWrite

@@ -103,13 +103,13 @@ export function ReportPage() {
         </div>
         <div>
           <dt>{t("reports.firstSubmittedAt")}</dt>
-          <dd>{data.first_submitted_at ? <RegionTime region={data.region} iso={data.first_submitted_at} /> : t("common.none")}</dd>
+          <dd>{data.first_submitted_at ? <RegionTime region={data.region} zone={data.time_zone} iso={data.first_submitted_at} /> : t("common.none")}</dd>
         </div>
         {data.submitted_at && data.submitted_at !== data.first_submitted_at ? (
           <div>
             <dt>{t("reports.submittedAgainAt")}</dt>
             <dd>
-              <RegionTime region={data.region} iso={data.submitted_at} />
+              <RegionTime region={data.region} zone={data.time_zone} iso={data.submitted_at} />
             </dd>
           </div>
         ) : null}
@@ -117,7 +117,7 @@ export function ReportPage() {
           <div>
             <dt>{t("reports.acceptedAt")}</dt>
             <dd>
-              <RegionTime region={data.region} iso={data.accepted_at} /> · {data.accepted_by ?? t("common.none")}
+              <RegionTime region={data.region} zone={data.time_zone} iso={data.accepted_at} /> · {data.accepted_by ?? t("common.none")}
             </dd>
           </div>
         ) : null}
@@ -129,7 +129,7 @@ export function ReportPage() {
           <p className="reason-text">“{data.return_reason}”</p>
           <p className="small">
             {data.returned_by ?? t("common.none")}
-            {data.returned_at ? <> · <RegionTime region={data.region} iso={data.returned_at} /></> : null}
+            {data.returned_at ? <> · <RegionTime region={data.region} zone={data.time_zone} iso={data.returned_at} /></> : null}
           </p>
         </div>
       ) : null}
@@ -247,7 +247,7 @@ export function ReportPage() {
                   </strong>{" "}
                   <span className="history-actor">{item.actor}</span>{" "}
                   <span className="muted small">
-                    <RegionTime region={data.region} iso={item.at} />
+                    <RegionTime region={data.region} zone={data.time_zone} iso={item.at} />
                   </span>
                 </p>
                 <p className="small">

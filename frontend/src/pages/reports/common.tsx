@@ -60,10 +60,14 @@ export function mayReviewReport(me: MeRead | null | undefined, region: string): 
   return (me.region_code ?? null) === parentOf(region);
 }
 
-/** An instant on the Pemda's own clock (WITA in Kaltim), named, wherever the reader is. */
-export function RegionTime({ region, iso }: { region: string; iso: string }) {
+/**
+ * An instant on the Pemda's own clock (WITA in Kaltim), named, wherever the reader is.
+ * Reports carry their zone (`time_zone`); without one it is looked up by region.
+ */
+export function RegionTime({ region, iso, zone: given }: { region: string; iso: string; zone?: string }) {
   const { i18n } = useTranslation();
-  const zone = useRegionTimeZone(region);
+  const looked = useRegionTimeZone(given ? null : region);
+  const zone = given ?? looked;
   return (
     <time dateTime={iso}>
       {zone ? formatDateTimeInZone(iso, i18n.language, zone) : formatDateTime(iso, i18n.language)}
@@ -87,7 +91,7 @@ export function ReportCells({ row, showPeriod = true }: { row: ReportSummary; sh
       <td>
         {row.first_submitted_at ? (
           <>
-            <RegionTime region={row.region} iso={row.first_submitted_at} />{" "}
+            <RegionTime region={row.region} zone={row.time_zone} iso={row.first_submitted_at} />{" "}
             <ReportLateBadge late={row.late} />
           </>
         ) : (

@@ -62,6 +62,7 @@ function report(overrides: Partial<ReportRead> = {}): ReportRead {
     accepted_at: null,
     late: false,
     version: 1,
+    time_zone: "Asia/Makassar",
     etag: '"r-1"',
     situation: "Kondusif",
     risks: "Sengketa lahan",

@@ -23,6 +23,7 @@ function summary(overrides: Partial<ReportSummary>): ReportSummary {
     accepted_at: "2023-10-06T02:00:00Z",
     late: false,
     version: 3,
+    time_zone: "Asia/Makassar",
     ...overrides,
   };
 }

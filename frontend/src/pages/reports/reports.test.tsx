@@ -21,6 +21,7 @@ function summary(overrides: Partial<ReportSummary> = {}): ReportSummary {
     accepted_at: null,
     late: true,
     version: 3,
+    time_zone: "Asia/Makassar",
     ...overrides,
   };
 }
@@ -113,6 +114,9 @@ describe("the reports list", () => {
     expect(await within(rows[0]!).findByText(/11 Apr 2024 00\.30 WITA/)).toBeInTheDocument();
     expect(within(rows[0]!).getByText("Terlambat")).toBeInTheDocument();
     expect(within(rows[1]!).getByText("Belum dikirim")).toBeInTheDocument();
+    // Each row carries its Pemda's zone: no region lookup per row.
+    const lookups = fetchMock.mock.calls.map(([r]) => new URL((r as Request).url).pathname);
+    expect(lookups.filter((path) => path.startsWith("/api/v1/regions/"))).toEqual([]);
 
     await user.selectOptions(screen.getByLabelText("Status"), "accepted");
     expect(screen.getByTestId("location")).toHaveTextContent("/laporan?state=accepted");
