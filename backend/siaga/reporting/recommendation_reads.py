@@ -30,11 +30,16 @@ async def today(session: AsyncSession, region: Region, timezone: str) -> date:
 
 
 async def for_report(
-    session: AsyncSession, region: Region, period: Period, timezone: str
+    session: AsyncSession, region: Region, period: Period, timezone: str, *, zone: str | None = None
 ) -> list[RecommendationRead]:
-    rows = await repository.for_report(
-        session, region.id, period, await today(session, region, timezone)
+    """`zone`: the Pemda's own, when the caller already has it (else looked up from the
+    region with `timezone` as the default)."""
+    day = (
+        rules.local_today(utcnow(), zone)
+        if zone is not None
+        else await today(session, region, timezone)
     )
+    rows = await repository.for_report(session, region.id, period, day)
     return [to_read(row) for row in rows]
 
 

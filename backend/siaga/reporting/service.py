@@ -103,6 +103,7 @@ async def read(session: AsyncSession, ctx: ReportContext, *, timezone: str) -> R
     """The report; `timezone`: the default zone (settings) for a Pemda without one, which
     decides its recommendations' overdue flags."""
     report = ctx.report
+    zone = await regions_repository.time_zone_of(session, ctx.region, timezone)
     events = await repository.history(session, report.id) if report else []
     names = await repository.usernames(
         session,
@@ -130,7 +131,7 @@ async def read(session: AsyncSession, ctx: ReportContext, *, timezone: str) -> R
         accepted_at=report.accepted_at if report else None,
         late=state.is_late,
         version=state.version,
-        time_zone=await regions_repository.time_zone_of(session, ctx.region, timezone),
+        time_zone=zone,
         etag=records.etag_of(report),
         situation=report.situation if report else "",
         risks=report.risks if report else "",
@@ -163,7 +164,7 @@ async def read(session: AsyncSession, ctx: ReportContext, *, timezone: str) -> R
             for e in events
         ],
         recommendations=await recommendation_reads.for_report(
-            session, ctx.region, ctx.period, timezone
+            session, ctx.region, ctx.period, timezone, zone=zone
         ),
     )
 
