@@ -38,3 +38,23 @@ export async function hasEvidenceApi(page: Page): Promise<boolean> {
 
 /** A minimal PDF the API's content sniffing accepts. */
 export const MINIMAL_PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "latin1");
+
+export type AnswerType = "level" | "yes_no" | "percent" | "count";
+
+/** Fills the value control for the answer type; `variant` picks a different valid value. */
+export async function fillValue(page: Page, type: AnswerType, variant: 0 | 1): Promise<void> {
+  switch (type) {
+    case "level":
+      await page.getByRole("radio", { name: new RegExp(`^${variant ? 3 : 2} — `) }).check();
+      break;
+    case "yes_no":
+      await page.getByRole("radio", { name: variant ? "Ya" : "Tidak", exact: true }).check();
+      break;
+    case "percent":
+      await page.getByLabel("Persentase (0–100)").fill(variant ? "80" : "55.5");
+      break;
+    case "count":
+      await page.getByLabel("Jumlah", { exact: true }).fill(variant ? "4" : "2");
+      break;
+  }
+}

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { MINIMAL_PDF, OPERATOR, VERIFIER, hasEvidenceApi, login, logout } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { MINIMAL_PDF, OPERATOR, VERIFIER, fillValue, hasEvidenceApi, login, logout } from "./helpers";
 
 interface Task {
   period: string;
@@ -17,24 +17,6 @@ interface Task {
 const PERIOD = "2023-Q4";
 const REGION = "64.72";
 const RETURN_REASON = "Notulen rapat belum dilampirkan; lengkapi lalu kirim ulang.";
-
-/** Fills the value control for the answer type; `variant` picks a different valid value. */
-async function fillValue(page: Page, type: Task["answer_type"], variant: 0 | 1): Promise<void> {
-  switch (type) {
-    case "level":
-      await page.getByRole("radio", { name: new RegExp(`^${variant ? 3 : 2} — `) }).check();
-      break;
-    case "yes_no":
-      await page.getByRole("radio", { name: variant ? "Ya" : "Tidak", exact: true }).check();
-      break;
-    case "percent":
-      await page.getByLabel("Persentase (0–100)").fill(variant ? "80" : "55.5");
-      break;
-    case "count":
-      await page.getByLabel("Jumlah", { exact: true }).fill(variant ? "4" : "2");
-      break;
-  }
-}
 
 test("answer, evidence, submit, return, resubmit, verify, history", async ({ page }) => {
   test.slow();
