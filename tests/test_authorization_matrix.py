@@ -669,8 +669,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         _p("/exports/submissions.xlsx?period=2023-Q4&region={region}"),
         outside=HIDDEN_OUTSIDE,
     ),
+    # The signed-off report carries the Pemda report: read where the report is read.
     ("GET", "/api/v1/reports/{region}/{period}.pdf"): Case(
-        READ, _p("/reports/{region}/2023-Q4.pdf"), outside=HIDDEN_OUTSIDE
+        ANSWER_READ, _p("/reports/{region}/2023-Q4.pdf"), outside=HIDDEN_OUTSIDE
     ),
     ("POST", "/api/v1/submissions/copy-previous"): Case(
         ANSWERING,

@@ -68,7 +68,7 @@ class TestProvinceReport:
             "Halaman 2 dari",
         ):
             assert expected in text, expected
-        assert re.search(r"Tanggal laporan \d{1,2} [A-Z][a-z]+ \d{4}, pukul \d\d\.\d\d", text)
+        assert re.search(r"Tanggal cetak : \d{1,2} [A-Z][a-z]+ \d{4}, pukul \d\d\.\d\d", text)
         scores = await table(client, "64")
         summary = scores["summary"]
         assert f"Rata-rata wilayah (semua Pemda) {number(summary['mean'])}".upper() in text.upper()
@@ -96,10 +96,10 @@ class TestProvinceReport:
         self, client: httpx.AsyncClient, world: World
     ) -> None:
         open_text = pdf_text(await client.get(f"{API}/reports/64/2023-Q4.pdf"))
-        assert "Status periode dibuka (pengisian masih berjalan)" in open_text
+        assert "Status periode : dibuka (pengisian masih berjalan)" in open_text
         assert "Angka sementara, triwulan belum ditutup" in open_text
         closed_text = pdf_text(await client.get(f"{API}/reports/64/2023-Q3.pdf"))
-        assert "Status periode ditutup" in closed_text
+        assert "Status periode : ditutup" in closed_text
         assert "sementara, triwulan belum ditutup" not in closed_text
 
     async def test_provisional_view_is_named_and_counts_submitted_answers(
@@ -131,10 +131,17 @@ class TestPemdaReport:
         assert "Peringkat 1 dari 1 kota" in text
         # Ranked within the province the viewer may see.
         assert "Kabupaten Paser" in text
-        # The one answer not verified, as its weakest indicator, with where it stands.
-        assert "P.01 Indikator P.01 0,00 Menunggu verifikasi" in text
+        # Every indicator under its dimension with its weight, s and where it stands.
+        assert "P.01 Indikator P.01 1 0,00 Menunggu verifikasi" in text
+        assert "L.01 Indikator L.01 1 75,00 Terverifikasi" in text
+        # The answers by the Pemda's own office (its name, not the type's): value, status,
+        # evidence files, s; a regency or city has no subtree table of outstanding answers.
         assert "Badan Pengelolaan Keuangan dan Aset Daerah Kota Samarinda" not in text
-        assert "BPKAD Kota Samarinda 0 0 0 1 1" in text
+        assert "BPKAD Kota Samarinda · 1 indikator, 1 belum terverifikasi" in text
+        assert "P.01 Indikator P.01 50% Menunggu verifikasi 0 0,00" in text
+        assert "Kesbangpol Kota Samarinda · 3 indikator, semua terverifikasi" in text
+        assert "L.01 Indikator L.01 3 Terverifikasi 2 75,00" in text
+        assert "Jawaban yang belum selesai" not in text
         for dimension in explanation.json()["dimensions"]:
             assert f"D = {number(dimension['score'])}" in text
 

@@ -26,9 +26,9 @@ async def test_a_citys_report_uses_its_provinces_zone(
     await session.flush()
     text = pdf_text(await client.get(f"{API}/reports/64.72/2023-Q4.pdf"))
     assert re.search(
-        rf"Tanggal laporan \d{{1,2}} [A-Z][a-z]+ \d{{4}}, pukul \d\d\.\d\d {name}\b", text
+        rf"Tanggal cetak : \d{{1,2}} [A-Z][a-z]+ \d{{4}}, pukul \d\d\.\d\d {name}\b", text
     )
-    assert f"Batas pengisian 10 Januari 2024, pukul 23.59 {name}" in text
+    assert f"Batas pengisian : 10 Januari 2024, pukul 23.59 {name}" in text
     assert "WIB" not in text
 
 
@@ -37,4 +37,4 @@ async def test_without_a_zone_the_deployments_default_is_named(
 ) -> None:
     # The builders store no zone: SIAGA_TIMEZONE (Asia/Jakarta) applies, and says so.
     text = pdf_text(await client.get(f"{API}/reports/64/2023-Q4.pdf"))
-    assert "Batas pengisian 10 Januari 2024, pukul 23.59 WIB" in text
+    assert "Batas pengisian : 10 Januari 2024, pukul 23.59 WIB" in text

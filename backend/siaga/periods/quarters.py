@@ -37,8 +37,13 @@ class Quarter(NamedTuple):
         return self.next().starts_on.replace(day=DEADLINE_DAY)
 
     @property
+    def numeral(self) -> str:
+        """The quarter in Roman numerals, as Indonesian documents name it (Triwulan III)."""
+        return _ROMAN[self.number]
+
+    @property
     def default_name(self) -> str:
-        return f"Triwulan {_ROMAN[self.number]} {self.year}"
+        return f"Triwulan {self.numeral} {self.year}"
 
     def next(self) -> Quarter:
         return (

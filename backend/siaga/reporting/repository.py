@@ -5,6 +5,7 @@ province's pending regency and city reports, lists in scope."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, select, update
@@ -21,6 +22,7 @@ from siaga.models import (
     PemdaReportEvent,
     Period,
     Region,
+    RegionLevel,
     ReportState,
     Submission,
     SubmissionStatus,
@@ -150,6 +152,44 @@ async def pending_children(
         .order_by(Region.code)
     )
     return [Pending._make(row) for row in await session.execute(stmt)]
+
+
+class ChildReport(NamedTuple):
+    """A regency's or city's report as its province's PDF lists it (None: not written)."""
+
+    region: str
+    region_name: str
+    level: RegionLevel
+    time_zone: str
+    state: ReportState | None
+    receipt_number: str | None
+    first_submitted_at: datetime | None
+    is_late: bool | None
+
+
+async def children_reports(
+    session: AsyncSession, period_id: int, province: Region, default_zone: str
+) -> list[ChildReport]:
+    """Every regency and city of the province with its report for the period, if any."""
+    stmt = (
+        select(
+            Region.code,
+            Region.name,
+            Region.level,
+            effective_zone(default_zone),
+            PemdaReport.state,
+            PemdaReport.receipt_number,
+            PemdaReport.first_submitted_at,
+            PemdaReport.is_late,
+        )
+        .outerjoin(
+            PemdaReport,
+            and_(PemdaReport.region_id == Region.id, PemdaReport.period_id == period_id),
+        )
+        .where(Region.parent_id == province.id)
+        .order_by(Region.code)
+    )
+    return [ChildReport._make(row) for row in await session.execute(stmt)]
 
 
 async def parent_accepted(session: AsyncSession, period_id: int, region: Region) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from siaga.reports.formatting import css_string, long_date, number, percent
+from siaga.reports.formatting import css_string, long_date, number, percent, short_number
 
 _TEMPLATES = Path(__file__).parent / "templates"
 # One render at a time per process, off the event loop: WeasyPrint (Pango, fontconfig)
@@ -28,7 +28,13 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(number=number, percent=percent, long_date=long_date, css_string=css_string)
+    env.filters.update(
+        number=number,
+        percent=percent,
+        short_number=short_number,
+        long_date=long_date,
+        css_string=css_string,
+    )
     return env
 
 

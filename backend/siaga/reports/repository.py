@@ -17,6 +17,7 @@ from siaga.models import (
     AgencyType,
     Dimension,
     Indicator,
+    LevelRubric,
     Period,
     Region,
     RegionLevel,
@@ -219,3 +220,11 @@ async def dimensions(session: AsyncSession, framework_id: int) -> list[Dimension
         .order_by(Dimension.position, Dimension.code)
     )
     return [DimensionRow(*row) for row in await session.execute(stmt)]
+
+
+async def level_rubric(session: AsyncSession, framework_id: int) -> dict[int, str]:
+    """What each level of a `level` indicator means in the framework, to name a value."""
+    stmt = select(LevelRubric.level, LevelRubric.label).where(
+        LevelRubric.framework_id == framework_id
+    )
+    return {level: label for level, label in await session.execute(stmt)}

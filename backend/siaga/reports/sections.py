@@ -21,7 +21,13 @@ from siaga.reports.formatting import LEVELS, STATUS_LABELS, change, display_name
 from siaga.reports.repository import IndicatorMean, ReportRegion
 from siaga.scoring import service as scoring
 from siaga.scoring.categories import NO_CATEGORY, category_color
-from siaga.scoring.schemas import CategoryCount, PemdaScore, ScoreTable, View
+from siaga.scoring.schemas import (
+    CategoryCount,
+    PemdaScore,
+    ScoreExplanation,
+    ScoreTable,
+    View,
+)
 
 WEAKEST = 3
 _LEVEL_ORDER = {RegionLevel.PROVINCE: 0, RegionLevel.REGENCY: 1, RegionLevel.CITY: 2}
@@ -39,10 +45,14 @@ class Category:
 
 @dataclass(frozen=True)
 class Weak:
+    """An indicator under its dimension: the weakest of a province (mean s over its Pemda,
+    no weight), or every indicator of a Pemda with its weight (its score explained)."""
+
     code: str
     name: str
     score: float
     note: str
+    weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,8 @@ class Body:
     chart_title: str
     chart: Markup
     dimensions: list[DimensionSection]
+    # The Pemda's own answers (for a province: the Pemprov's), None when none apply.
+    explanation: ScoreExplanation | None
 
 
 def _categories(counts: list[CategoryCount]) -> list[Category]:
@@ -200,6 +212,14 @@ async def province(
     highest = max(items, key=lambda i: i.readiness, default=None)
     chart_items = sorted(items, key=lambda i: (-i.readiness, i.region))
     own = next((i for i in items if i.region == region.code), None)
+    # The Pemprov's own answers: the province's report is its own Pemda's report too.
+    explanation = (
+        await scoring.explain_in(
+            session, principal, region_code=region.code, period=period, view=view
+        )
+        if own is not None
+        else None
+    )
     return Body(
         previous_period=table.previous_period,
         provisional=table.provisional,
@@ -223,6 +243,7 @@ async def province(
             categories,
         ),
         dimensions=dimensions,
+        explanation=explanation,
     )
 
 
@@ -249,10 +270,10 @@ async def pemda(
             d.name,
             d.score,
             _category_of(d.score, categories),
+            # Every indicator in the framework's order: the whole of D, explained.
             [
-                Weak(i.indicator, i.name, i.score, STATUS_LABELS[i.status])
-                for i in sorted(d.indicators, key=lambda i: (i.score, i.indicator))[:WEAKEST]
-                if i.score < 100
+                Weak(i.indicator, i.name, i.score, STATUS_LABELS[i.status], i.weight)
+                for i in d.indicators
             ],
         )
         for d in explanation.dimensions
@@ -273,4 +294,5 @@ async def pemda(
         chart_title="Skor setiap dimensi (D)",
         chart=_chart([(d.name, d.score or 0.0, d.category) for d in dimensions], categories),
         dimensions=dimensions,
+        explanation=explanation,
     )

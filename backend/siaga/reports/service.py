@@ -1,8 +1,11 @@
-"""The quarterly monitoring report (Laporan Pemantauan Kesiapan Pemilu) as a PDF.
+"""The quarterly monitoring report (Laporan Pemantauan Kesiapan Pemilu) as a PDF: the
+document a Kesbangpol signs and sends.
 
-The body's numbers come from the score services and two aggregates over the same
-(Pemda x indicator) grid (`sections`), so the report always agrees with the dashboard;
-`rendering` lays it out.
+The Pemda report's own parts (letterhead, state and receipt, narrative, answers per
+agency, recommendations, a province's table of its regencies' and cities' reports,
+signature) come from `official`; the numbers from the score services and two aggregates
+over the same (Pemda x indicator) grid (`sections`), so the report always agrees with
+the dashboard; `rendering` lays it out.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from siaga.models import Period, RegionLevel
 from siaga.regions import repository as regions_repository
 from siaga.regions import time_zones
 from siaga.regions.exceptions import RegionNotFound
-from siaga.reports import rendering, repository, sections
+from siaga.reporting import repository as reporting
+from siaga.reports import official, rendering, repository, sections
 from siaga.reports.formatting import (
     LEVELS,
     PERIOD_NOTICES,
     PERIOD_STATE_LABELS,
     VIEW_LABELS,
     long_date,
+    period_title,
 )
 from siaga.reports.repository import OutstandingRow
 from siaga.scoring.schemas import View
@@ -78,33 +83,54 @@ async def report(
     view: View,
     timezone: str,
 ) -> Report:
-    """The report of a province (its subtree) or of one regency or city, for one period."""
-    region = await repository.get_region(session, region_code)
-    # Outside the caller's scope answers exactly like an unknown code.
-    if region is None or not principal.sees_region(region_code):
+    """The report of a province (its own Pemda's report and its subtree) or of one regency
+    or city, for one period."""
+    # In the Pemda report's scope: the caller's subtree, but a coordinator or an operator
+    # reads only its own Pemda's (reporting.repository.scope_conditions). Outside it, the
+    # answer is exactly that of an unknown code.
+    pemda = await reporting.pemda(session, principal, region_code)
+    region = await repository.get_region(session, region_code) if pemda else None
+    if pemda is None or region is None:
         raise RegionNotFound(region_code)
     is_province = region.level == RegionLevel.PROVINCE
     gather = sections.province if is_province else sections.pemda
     body = await gather(session, principal, region, period, view)
-    outstanding = await repository.outstanding_by_agency(
-        session,
-        period_id=period.id,
-        scope_code=principal.region_code,
-        region_code=region_code,
-        only_region=not is_province,
-    )
     # The Pemda's own clock (WITA in Kaltim), named, as on its screens.
     zone = await regions_repository.time_zone_by_code(session, region_code, timezone)
     zone_name = time_zones.abbreviation(zone)
     now = utcnow().astimezone(ZoneInfo(zone))
-    # The template's namespace: the body's fields and the cover's.
+    parts = await official.gather(
+        session,
+        pemda,
+        period,
+        body.explanation,
+        zone=zone,
+        default_zone=timezone,
+        today=now.date(),
+    )
+    # A regency's or city's answers are in its answers per agency; a province's table
+    # is over its subtree.
+    outstanding = (
+        await repository.outstanding_by_agency(
+            session,
+            period_id=period.id,
+            scope_code=principal.region_code,
+            region_code=region_code,
+            only_region=False,
+        )
+        if is_province
+        else []
+    )
+    # The template's namespace: the body's fields, the official parts and the cover's.
     context = {
         **{field.name: getattr(body, field.name) for field in fields(body)},
         "is_province": is_province,
         "region": Heading(
             region.code, region.name, region.parent_name, LEVELS[RegionLevel(region.level)]
         ),
+        "official": parts,
         "period": period,
+        "period_title": period_title(period.code, period.name),
         "view_label": VIEW_LABELS[view],
         "period_state": PERIOD_STATE_LABELS[period.state],
         "period_notice": PERIOD_NOTICES.get(period.state),
