@@ -52,6 +52,16 @@ export function withinScope(me: MeRead | null | undefined, region: string): bool
 }
 
 /**
+ * Whether the account may read that Pemda's report (and its PDF): a coordinator or an
+ * operator only its own Pemda's, others any in their subtree (reporting/repository.py).
+ */
+export function seesPemdaReport(me: MeRead | null | undefined, region: string): boolean {
+  if (!me) return false;
+  if (me.role === "coordinator" || me.role === "operator") return region === me.region_code;
+  return withinScope(me, region);
+}
+
+/**
  * Whether the account follows a Pemda's tasks: an operator answers its own, a
  * coordinator follows every agency of its Pemda (read only).
  */

@@ -2,6 +2,7 @@ import { useId } from "react";
 import "./exports.css";
 import { useTranslation } from "react-i18next";
 import { csvLocale } from "../../i18n/csvLocale";
+import { seesPemdaReport, useMe } from "../../auth/session";
 
 export type ExportView = "official" | "provisional";
 export type ExportFormat = "csv" | "xlsx";
@@ -68,6 +69,7 @@ export function ExportLinks({
   evidenceZip?: boolean;
 }) {
   const { t, i18n } = useTranslation();
+  const me = useMe().data;
   const locale = csvLocale(i18n.language);
   const Heading = headingLevel === 3 ? "h3" : "h2";
   const titleId = useId();
@@ -92,13 +94,14 @@ export function ExportLinks({
             ))}
           </li>
         ))}
-        {region ? (
+        {/* The PDF is the Pemda's report: offered only to those who may read it. */}
+        {region && seesPemdaReport(me, region) ? (
           <li>
             <a className="button button-small" href={reportUrl(region, period, view)} download>
               {t("exports.report")}
             </a>
           </li>
-        ) : (
+        ) : region ? null : (
           <li className="muted small">{t("exports.reportNeedsRegion")}</li>
         )}
         {region && evidenceZip ? (

@@ -8,6 +8,7 @@ import { csvLocale, withCsvLocale } from "../../i18n/csvLocale";
 import { errorsCsvUrl } from "../imports/upload";
 import i18n from "../../i18n";
 import { ExportLinks, reportUrl, scoresExportUrl, submissionsExportUrl } from "./ExportLinks";
+import { coordinatorMe } from "../../test/answerFixtures";
 
 vi.mock("../dashboard/echartsMap", () => ({ drawMap: vi.fn(() => ({ resize: vi.fn(), dispose: vi.fn() })) }));
 
@@ -66,6 +67,21 @@ describe("CSV locale", () => {
     } finally {
       await act(() => i18n.changeLanguage("id"));
     }
+  });
+});
+
+describe("the report PDF link", () => {
+  it("is offered to a coordinator for its own Pemda only, as the API answers", async () => {
+    mockApi({ "GET /auth/me": () => json(coordinatorMe) });
+    const { unmount } = renderWithProviders(<ExportLinks period="2023-Q4" region="64.72" view="official" />);
+    expect(await screen.findByRole("link", { name: "Laporan triwulanan (PDF)" })).toHaveAttribute(
+      "href",
+      "/api/v1/reports/64.72/2023-Q4.pdf",
+    );
+    unmount();
+    renderWithProviders(<ExportLinks period="2023-Q4" region="64" view="official" />);
+    await screen.findByRole("link", { name: "Unduh CSV — Jawaban" });
+    expect(screen.queryByRole("link", { name: "Laporan triwulanan (PDF)" })).toBeNull();
   });
 });
 
