@@ -72,13 +72,12 @@ describe("CSV locale", () => {
 
 describe("the report PDF link", () => {
   it("is offered to a coordinator for its own Pemda only, as the API answers", async () => {
-    mockApi({ "GET /auth/me": () => json(coordinatorMe) });
-    // Both panels share the account query: once the own Pemda's link shows, the account is known.
     renderWithProviders(
       <>
         <ExportLinks period="2023-Q4" region="64.72" view="official" />
         <ExportLinks period="2023-Q4" region="64" view="official" />
       </>,
+      { session: coordinatorMe },
     );
     const links = await screen.findAllByRole("link", { name: "Laporan triwulanan (PDF)" });
     expect(links.map((a) => a.getAttribute("href"))).toEqual(["/api/v1/reports/64.72/2023-Q4.pdf"]);
