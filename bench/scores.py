@@ -56,9 +56,10 @@ BENCH_USER = "bench.admin"
 # only verified answers count), independently of the repository's SQL builder, and as fast
 # as we know how: numerators from the answers alone, denominators per region level.
 # $1 = period code, $2 = region code of the subtree or NULL. With $3 = true it returns
-# every number of the API's table (also D per dimension and R in the previous period):
-# the baseline of the target. With $3 = false only R, category, completeness,
-# verification rate, timeliness and rank (reported for comparison).
+# every number of the API's table (also D per dimension, R in the previous period and the
+# Pemda's report: state, receipt, on time): the baseline of the target. With $3 = false
+# only R, category, completeness, verification rate, timeliness and rank (reported for
+# comparison).
 HAND_SQL = """
 WITH cur AS (
     SELECT id, framework_id, start_date FROM periods WHERE code = $1
@@ -136,17 +137,45 @@ WITH cur AS (
                AS verification_rate,
            CASE WHEN ready.ever_submitted > 0
                 THEN ready.timely * 100.0::float8 / ready.ever_submitted END AS timeliness,
-           ready.previous_readiness
+           ready.previous_readiness,
+           pr.state AS report_state, pr.receipt_number AS report_receipt,
+           CASE WHEN pr.first_submitted_at IS NOT NULL THEN NOT pr.is_late END AS report_on_time
     FROM with_previous ready
     JOIN regions rg ON rg.id = ready.region_id
+    LEFT JOIN pemda_reports pr
+      ON $3 AND pr.period_id = ready.period_id AND pr.region_id = ready.region_id
     WHERE ready.period_id = (SELECT id FROM cur)
 )
 SELECT code AS region, readiness, category, completeness, verification_rate, timeliness,
        row_number() OVER (PARTITION BY level
                           ORDER BY readiness DESC, completeness DESC, code) AS rank,
-       dimensions, previous_readiness
+       dimensions, previous_readiness, report_state, report_receipt, report_on_time
 FROM scored
 ORDER BY code
+"""
+
+
+# The score table joins each Pemda's report: the bench data gets one for most Pemda in
+# every period (siaga.seed.bench writes answers only), in every state, on time and late,
+# and a few Pemda without any, so the join reads real rows. Deterministic by region id.
+REPORTS_SQL = """
+WITH made AS (
+    INSERT INTO pemda_reports (
+        period_id, region_id, state, situation, risks, obstacles, conclusion,
+        signatory_name, signatory_nip, signatory_position, receipt_number,
+        first_submitted_at, submitted_at, is_late, version, created_at, updated_at)
+    SELECT p.id, r.id,
+           (ARRAY['draft', 'submitted', 'returned', 'accepted', 'accepted'])[r.id % 5 + 1],
+           'Situasi kondusif.', '', '', '', 'Bench', '197001011990031001', 'Kepala',
+           CASE WHEN r.id % 5 > 0 THEN 'TT/' || r.code || '/' || p.code END,
+           CASE WHEN r.id % 5 > 0 THEN p.deadline::timestamptz END,
+           CASE WHEN r.id % 5 > 0 THEN p.deadline::timestamptz END,
+           r.id % 5 > 0 AND r.id % 3 = 0, 1, now(), now()
+    FROM periods p CROSS JOIN regions r
+    WHERE r.id % 11 <> 0
+    RETURNING 1
+)
+SELECT count(*) FROM made
 """
 
 
@@ -206,14 +235,18 @@ async def _prepare(url: str, settings: Settings, regions_csv: Path | None) -> di
             info["token"] = token
     finally:
         await engine.dispose()
-    if "seeded_answers" in info:
-        # Fresh tables have no planner statistics until autovacuum gets to them; a
-        # production database has them, so the benchmark should too.
-        conn = await asyncpg.connect(_asyncpg_dsn(url))
-        try:
+    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    try:
+        reports = await conn.fetchval("SELECT count(*) FROM pemda_reports")
+        if not reports:
+            info["seeded_reports"] = await conn.fetchval(REPORTS_SQL)
+        if "seeded_answers" in info or not reports:
+            # Fresh tables have no planner statistics until autovacuum gets to them; a
+            # production database has them, so the benchmark should too.
             await conn.execute("ANALYZE")
-        finally:
-            await conn.close()
+        info["reports"] = await conn.fetchval("SELECT count(*) FROM pemda_reports")
+    finally:
+        await conn.close()
     return info
 
 
@@ -325,7 +358,7 @@ def _compare(api: dict[str, Any], hand: list[dict[str, Any]]) -> dict[str, Any]:
             worst["dimensions"] = max(
                 worst["dimensions"], diff(item["dimensions"].get(code), value)
             )
-        for key in ("category", "rank"):
+        for key in ("category", "rank", "report_state", "report_receipt", "report_on_time"):
             if item[key] != row[key]:
                 mismatches.append(f"{row['region']}: {key} {item[key]!r} != {row[key]!r}")
     return {

@@ -120,7 +120,7 @@ test("scores at 1366 px: provisional notice, traffic light, own score vs regiona
   const wrap = page.locator(".table-wrap").filter({ has: page.getByTestId("ranking") });
   expect(await fits(wrap)).toBe(true);
   expect(await pageFits(page)).toBe(true);
-  const last = page.getByRole("columnheader", { name: /Ketepatan waktu/ });
+  const last = page.getByRole("columnheader", { name: "Ketepatan laporan", exact: true });
   const lastBox = (await last.boundingBox())!;
   expect(lastBox.x + lastBox.width).toBeLessThanOrEqual(1366);
   await page.screenshot({ path: "test-results/scores-1366-closed.png", fullPage: true });

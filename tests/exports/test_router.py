@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.exports import repository
 from siaga.models import User
+from siaga.scoring.reference import ReportDef
 from tests.exports.world import INJECTION, RETURN_REASON, World, build_world
 from tests.helpers import API, assert_error
+from tests.scoring.builders import receipt_of, write_reports
 
 LoginAs = Callable[[User], Awaitable[dict[str, str]]]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,6 +81,7 @@ class TestScoresCsv:
             "region", "name", "level", "province", "readiness", "category", "category_label",
             "rank", "completeness", "verification_rate", "timeliness", "dimension_D1",
             "dimension_D2", "previous_readiness", "change", "previous_period", "provisional",
+            "report_state", "report_state_label", "report_receipt", "report_on_time",
         ]  # fmt: skip
         for row, item in zip(rows, table["items"], strict=True):
             assert row["name"] == item["name"]
@@ -123,6 +126,76 @@ class TestScoresCsv:
         assert filename(response) == "siaga-skor-nasional-2023-Q4.csv"
         provinces = {r["region"]: r["province"] for r in rows}
         assert provinces["63.71"] == "Kalimantan Selatan"
+
+
+async def write_two_reports(session: AsyncSession, world: World) -> None:
+    """64 sent on time and accepted, 64.11 sent late and returned, 64.72 nothing."""
+    written = world.written
+    await write_reports(
+        session,
+        written.period,
+        written.regions,
+        [
+            ReportDef("64", "accepted", first_submitted=True),
+            ReportDef("64.11", "returned", first_submitted=True, late=True),
+        ],
+    )
+
+
+# region: (report_state, report_state_label, report_receipt, report_on_time) in the CSV.
+REPORT_CELLS = {
+    "64": ("accepted", "Diterima", receipt_of("64", "2023-Q4"), "true"),
+    "64.11": ("returned", "Dikembalikan", receipt_of("64.11", "2023-Q4"), "false"),
+    "64.72": ("", "Belum ditulis", "", ""),
+}
+
+
+class TestScoreReportColumns:
+    @pytest.mark.parametrize("locale", ["en", "id"])
+    async def test_csv(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World, locale: str
+    ) -> None:
+        await write_two_reports(session, world)
+        response = await client.get(
+            f"{API}/exports/scores.csv",
+            params={"period": "2023-Q4", "region": "64", "locale": locale},
+        )
+        assert response.status_code == 200, response.text
+        text = response.content.decode("utf-8").removeprefix("\ufeff")
+        delimiter = ";" if locale == "id" else ","
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+        got = {
+            r["region"]: (
+                r["report_state"],
+                r["report_state_label"],
+                r["report_receipt"],
+                r["report_on_time"],
+            )
+            for r in rows
+        }
+        assert got == REPORT_CELLS
+        # The same as the score table says.
+        items = {i["region"]: i for i in (await scores_json(client, region="64"))["items"]}
+        assert items["64.11"]["report_on_time"] is False
+        assert items["64.72"]["report_state"] is None
+
+    async def test_xlsx(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World
+    ) -> None:
+        await write_two_reports(session, world)
+        response = await client.get(
+            f"{API}/exports/scores.xlsx", params={"period": "2023-Q4", "region": "64"}
+        )
+        rows = {r["region"]: r for r in read_xlsx(response)}
+        assert (rows["64"]["report_state_label"], rows["64"]["report_on_time"]) == (
+            "Diterima",
+            True,
+        )
+        assert rows["64.11"]["report_on_time"] is False
+        assert rows["64.11"]["report_receipt"] == receipt_of("64.11", "2023-Q4")
+        # Never submitted: an empty cell, not "false".
+        assert rows["64.72"]["report_on_time"] == ""
+        assert rows["64.72"]["report_state_label"] == "Belum ditulis"
 
 
 class TestScoresXlsx:

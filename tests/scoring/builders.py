@@ -17,14 +17,16 @@ from siaga.models import (
     Dimension,
     Framework,
     Indicator,
+    PemdaReport,
     Period,
     PeriodState,
     Region,
     RegionLevel,
+    ReportState,
     Submission,
     SubmissionStatus,
 )
-from siaga.scoring.reference import AnswerDef, FrameworkDef, RegionDef
+from siaga.scoring.reference import AnswerDef, FrameworkDef, RegionDef, ReportDef
 
 SUBMITTED_AT = datetime(2023, 11, 1, 8, 0, tzinfo=UTC)
 
@@ -131,6 +133,31 @@ async def write_answers(
     await session.flush()
 
 
+def receipt_of(region: str, period: str) -> str:
+    """The receipt number `write_reports` gives a report submitted at least once."""
+    return f"TT/{region}/{period}"
+
+
+async def write_reports(
+    session: AsyncSession, period: Period, regions: dict[str, Region], reports: Iterable[ReportDef]
+) -> None:
+    """The Pemda reports as rows: a receipt and a first submission for those ever sent."""
+    for r in reports:
+        sent = r.first_submitted
+        session.add(
+            PemdaReport(
+                period_id=period.id,
+                region_id=regions[r.region].id,
+                state=ReportState(r.state),
+                receipt_number=receipt_of(r.region, period.code) if sent else None,
+                first_submitted_at=SUBMITTED_AT if sent else None,
+                submitted_at=SUBMITTED_AT if sent else None,
+                is_late=r.late,
+            )
+        )
+    await session.flush()
+
+
 async def write_world(
     session: AsyncSession,
     fw: FrameworkDef,
@@ -142,9 +169,10 @@ async def write_world(
     start: date = date(2023, 10, 1),
     state: PeriodState = PeriodState.OPEN,
     existing_regions: dict[str, Region] | None = None,
+    reports: Iterable[ReportDef] = (),
 ) -> Written:
-    """Framework, regions (with one agency per Pemda and agency type), an open period
-    and the answers."""
+    """Framework, regions (with one agency per Pemda and agency type), an open period,
+    the answers and the Pemda reports."""
     framework = await write_framework(session, fw, framework_code)
     written_regions = await write_regions(session, regions, existing_regions)
     period = Period(
@@ -184,4 +212,5 @@ async def write_world(
             session.add(agency)
             agencies[(r.code, type_code)] = agency
     await write_answers(session, period, written_regions, indicators, answers)
+    await write_reports(session, period, written_regions, reports)
     return Written(framework, period, written_regions, indicators, agencies)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, get_args
 
@@ -31,6 +31,8 @@ from siaga.scoring.reference import (
     Level,
     PemdaResult,
     RegionDef,
+    ReportDef,
+    ReportStatus,
     Threshold,
     View,
     score_all,
@@ -130,11 +132,26 @@ def answers_for(draw: st.DrawFn, region: str, indicator: IndicatorDef) -> Answer
     return AnswerDef(region, indicator.code, status, value, first, late)  # type: ignore[arg-type]
 
 
+@st.composite
+def reports_for(draw: st.DrawFn, region: str) -> ReportDef | None:
+    """None (never written), a draft never sent, or a report sent at least once: on time
+    or late by its first submission, whatever happened to it since (returned, sent again,
+    accepted)."""
+    state = draw(st.sampled_from(["none", "draft", "submitted", "accepted", "returned"]))
+    if state == "none":
+        return None
+    if state == "draft":
+        return ReportDef(region, "draft")
+    status: ReportStatus = state  # type: ignore[assignment]
+    return ReportDef(region, status, first_submitted=True, late=draw(st.booleans()))
+
+
 @dataclass
 class World:
     framework: FrameworkDef
     regions: list[RegionDef]
     answers: list[AnswerDef]
+    reports: list[ReportDef] = field(default_factory=list)
 
 
 @st.composite
@@ -155,7 +172,8 @@ def worlds(draw: st.DrawFn) -> World:
             answer = draw(answers_for(region.code, indicator))
             if answer is not None:
                 answers.append(answer)
-    return World(framework, regions, answers)
+    reports = [r for r in (draw(reports_for(region.code)) for region in regions) if r]
+    return World(framework, regions, answers, reports)
 
 
 _codes = itertools.count(1)
@@ -209,6 +227,11 @@ def compare_pemda(
         ref.verified,
     ), where
     assert row["rank"] in (ref.rank, rounded_ranks[ref.region]), (where, row["rank"], ref.rank)
+    # The report: its state (None: not written), on time by its first submission (None:
+    # never submitted; a real bool, not SQLite's 0/1), a receipt once submitted.
+    assert row["report_state"] == ref.report_state, (where, row["report_state"])
+    assert row["report_on_time"] is ref.report_on_time, (where, row["report_on_time"])
+    assert (row["report_receipt"] is not None) == (ref.report_on_time is not None), where
 
 
 async def check_world(session: AsyncSession, client: httpx.AsyncClient, world: World) -> None:
@@ -217,12 +240,17 @@ async def check_world(session: AsyncSession, client: httpx.AsyncClient, world: W
     savepoint = await session.begin_nested()
     try:
         written = await write_world(
-            session, world.framework, world.regions, world.answers, framework_code=framework_code
+            session,
+            world.framework,
+            world.regions,
+            world.answers,
+            framework_code=framework_code,
+            reports=world.reports,
         )
         period = written.period
         dimensions = await repository.framework_dimensions(session, written.framework.id)
         for view in VIEWS:
-            expected = score_all(world.framework, world.regions, world.answers, view)
+            expected = score_all(world.framework, world.regions, world.answers, view, world.reports)
             rows = await table_repository.pemda_scores(
                 session,
                 view,
@@ -256,8 +284,10 @@ async def check_world(session: AsyncSession, client: httpx.AsyncClient, world: W
             got_summary = body["summary"]
             assert got_summary["region"] == "64"
             assert got_summary["count"] == summary.count
-            for key in ("mean", "min", "max"):
+            for key in ("mean", "min", "max", "report_timeliness"):
                 assert _near(got_summary[key], getattr(summary, key)), (view, key)
+            for key in ("reports_on_time", "reports_late", "not_reported"):
+                assert got_summary[key] == getattr(summary, key), (view, key)
             thresholds = world.framework.thresholds
             rounded_ranks = ranks_at_nine_decimals(expected)
             items = {i["region"]: i for i in body["items"]}

@@ -21,7 +21,7 @@ from siaga.core.security import Principal
 from siaga.exports import repository, tables
 from siaga.exports.repository import AnswerExportRow
 from siaga.exports.tables import Column
-from siaga.models import AnswerType, Period, RegionLevel, SubmissionStatus
+from siaga.models import AnswerType, Period, RegionLevel, ReportState, SubmissionStatus
 from siaga.regions.exceptions import RegionNotFound
 from siaga.scoring import service as scoring
 from siaga.scoring.schemas import PemdaScore, ScoreTable, View
@@ -76,6 +76,16 @@ async def _check_region(session: AsyncSession, principal: Principal, code: str) 
 
 # --- scores ------------------------------------------------------------------------------
 
+# The report's state in Indonesian, as the SPA names it (i18n enum:ReportState), next to
+# the code the way `category_label` sits next to `category`; None: no report written.
+REPORT_STATE_LABELS: dict[ReportState | None, str] = {
+    None: "Belum ditulis",
+    ReportState.DRAFT: "Draf",
+    ReportState.SUBMITTED: "Terkirim",
+    ReportState.ACCEPTED: "Diterima",
+    ReportState.RETURNED: "Dikembalikan",
+}
+
 
 def _score_columns(dimensions: list[tuple[str, str]]) -> list[Column]:
     return [
@@ -98,6 +108,12 @@ def _score_columns(dimensions: list[tuple[str, str]]) -> list[Column]:
         # (not closed yet). `readiness` is each Pemda's own R; `rank` is within `level`.
         Column("previous_period", "text", 12),
         Column("provisional", "bool", 11),
+        # Appended likewise: the Pemda's report of the period (the timeliness the centre
+        # judges, scoring.md); `report_on_time` is empty until it is first submitted.
+        Column("report_state", "text", 12),
+        Column("report_state_label", "text", 14),
+        Column("report_receipt", "text", 24),
+        Column("report_on_time", "bool", 14),
     ]
 
 
@@ -127,6 +143,10 @@ def _score_row(
         None if previous is None else item.readiness - previous,
         table.previous_period,
         table.provisional,
+        item.report_state.value if item.report_state else None,
+        REPORT_STATE_LABELS[item.report_state],
+        item.report_receipt,
+        item.report_on_time,
     ]
 
 

@@ -18,6 +18,7 @@ View = Literal["official", "provisional"]
 AnswerKind = Literal["level", "yes_no", "percent", "count"]
 Level = Literal["province", "regency", "city"]
 Status = Literal["draft", "submitted", "verified", "returned"]
+ReportStatus = Literal["draft", "submitted", "accepted", "returned"]
 
 ANSWERED: frozenset[str] = frozenset({"submitted", "verified"})
 
@@ -79,6 +80,18 @@ class AnswerDef:
     late: bool = False
 
 
+@dataclass(frozen=True)
+class ReportDef:
+    """One Pemda's report of the period. `first_submitted` says whether it was ever
+    submitted (a returned report was); `late` whether that first submission came after
+    the end of the deadline day."""
+
+    region: str
+    state: ReportStatus
+    first_submitted: bool = False
+    late: bool = False
+
+
 @dataclass
 class PemdaResult:
     region: str
@@ -94,6 +107,8 @@ class PemdaResult:
     answered: int
     verified: int
     rank: int = 0
+    report_state: ReportStatus | None = None
+    report_on_time: bool | None = None
     # Exact values, for ordering and for tests that want them.
     exact_readiness: Fraction = field(default=Fraction(0), repr=False)
     exact_completeness: Fraction = field(default=Fraction(0), repr=False)
@@ -119,6 +134,10 @@ class Summary:
     min: float | None
     max: float | None
     categories: dict[str, int]
+    reports_on_time: int = 0
+    reports_late: int = 0
+    not_reported: int = 0
+    report_timeliness: float | None = None
 
 
 def _exact(x: float) -> Fraction:
@@ -252,21 +271,33 @@ def score_pemda(
     )
 
 
+def on_time(report: ReportDef | None) -> bool | None:
+    """Report timeliness: whether the first submission was on time; None before it."""
+    if report is None or not report.first_submitted:
+        return None
+    return not report.late
+
+
 def score_all(
     framework: FrameworkDef,
     regions: Sequence[RegionDef],
     answers: Iterable[AnswerDef],
     view: View,
+    reports: Iterable[ReportDef] = (),
 ) -> dict[str, PemdaResult]:
     """Every Pemda that has a score, keyed by region code, with its rank within its level
-    among the given regions (R desc, completeness desc, code asc)."""
+    among the given regions (R desc, completeness desc, code asc) and its report."""
     by_region: dict[str, dict[str, AnswerDef]] = {}
     for answer in answers:
         by_region.setdefault(answer.region, {})[answer.indicator] = answer
+    report_of = {report.region: report for report in reports}
     results: dict[str, PemdaResult] = {}
     for region in regions:
         result = score_pemda(framework, region, by_region.get(region.code, {}), view)
         if result is not None:
+            report = report_of.get(region.code)
+            result.report_state = report.state if report is not None else None
+            result.report_on_time = on_time(report)
             results[region.code] = result
     levels = {r.level for r in results.values()}
     for level in levels:
@@ -300,7 +331,8 @@ def summarise(
     root: str | None,
 ) -> Summary:
     """The subtree's score: unweighted mean of R over every scored Pemda in it, root
-    included, with count, min, max and the count per category."""
+    included, with count, min, max, the count per category and report timeliness (the
+    Pemda whose report's first submission was on time, late, or that never reported)."""
     members = [r for code, r in results.items() if in_subtree(root, code)]
     exact = [r.exact_readiness for r in members]
     categories = {t.category: 0 for t in thresholds}
@@ -314,4 +346,10 @@ def summarise(
         min=float(min(exact)) if exact else None,
         max=float(max(exact)) if exact else None,
         categories=categories,
+        reports_on_time=sum(1 for r in members if r.report_on_time is True),
+        reports_late=sum(1 for r in members if r.report_on_time is False),
+        not_reported=sum(1 for r in members if r.report_on_time is None),
+        report_timeliness=_opt_float(
+            _percent(sum(1 for r in members if r.report_on_time is True), len(members))
+        ),
     )

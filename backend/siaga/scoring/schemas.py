@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from siaga.models import AnswerType, PeriodState, RegionLevel, SubmissionStatus
+from siaga.models import AnswerType, PeriodState, RegionLevel, ReportState, SubmissionStatus
 
 View = Literal["official", "provisional"]
 
@@ -12,6 +12,13 @@ _PROVISIONAL = (
     "Whether the period is not closed yet (open or planned): every figure may still change "
     "and is shown as provisional ('sementara, triwulan belum ditutup'). Independent of the "
     "view, which says which answers count."
+)
+
+
+_REPORT_ON_TIME = (
+    "Report timeliness, the one the centre judges (scoring.md): whether the report's first "
+    "submission arrived by the end of the deadline day in the region's time zone; null until "
+    "it is first submitted. A report returned and sent again keeps its first verdict."
 )
 
 
@@ -42,6 +49,13 @@ class PemdaScore(BaseModel):
         description="R in the latest earlier closed period (the table's previous_period), "
         "for the change since then",
     )
+    report_state: ReportState | None = Field(
+        description="State of the Pemda's report of the period; null: not written yet"
+    )
+    report_receipt: str | None = Field(
+        description="The report's receipt number, given on its first submission"
+    )
+    report_on_time: bool | None = Field(description=_REPORT_ON_TIME)
 
 
 class CategoryCount(BaseModel):
@@ -61,6 +75,12 @@ class SubtreeSummary(BaseModel):
     min: float | None
     max: float | None
     categories: list[CategoryCount]
+    reports_on_time: int = Field(description="Pemda whose report's first submission was on time")
+    reports_late: int = Field(description="Pemda whose report's first submission was late")
+    not_reported: int = Field(description="Pemda whose report was never submitted")
+    report_timeliness: float | None = Field(
+        description="reports_on_time / count, as a percentage; null when the subtree is empty"
+    )
 
 
 class ScoreTable(BaseModel):
@@ -130,6 +150,7 @@ class TrendPoint(BaseModel):
     category: str | None
     completeness: float
     dimensions: dict[str, float]
+    report_on_time: bool | None = Field(description=_REPORT_ON_TIME)
 
 
 class ScoreTrend(BaseModel):

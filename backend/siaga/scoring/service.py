@@ -234,6 +234,8 @@ def _summary(
     per_category: dict[str | None, int] = defaultdict(int)
     for item in items:
         per_category[item.category] += 1
+    # Report timeliness (scoring.md): None is a report never submitted.
+    on_time = [i.report_on_time for i in items]
     return SubtreeSummary(
         region=root,
         count=len(scores),
@@ -250,6 +252,10 @@ def _summary(
             )
             for t in thresholds
         ],
+        reports_on_time=on_time.count(True),
+        reports_late=on_time.count(False),
+        not_reported=on_time.count(None),
+        report_timeliness=on_time.count(True) * 100 / len(items) if items else None,
     )
 
 
@@ -389,6 +395,7 @@ async def trend(
                 category=r.category,
                 completeness=r.completeness or 0.0,
                 dimensions=r.dimensions,
+                report_on_time=r.report_on_time,
             )
             for r in rows
         ],

@@ -26,15 +26,18 @@ export function score(overrides: Partial<PemdaScore> & Pick<PemdaScore, "region"
     returned: 0,
     rank: 1,
     previous_readiness: null,
+    report_state: null,
+    report_receipt: null,
+    report_on_time: null,
     ...overrides,
   };
 }
 
 export const items: PemdaScore[] = [
   score({ region: "64", name: "Kalimantan Timur", level: "province", parent: null, readiness: 69.479, category: "cukup_siap", previous_readiness: 75.7958, dimensions: { K1: 80, K2: 60 } }),
-  score({ region: "64.01", name: "Kabupaten Paser", readiness: 60.7617, category: "cukup_siap", previous_readiness: 56.3825, completeness: 95.8333, verification_rate: null, timeliness: 70, rank: 2, dimensions: { K1: 70, K2: 40 } }),
-  score({ region: "64.11", name: "Kabupaten Mahakam Ulu", readiness: 14.7231, category: "belum_siap", completeness: 50, verification_rate: 100, timeliness: 83.3, rank: 3, dimensions: { K1: 10, K2: 20 } }),
-  score({ region: "64.72", name: "Kota Samarinda", level: "city", readiness: 85.8367, category: "siap", previous_readiness: 85.8367, completeness: 100, verification_rate: 91.67, timeliness: 87.5, rank: 1, dimensions: { K1: 66.67, K2: 87.8 } }),
+  score({ region: "64.01", name: "Kabupaten Paser", readiness: 60.7617, category: "cukup_siap", previous_readiness: 56.3825, completeness: 95.8333, verification_rate: null, timeliness: 70, rank: 2, dimensions: { K1: 70, K2: 40 }, report_state: "submitted", report_receipt: "TT/64.01/2023-Q3/0002", report_on_time: false }),
+  score({ region: "64.11", name: "Kabupaten Mahakam Ulu", readiness: 14.7231, category: "belum_siap", completeness: 50, verification_rate: 100, timeliness: 83.3, rank: 3, dimensions: { K1: 10, K2: 20 }, report_state: "draft" }),
+  score({ region: "64.72", name: "Kota Samarinda", level: "city", readiness: 85.8367, category: "siap", previous_readiness: 85.8367, completeness: 100, verification_rate: 91.67, timeliness: 87.5, rank: 1, dimensions: { K1: 66.67, K2: 87.8 }, report_state: "accepted", report_receipt: "TT/64.72/2023-Q3/0001", report_on_time: true }),
 ];
 
 export const table: ScoreTable = {
@@ -55,6 +58,11 @@ export const table: ScoreTable = {
       { category: "kurang_siap", label: "Kurang Siap", label_en: "Less ready", min_score: 40, count: 0 },
       { category: "belum_siap", label: "Belum Siap", label_en: "Not ready", min_score: 0, count: 1 },
     ],
+    // 64.72 on time, 64.01 late, 64 and 64.11 not sent (64.11 has a draft).
+    reports_on_time: 1,
+    reports_late: 1,
+    not_reported: 2,
+    report_timeliness: 25,
   },
   items,
 };
@@ -63,8 +71,8 @@ export const trend: ScoreTrend = {
   region: "64",
   view: "official",
   items: [
-    { period: "2023-Q2", period_state: "closed", provisional: false, readiness: 75.7958, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 70 } },
-    { period: "2023-Q3", period_state: "closed", provisional: false, readiness: 69.479, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 60 } },
+    { period: "2023-Q2", period_state: "closed", provisional: false, readiness: 75.7958, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 70 }, report_on_time: true },
+    { period: "2023-Q3", period_state: "closed", provisional: false, readiness: 69.479, category: "cukup_siap", completeness: 90, dimensions: { K1: 80, K2: 60 }, report_on_time: null },
   ],
 };
 

@@ -2734,6 +2734,18 @@ export interface components {
              * @description R in the latest earlier closed period (the table's previous_period), for the change since then
              */
             previous_readiness?: number | null;
+            /** @description State of the Pemda's report of the period; null: not written yet */
+            report_state: components["schemas"]["ReportState"] | null;
+            /**
+             * Report Receipt
+             * @description The report's receipt number, given on its first submission
+             */
+            report_receipt: string | null;
+            /**
+             * Report On Time
+             * @description Report timeliness, the one the centre judges (scoring.md): whether the report's first submission arrived by the end of the deadline day in the region's time zone; null until it is first submitted. A report returned and sent again keeps its first verdict.
+             */
+            report_on_time: boolean | null;
         };
         /** PeriodCreate */
         PeriodCreate: {
@@ -3547,6 +3559,26 @@ export interface components {
             max: number | null;
             /** Categories */
             categories: components["schemas"]["CategoryCount"][];
+            /**
+             * Reports On Time
+             * @description Pemda whose report's first submission was on time
+             */
+            reports_on_time: number;
+            /**
+             * Reports Late
+             * @description Pemda whose report's first submission was late
+             */
+            reports_late: number;
+            /**
+             * Not Reported
+             * @description Pemda whose report was never submitted
+             */
+            not_reported: number;
+            /**
+             * Report Timeliness
+             * @description reports_on_time / count, as a percentage; null when the subtree is empty
+             */
+            report_timeliness: number | null;
         };
         /** TaskPage */
         TaskPage: {
@@ -3701,6 +3733,11 @@ export interface components {
             dimensions: {
                 [key: string]: number;
             };
+            /**
+             * Report On Time
+             * @description Report timeliness, the one the centre judges (scoring.md): whether the report's first submission arrived by the end of the deadline day in the region's time zone; null until it is first submitted. A report returned and sent again keeps its first verdict.
+             */
+            report_on_time: boolean | null;
         };
         /** UserCreate */
         UserCreate: {

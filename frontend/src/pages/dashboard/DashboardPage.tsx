@@ -7,7 +7,7 @@ import { usePageTitle } from "../../components/Layout";
 import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatNumber } from "../../format";
 import { ExportLinks } from "../exports/ExportLinks";
-import { DashboardReports, NationalReports } from "../reports/DashboardReports";
+import { DashboardReports, NationalReports, ReportTimelinessStat, reportRowsOf } from "../reports/DashboardReports";
 import { ChoroplethMap } from "./ChoroplethMap";
 import {
   dashboardFiltersToParams,
@@ -176,6 +176,7 @@ function DashboardBody({
     const children = items.filter((i) => i.region !== root);
     return children.length > 0 ? children : items;
   }, [items, root]);
+  const reportRows = useMemo(() => reportRowsOf(items), [items]);
   const rootItem = items.find((i) => i.region === root);
   const meanCategory = categoryOf(summary.mean, summary.categories);
   // The root's own R is shown apart from the mean over its subtree, each named for what it is.
@@ -248,9 +249,10 @@ function DashboardBody({
             </span>
           </dd>
         </div>
+        <ReportTimelinessStat summary={summary} />
       </dl>
 
-      <DashboardReports period={period} root={root} pemda={items} />
+      <DashboardReports period={period} rows={reportRows} />
 
       <div className="dash-grid">
         <section aria-labelledby="map-title" className="panel">

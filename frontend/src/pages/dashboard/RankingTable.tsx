@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { CardTable } from "../../components/CardTable";
 import { levelLabel } from "../../components/labels";
 import { formatNumber } from "../../format";
+import { ReportTimelinessBadge } from "../reports/common";
 import type { DashboardFilters } from "./filters";
 import { defaultDir, formatPercent, formatScore, sortScores, type ScoreTable, type SortKey } from "./readiness";
 import { CategoryBadge, ChangeCell } from "./widgets";
@@ -16,7 +17,9 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: "readiness", label: "dashboard.col.readiness", numeric: true },
   { key: "completeness", label: "dashboard.col.completeness", numeric: true },
   { key: "verification_rate", label: "dashboard.col.verification", numeric: true },
-  { key: "timeliness", label: "dashboard.col.timeliness", numeric: true },
+  // The timeliness the centre judges: the Pemda report's (scoring.md); the answers' own
+  // timeliness is the agencies' measure, shown on the region page.
+  { key: "timeliness", label: "dashboard.col.report", numeric: false },
 ];
 
 export function RankingTable({
@@ -103,14 +106,16 @@ export function RankingTable({
                 </td>
                 <td className="num">{formatPercent(item.completeness, i18n.language)}</td>
                 <td className="num">{formatPercent(item.verification_rate, i18n.language)}</td>
-                <td className="num">{formatPercent(item.timeliness, i18n.language)}</td>
+                <td className="col-report">
+                  <ReportTimelinessBadge onTime={item.report_on_time} compact />
+                </td>
               </tr>
             ))}
           </tbody>
         </CardTable>
       </div>
       <p className="muted small">
-        {t("dashboard.rankNote")}{" "}
+        {t("dashboard.rankNote")} {t("dashboard.reportNote")}{" "}
         {previous ? t("dashboard.changeNote", { period: previous }) : t("dashboard.changeNoteNone")}
         {provisional && previous ? ` ${t("dashboard.changeNoteProvisional")}` : ""}
       </p>

@@ -1,7 +1,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { act } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { AppRoutes } from "../../App";
+import i18n from "../../i18n";
 import { explanation, items, periods, table, trend } from "../../test/scoreFixtures";
 import { json, mockApi, page, renderWithProviders, requestedUrls, viewerMe } from "../../test/utils";
 
@@ -114,8 +116,10 @@ describe("readiness dashboard", () => {
     expect(screen.getByRole("columnheader", { name: /^Nama/ })).toHaveAttribute("aria-sort", "ascending");
     expect(screen.getByTestId("location")).toHaveTextContent("/dasbor?period=2023-Q3&sort=name");
 
-    await user.click(screen.getByRole("button", { name: /^Ketepatan waktu/ }));
-    expect(rowCodes()).toEqual(["64", "64.72", "64.11", "64.01"]);
+    // The dashboard's timeliness is the report's: on time, then late, then not reported.
+    await user.click(screen.getByRole("button", { name: /^Ketepatan laporan/ }));
+    expect(rowCodes()).toEqual(["64.72", "64.01", "64", "64.11"]);
+    expect(screen.getByTestId("location")).toHaveTextContent("/dasbor?period=2023-Q3&sort=timeliness");
   });
 
   it("shows the change since the previous period with arrows and numbers", async () => {
@@ -330,5 +334,71 @@ describe("provisional figures and what each number is (issue 16, items 4, 6, 7)"
     const province = within(screen.getByTestId("ranking")).getByRole("rowheader", { name: /Kalimantan Timur/ });
     expect(province).toHaveTextContent("Kalimantan Timur (Pemprov, skor sendiri)");
     expect(screen.getByRole("columnheader", { name: "Peringkat dalam tingkat" })).toBeInTheDocument();
+  });
+});
+
+describe("report timeliness (issue 19 item 3)", () => {
+  const ranking = () => screen.getByTestId("ranking");
+  const mark = (code: string) => ranking().querySelector(`tr[data-region="${code}"] [data-report-timeliness]`) as HTMLElement;
+
+  it("shows the subtree's reports on time among the summary figures", async () => {
+    scoreRoutes();
+    renderWithProviders(<AppRoutes />, { route: "/dasbor", session: viewerMe });
+    const stat = await screen.findByTestId("report-timeliness");
+    expect(stat).toHaveTextContent("Laporan tepat waktu");
+    expect(stat).toHaveTextContent("1 dari 4");
+    expect(stat).toHaveTextContent("25,00%");
+    expect(stat).toHaveTextContent("terlambat: 1 · belum melapor: 2");
+  });
+
+  it("marks each Pemda's report in the ranking: on time, late or not reported", async () => {
+    scoreRoutes();
+    renderWithProviders(<AppRoutes />, { route: "/dasbor", session: viewerMe });
+    await screen.findByTestId("ranking");
+    expect(screen.getByRole("columnheader", { name: "Ketepatan laporan" })).toBeInTheDocument();
+    // The answers' own timeliness is the agencies' measure (the region page), not the ranking's.
+    expect(screen.queryByRole("columnheader", { name: /Ketepatan jawaban|Ketepatan waktu/ })).toBeNull();
+    expect(mark("64.72")).toHaveAttribute("data-report-timeliness", "ontime");
+    expect(mark("64.72")).toHaveTextContent("Tepat waktu");
+    expect(mark("64.72")).toHaveAttribute("title", "Tepat waktu");
+    expect(mark("64.01")).toHaveAttribute("data-report-timeliness", "late");
+    expect(mark("64.01")).toHaveTextContent("Terlambat");
+    // A draft (64.11) is not a report yet, like no report at all (64).
+    expect(mark("64.11")).toHaveAttribute("data-report-timeliness", "none");
+    expect(mark("64")).toHaveTextContent("Belum melapor");
+    // The icons are explained under the table.
+    expect(screen.getByText(/Ketepatan laporan: ✓ tepat waktu, ! terlambat, – belum melapor/)).toBeInTheDocument();
+  });
+
+  it("says it in English too", async () => {
+    scoreRoutes();
+    renderWithProviders(<AppRoutes />, { route: "/dasbor", session: viewerMe });
+    await screen.findByTestId("ranking");
+    await act(() => i18n.changeLanguage("en"));
+    const stat = screen.getByTestId("report-timeliness");
+    expect(stat).toHaveTextContent("Reports on time");
+    expect(stat).toHaveTextContent("1 of 4");
+    expect(stat).toHaveTextContent("late: 1 · not reported: 2");
+    expect(screen.getByRole("columnheader", { name: "Report timeliness" })).toBeInTheDocument();
+    expect(mark("64")).toHaveTextContent("Not reported");
+    expect(mark("64.01")).toHaveTextContent("Late");
+  });
+
+  it("counts nothing as on time when no Pemda has reported", async () => {
+    const none = items.map((i) => ({ ...i, report_state: null, report_receipt: null, report_on_time: null }));
+    scoreRoutes({
+      "GET /scores": () =>
+        json({
+          ...table,
+          items: none,
+          summary: { ...table.summary, reports_on_time: 0, reports_late: 0, not_reported: 4, report_timeliness: 0 },
+        }),
+    });
+    renderWithProviders(<AppRoutes />, { route: "/dasbor", session: viewerMe });
+    const stat = await screen.findByTestId("report-timeliness");
+    expect(stat).toHaveTextContent("0 dari 4");
+    expect(stat).toHaveTextContent("0,00%");
+    expect(stat).toHaveTextContent("belum melapor: 4");
+    expect(ranking().querySelectorAll('[data-report-timeliness="none"]')).toHaveLength(4);
   });
 });

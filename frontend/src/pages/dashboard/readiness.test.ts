@@ -33,8 +33,10 @@ describe("sortScores", () => {
     expect(codes(sortScores(items, "verification_rate", "asc")).at(-1)).toBe("64.01");
   });
 
-  it("sorts by timeliness and by name in the UI language", () => {
-    expect(codes(sortScores(items, "timeliness", "asc"))[0]).toBe("64.01");
+  it("sorts by the report's timeliness, not reported last either way, and by name in the UI language", () => {
+    // 64.72 on time, 64.01 late, 64 and 64.11 not reported (their answers' timeliness aside).
+    expect(codes(sortScores(items, "timeliness", "desc"))).toEqual(["64.72", "64.01", "64", "64.11"]);
+    expect(codes(sortScores(items, "timeliness", "asc"))).toEqual(["64.01", "64.72", "64", "64.11"]);
     expect(sortScores(items, "name", "asc").map((i) => i.name)).toEqual([
       "Kabupaten Mahakam Ulu",
       "Kabupaten Paser",

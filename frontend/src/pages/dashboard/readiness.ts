@@ -117,9 +117,14 @@ export function defaultDir(key: SortKey): SortDir {
   return key === "name" ? "asc" : "desc";
 }
 
+/** The dashboard's timeliness is the report's (issue 19): on time 1, late 0, not reported none. */
+function reportTimeliness(item: PemdaScore): number | null {
+  return item.report_on_time === null ? null : Number(item.report_on_time);
+}
+
 /**
- * Sorts a copy of the rows. Missing numbers (no verification rate yet) go
- * last in either direction; ties keep the region code order.
+ * Sorts a copy of the rows. Missing numbers (no verification rate yet, no report
+ * sent) go last in either direction; ties keep the region code order.
  */
 export function sortScores(items: readonly PemdaScore[], key: SortKey, dir: SortDir, lng = "id"): PemdaScore[] {
   const factor = dir === "asc" ? 1 : -1;
@@ -129,8 +134,8 @@ export function sortScores(items: readonly PemdaScore[], key: SortKey, dir: Sort
     if (key === "name") {
       cmp = factor * collator.compare(a.name, b.name);
     } else {
-      const va = a[key];
-      const vb = b[key];
+      const va = key === "timeliness" ? reportTimeliness(a) : a[key];
+      const vb = key === "timeliness" ? reportTimeliness(b) : b[key];
       if (va === null || va === undefined) cmp = vb === null || vb === undefined ? 0 : 1;
       else if (vb === null || vb === undefined) cmp = -1;
       else cmp = factor * (va - vb);

@@ -24,14 +24,34 @@ export function ReportStateBadge({ state }: { state: ReportState | string }) {
   return <span className={`badge badge-report-${state}`}>{reportStateLabel(t, state)}</span>;
 }
 
+// Report timeliness (scoring.md): on time or late by the report's first submission,
+// decided once by the server; "not reported" until it is first submitted.
+const TIMELINESS = {
+  ontime: { className: "badge-report-ontime", label: "reports.onTime", icon: "✓" },
+  late: { className: "badge-late", label: "reports.late", icon: "!" },
+  none: { className: "badge-report-none", label: "reports.notReported", icon: "–" },
+} as const;
+
+/**
+ * On time, late, or (null) not reported yet. `compact`: the icon only, its words for
+ * screen readers and as a tooltip, for a table column that must stay narrow.
+ */
+export function ReportTimelinessBadge({ onTime, compact = false }: { onTime: boolean | null; compact?: boolean }) {
+  const { t } = useTranslation();
+  const kind = onTime === null ? "none" : onTime ? "ontime" : "late";
+  const { className, label, icon } = TIMELINESS[kind];
+  if (!compact) return <span className={`badge ${className}`}>{t(label)}</span>;
+  return (
+    <span className={`badge badge-compact ${className}`} title={t(label)} data-report-timeliness={kind}>
+      <span aria-hidden="true">{icon}</span>
+      <span className="visually-hidden">{t(label)}</span>
+    </span>
+  );
+}
+
 /** The first submission came at or after the deadline (decided once, by the server). */
 export function ReportLateBadge({ late }: { late: boolean }) {
-  const { t } = useTranslation();
-  return late ? (
-    <span className="badge badge-late">{t("reports.late")}</span>
-  ) : (
-    <span className="badge badge-report-ontime">{t("reports.onTime")}</span>
-  );
+  return <ReportTimelinessBadge onTime={!late} />;
 }
 
 /** The region one level up: `64` for `64.72`; null (the nation) for a province. */

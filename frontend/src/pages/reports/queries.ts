@@ -64,6 +64,8 @@ function useStore(key: ReportKey) {
   return (report: ReportRead) => {
     queryClient.setQueryData(reportKeys.report(key), report);
     void queryClient.invalidateQueries({ queryKey: ["reports", "list"] });
+    // The scores show each Pemda's report (state, receipt, on time).
+    void queryClient.invalidateQueries({ queryKey: ["scores"] });
   };
 }
 

@@ -60,7 +60,7 @@ describe("report states outside the reports pages", () => {
     expect(call.searchParams.get("region")).toBe("64.72");
   });
 
-  it("shows on the provincial dashboard which Pemda have reported", async () => {
+  it("shows on the provincial dashboard which Pemda have reported, from the score table", async () => {
     const fetchMock = mockApi({
       "GET /auth/me": () => json(viewerMe),
       "GET /periods": () => json(page(periods)),
@@ -68,14 +68,6 @@ describe("report states outside the reports pages", () => {
       "GET /scores/64/trend": () => json(trend),
       "GET /regions/boundaries": notFound,
       "GET /frameworks/PEMILU2024": notFound,
-      "GET /reports": () =>
-        json(
-          page([
-            summary({}),
-            summary({ region: "64.01", region_name: "Kabupaten Paser", state: "submitted", late: true }),
-            summary({ region: "64.11", region_name: "Kabupaten Mahakam Ulu", state: "draft", receipt_number: null, first_submitted_at: null }),
-          ]),
-        ),
     });
     renderWithProviders(<AppRoutes />, { route: "/dasbor", session: viewerMe });
     const panel = await screen.findByTestId("dashboard-reports");
@@ -87,8 +79,9 @@ describe("report states outside the reports pages", () => {
       "Kabupaten Mahakam UluDraf",
       "Kota SamarindaDiterimaTepat waktu",
     ]);
-    const call = requestedUrls(fetchMock).find((u) => u.pathname === "/api/v1/reports")!;
-    expect(Object.fromEntries(call.searchParams)).toMatchObject({ period: "2023-Q3", region: "64", limit: "500" });
+    expect(within(panel).getByRole("link", { name: "Kabupaten Paser" })).toHaveAttribute("href", "/laporan/64.01/2023-Q3");
+    // Each Pemda's report comes with its score (GET /scores): no list of reports is fetched.
+    expect(requestedUrls(fetchMock).some((u) => u.pathname === "/api/v1/reports")).toBe(false);
   });
 
   it("shows on the national view which provinces have reported", async () => {

@@ -226,7 +226,10 @@ describe("the coordinator's report", () => {
       },
     });
     const user = userEvent.setup();
-    renderWithProviders(<AppRoutes />, { route: "/laporan/64.72/2024-Q1", session: coordinatorMe });
+    const { queryClient } = renderWithProviders(<AppRoutes />, { route: "/laporan/64.72/2024-Q1", session: coordinatorMe });
+    // A score table seen before: it shows each Pemda's report, so sending one makes it stale.
+    const scores = ["scores", "table", { period: "2024-Q1", region: "64", view: "official" }];
+    queryClient.setQueryData(scores, { items: [] });
     expect(await screen.findByTestId("report-completeness")).toHaveTextContent("2 dari 4 jawaban");
     await user.click(screen.getByRole("button", { name: "Kirim laporan" }));
     const alert = await screen.findByRole("alert");
@@ -243,6 +246,7 @@ describe("the coordinator's report", () => {
       await screen.findByText("Laporan terkirim, tetapi terlambat (setelah tenggat). Nomor tanda terima: TT/64.72/2024-Q1/0007."),
     ).toBeInTheDocument();
     expect(screen.getByTestId("report-receipt")).toHaveTextContent("TT/64.72/2024-Q1/0007");
+    expect(queryClient.getQueryState(scores)?.isInvalidated).toBe(true);
     // Sent: read only now, no editor and no send button.
     expect(screen.queryByLabelText("Situasi politik")).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Kirim laporan" })).not.toBeInTheDocument();
