@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.storage import LocalStorage, key_for_sha256
+from siaga.core.types import utcnow
 from siaga.main import create_app
 from siaga.models import (
     EvidenceBlob,
@@ -36,7 +37,10 @@ from siaga.models import (
     Role,
     Submission,
     SubmissionStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
+from siaga.webhooks import signing
 from tests.fixtures.auth import bearer, create_api_key, create_session_token
 from tests.fixtures.factories import (
     create_agency,
@@ -134,6 +138,7 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
         )
         session.add(recommendations[city])
     await session.flush()
+    hooks = {p: await _fresh_webhook(session, regions[p].id) for p in ("64", "63")}
     world_answers.clear()
     world_answers.update({city: answer.id for city, answer in answers.items()})
     headers = {"anonymous": {}}
@@ -156,6 +161,7 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "username": users["viewer_64"].username,
             "answer": f"2023-Q4/64.71/{indicator.code}",
             "recommendation": str(recommendations["64.71"].id),
+            **hooks["64"],
         },
         outside={
             "region": "63.71",
@@ -163,8 +169,33 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "username": viewer63.username,
             "answer": f"2023-Q4/63.71/{indicator.code}",
             "recommendation": str(recommendations["63.71"].id),
+            **hooks["63"],
         },
     )
+
+
+async def _fresh_webhook(session: AsyncSession, region_id: int) -> dict[str, str]:
+    """A province's webhook endpoint with one queued delivery (never sent: no worker runs
+    here)."""
+    endpoint = WebhookEndpoint(
+        url="https://93.184.215.14/siaga-matrix",
+        events=["report.accepted"],
+        region_id=region_id,
+        secret_nonce=signing.new_nonce(),
+        consecutive_failures=0,
+    )
+    session.add(endpoint)
+    await session.flush()
+    delivery = WebhookDelivery(
+        endpoint_id=endpoint.id,
+        msg_id=signing.message_id(),
+        type="ping",
+        occurred_at=utcnow(),
+        data={},
+    )
+    session.add(delivery)
+    await session.flush()
+    return {"webhook": str(endpoint.id), "delivery": str(delivery.id)}
 
 
 # Answer ids of the current world, by city, for evidence made fresh for each call.
@@ -316,6 +347,7 @@ class Case:
     # Objects that the call consumes (a revoked key) are made fresh for each call.
     fresh_key: bool = False
     fresh_evidence: bool = False
+    fresh_webhook: bool = False
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -501,6 +533,47 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/v1/api-keys/{prefix}"): Case(
         ADMIN_ONLY, _p("/api-keys/{key}"), outside={"admin_64": 404}, fresh_key=True
+    ),
+    # Webhooks (issue 20): administrators in scope; API keys never (api.md).
+    ("GET", "/api/v1/webhooks"): Case(ADMIN_ONLY, _p("/webhooks")),
+    ("POST", "/api/v1/webhooks"): Case(
+        {**ADMIN_ONLY, "admin_national": 201, "admin_64": 201},
+        _p("/webhooks"),
+        # An address, not a name: nothing is looked up, and nothing is ever sent here.
+        body=lambda w, where: {
+            "url": "https://93.184.215.14/siaga-matrix",
+            "events": ["report.accepted"],
+            "region": "64" if where == "inside" else "63",
+        },
+        outside={"admin_64": 422},
+    ),
+    ("GET", "/api/v1/webhooks/{webhook_id}"): Case(
+        ADMIN_ONLY, _p("/webhooks/{webhook}"), outside={"admin_64": 404}
+    ),
+    ("PATCH", "/api/v1/webhooks/{webhook_id}"): Case(
+        ADMIN_ONLY,
+        _p("/webhooks/{webhook}"),
+        body=lambda w, _: {"description": w.unique("Matriks ")},
+        outside={"admin_64": 404},
+    ),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): Case(
+        {**ADMIN_ONLY, "admin_national": 204, "admin_64": 204},
+        _p("/webhooks/{webhook}"),
+        outside={"admin_64": 404},
+        fresh_webhook=True,
+    ),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): Case(
+        ADMIN_ONLY, _p("/webhooks/{webhook}/deliveries"), outside={"admin_64": 404}
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"): Case(
+        ADMIN_ONLY,
+        _p("/webhooks/{webhook}/deliveries/{delivery}/retry"),
+        outside={"admin_64": 404},
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/test"): Case(
+        {**ADMIN_ONLY, "admin_national": 202, "admin_64": 202},
+        _p("/webhooks/{webhook}/test"),
+        outside={"admin_64": 404},
     ),
     ("GET", "/api/v1/audit"): Case(ADMIN_ONLY, _p("/audit")),
     ("GET", "/api/v1/audit/export.csv"): Case(ADMIN_ONLY, _p("/audit/export.csv")),
@@ -753,6 +826,14 @@ async def _check_route(
                 world.inside["key"] = world.outside["key"] = await _fresh_key(
                     session, app, key_region
                 )
+            if case.fresh_webhook:
+                region = await session.scalar(
+                    select(Region.id).where(Region.code == ("64" if where == "inside" else "63"))
+                )
+                assert region is not None
+                fresh = await _fresh_webhook(session, region)
+                world.inside.update(fresh)
+                world.outside.update(fresh)
             if case.fresh_evidence:
                 city = "64.71" if where == "inside" else "63.71"
                 world.inside["evidence"] = world.outside["evidence"] = await _fresh_evidence(

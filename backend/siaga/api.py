@@ -24,6 +24,7 @@ from siaga.scoring.router import router as scores_router
 from siaga.submissions.router import router as submissions_router
 from siaga.users.router import router as users_router
 from siaga.users.self_router import router as self_router
+from siaga.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -51,5 +52,6 @@ for _router in (
     reports_router,
     reporting_router,
     recommendations_router,
+    webhooks_router,
 ):
     api_router.include_router(_router)

@@ -64,6 +64,7 @@ export const ROLES: RolePages[] = [
       { name: "imports", path: "/admin/impor" },
       { name: "users", path: "/admin/pengguna" },
       { name: "api-keys", path: "/admin/kunci-api" },
+      { name: "webhooks", path: "/admin/webhook" },
       { name: "audit", path: "/admin/audit" },
       { name: "boundaries", path: "/admin/batas-wilayah" },
       { name: "profile", path: "/profil" },

@@ -34,6 +34,7 @@ const FrameworkDetailPage = lazy(() =>
 const PeriodsPage = lazy(() => import("./pages/PeriodsPage").then((m) => ({ default: m.PeriodsPage })));
 const UsersPage = lazy(() => import("./pages/admin/UsersPage").then((m) => ({ default: m.UsersPage })));
 const ApiKeysPage = lazy(() => import("./pages/admin/ApiKeysPage").then((m) => ({ default: m.ApiKeysPage })));
+const WebhooksPage = lazy(() => import("./pages/admin/WebhooksPage").then((m) => ({ default: m.WebhooksPage })));
 const TasksPage = lazy(() => import("./pages/answers/TasksPage").then((m) => ({ default: m.TasksPage })));
 const AnswerPage = lazy(() => import("./pages/answers/AnswerPage").then((m) => ({ default: m.AnswerPage })));
 const ReviewQueuePage = lazy(() =>
@@ -100,6 +101,7 @@ export function AppRoutes() {
             <Route path="admin" element={<RequireCapability capability="admin" />}>
               <Route path="pengguna" element={<UsersPage />} />
               <Route path="kunci-api" element={<ApiKeysPage />} />
+              <Route path="webhook" element={<WebhooksPage />} />
               <Route path="audit" element={<AuditPage />} />
               <Route path="batas-wilayah" element={<BoundariesPage />} />
             </Route>

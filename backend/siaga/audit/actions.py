@@ -28,6 +28,16 @@ class AuditAction(StrEnum):
     USER_IMPORTED = "user.imported"
     API_KEY_CREATE = "api_key.create"
     API_KEY_REVOKE = "api_key.revoke"
+    # Webhook endpoints (webhooks.service), and what the worker reports about them
+    # (webhooks.notify): a delivery that failed for good, an endpoint it disabled.
+    WEBHOOK_CREATE = "webhook.create"
+    WEBHOOK_UPDATE = "webhook.update"
+    WEBHOOK_DELETE = "webhook.delete"
+    WEBHOOK_ROTATE_SECRET = "webhook.rotate_secret"  # noqa: S105 - an action name, no secret
+    WEBHOOK_RETRY = "webhook.retry"
+    WEBHOOK_TEST = "webhook.test"
+    WEBHOOK_DELIVERY_FAILED = "webhook.delivery_failed"
+    WEBHOOK_DISABLE = "webhook.disable"
     # Answers and their evidence (submission.<transition> from submissions.service).
     SUBMISSION_CREATE = "submission.create"
     SUBMISSION_UPDATE = "submission.update"
@@ -86,6 +96,7 @@ class AuditEntity(StrEnum):
 
     USER = "user"
     API_KEY = "api_key"
+    WEBHOOK = "webhook"
     SUBMISSION = "submission"
     PERIOD = "period"
     REPORT = "report"

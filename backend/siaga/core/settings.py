@@ -115,6 +115,25 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] | None = None
     # Bearer token Prometheus must send to GET /metrics; unset, only loopback may scrape.
     metrics_token: SecretStr | None = None
+    # Webhooks (siaga.webhooks). Seconds between the attempts of one delivery, each with
+    # +-20 % jitter; after the last one the delivery has failed for good.
+    webhook_retry_delays: str = "5,30,120,600,1800,7200,21600"
+    # Hosts (exact names or IP addresses, comma-separated) a webhook may point at although
+    # they resolve to loopback, private or link-local addresses, or serve plain HTTP in
+    # production: receivers on the same intranet, added on purpose by the operator.
+    webhook_allow_hosts: str = ""
+    # One attempt (connect, send, answer) gives up after this long.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # After a secret rotation the old secret signs too, for this long, so that receivers
+    # can switch without losing a delivery.
+    webhook_secret_grace_hours: int = Field(default=24, ge=0, le=24 * 30)
+    # An endpoint whose attempts have all failed for this long, and at least
+    # webhook_disable_after_failures times in a row, is disabled and its admins told.
+    webhook_disable_after_hours: int = Field(default=24, ge=1, le=24 * 90)
+    webhook_disable_after_failures: int = Field(default=10, ge=1, le=10_000)
+    # How long a worker holds an endpoint it delivers to; a killed worker's deliveries are
+    # taken up by another after this long. Longer than one attempt can last.
+    webhook_lease_seconds: int = Field(default=60, ge=15, le=3600)
 
     @field_validator("database_url")
     @classmethod
@@ -144,6 +163,42 @@ class Settings(BaseSettings):
             if self.metrics_token is not None and len(self.metrics_token) < 16:
                 raise ValueError("SIAGA_METRICS_TOKEN must be at least 16 characters")
         return self
+
+    @field_validator("webhook_retry_delays")
+    @classmethod
+    def _check_retry_delays(cls, value: str) -> str:
+        try:
+            delays = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            delays = []
+        if not delays or any(d < 0 or d > 7 * 24 * 3600 for d in delays):
+            raise ValueError(
+                "SIAGA_WEBHOOK_RETRY_DELAYS must be comma-separated seconds between 0 and "
+                f"604800 (got {value!r})"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> Settings:
+        # A lease that could end during an attempt would let a second worker send the
+        # same delivery while the first is still sending it.
+        if self.webhook_lease_seconds < 2 * self.webhook_timeout_seconds:
+            raise ValueError(
+                "SIAGA_WEBHOOK_LEASE_SECONDS must be at least twice SIAGA_WEBHOOK_TIMEOUT_SECONDS"
+            )
+        return self
+
+    @property
+    def webhook_retry_schedule(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.webhook_retry_delays.split(",") if part.strip())
+
+    @property
+    def webhook_allowed_hosts(self) -> frozenset[str]:
+        return frozenset(
+            part.strip().lower().strip("[]")
+            for part in self.webhook_allow_hosts.split(",")
+            if part.strip()
+        )
 
     @field_validator("cors_origins")
     @classmethod

@@ -35,6 +35,13 @@ from siaga.models.submission import (
     SubmissionVersion,
 )
 from siaga.models.user import ApiKey, AuthSession, LoginAttempt, User
+from siaga.models.webhook import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryState,
+    WebhookEndpoint,
+    WebhookState,
+)
 
 __all__ = [
     "Agency",
@@ -78,4 +85,9 @@ __all__ = [
     "SubmissionStatus",
     "SubmissionVersion",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookDeliveryState",
+    "WebhookEndpoint",
+    "WebhookState",
 ]

@@ -41,12 +41,12 @@ describe("navigation grouped by role", () => {
     expect(menu()).toEqual(["Kerja: Tugas", "Pantau: Dasbor, Wilayah, Kerangka, Periode"]);
   });
 
-  it("gives an administrator three groups of ten links; About is in the footer", () => {
+  it("gives an administrator three groups of eleven links; About is in the footer", () => {
     renderWithProviders(<Layout />, { session: adminMe });
     expect(menu()).toEqual([
       "Kerja: Tugas, Verifikasi, Laporan, Impor data",
       "Pantau: Dasbor, Wilayah, Kerangka, Periode",
-      "Admin: Pengguna, Kunci API, Audit",
+      "Admin: Pengguna, Kunci API, Webhook, Audit",
     ]);
     const footer = screen.getByRole("contentinfo");
     expect(within(footer).getByRole("link", { name: "Tentang" })).toHaveAttribute("href", "/tentang");

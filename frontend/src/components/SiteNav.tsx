@@ -48,6 +48,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
     items: [
       { to: "/admin/pengguna", key: "nav.users", capability: "admin" },
       { to: "/admin/kunci-api", key: "nav.apiKeys", capability: "admin" },
+      { to: "/admin/webhook", key: "nav.webhooks", capability: "admin" },
       { to: "/admin/audit", key: "nav.audit", capability: "admin" },
     ],
   },

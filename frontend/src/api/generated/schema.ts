@@ -1477,6 +1477,119 @@ export interface paths {
         patch: operations["recommendations-update"];
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List
+         * @description List the webhook endpoints in the administrator's scope, newest first.
+         */
+        get: operations["webhooks-list"];
+        put?: never;
+        /**
+         * Create
+         * @description Register an endpoint; its signing secret is in this response and nowhere else.
+         */
+        post: operations["webhooks-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get
+         * @description One endpoint.
+         */
+        get: operations["webhooks-get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete
+         * @description Remove an endpoint with its queue and delivery log.
+         */
+        delete: operations["webhooks-delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update
+         * @description Change an endpoint: its URL, events or description, pause or resume it, or rotate
+         *     its secret (the new one is in this response only).
+         */
+        patch: operations["webhooks-update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries
+         * @description The endpoint's delivery log, newest first, each with every attempt.
+         */
+        get: operations["webhooks-deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry
+         * @description Queue a delivery to be sent again now, with the same webhook-id.
+         */
+        post: operations["webhooks-retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test
+         * @description Queue a `ping` to the endpoint, sent by the worker like any event.
+         */
+        post: operations["webhooks-test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3814,6 +3927,325 @@ export interface components {
             is_active?: boolean | null;
             /** Password */
             password?: string | null;
+        };
+        /** WebhookAttemptRead */
+        WebhookAttemptRead: {
+            /**
+             * Attempted At
+             * Format: date-time
+             */
+            attempted_at: string;
+            /**
+             * Status Code
+             * @description The receiver's status; null when none came
+             */
+            status_code: number | null;
+            /** Duration Ms */
+            duration_ms: number;
+            /**
+             * Response Excerpt
+             * @description The first 4 KiB of the answer's body
+             */
+            response_excerpt: string | null;
+            /**
+             * Error
+             * @description Why no answer came (refused, timeout, network)
+             */
+            error: string | null;
+        };
+        /** WebhookCreate */
+        WebhookCreate: {
+            /**
+             * Url
+             * @example https://sipd.example.go.id/hooks/siaga
+             */
+            url: string;
+            /**
+             * Events
+             * @description Event types to receive
+             */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Region
+             * @description Scope of the events sent: a region subtree inside your own; omit for your whole scope
+             */
+            region?: string | null;
+        };
+        /** WebhookCreated */
+        WebhookCreated: {
+            /** Id */
+            id: number;
+            /** Url */
+            url: string;
+            /** Description */
+            description: string;
+            /** Events */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * Region Code
+             * @description Scope root; null for the whole nation
+             */
+            region_code: string | null;
+            state: components["schemas"]["WebhookState"];
+            disabled_reason: components["schemas"]["WebhookDisabledReason"] | null;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Previous Secret Expires At
+             * @description Until then the secret before the last rotation also signs
+             */
+            previous_secret_expires_at: string | null;
+            /** Consecutive Failures */
+            consecutive_failures: number;
+            /** Failing Since */
+            failing_since: string | null;
+            /** Last Success At */
+            last_success_at: string | null;
+            /**
+             * Pending Deliveries
+             * @description Deliveries waiting in the endpoint's queue
+             */
+            pending_deliveries: number;
+            /**
+             * Secret
+             * @description The signing secret (`whsec_` + base64); shown only here
+             */
+            secret: string;
+        };
+        /** WebhookDeliveryPage */
+        WebhookDeliveryPage: {
+            /** Items */
+            items: components["schemas"]["WebhookDeliveryRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** WebhookDeliveryRead */
+        WebhookDeliveryRead: {
+            /** Id */
+            id: number;
+            /**
+             * Webhook Id
+             * @description The `webhook-id` header: the same on every attempt
+             */
+            webhook_id: string;
+            /**
+             * Event Id
+             * @description The event's id; null for a test ping
+             */
+            event_id: number | null;
+            /**
+             * Type
+             * @description An event type, or `ping`
+             */
+            type: string;
+            state: components["schemas"]["WebhookDeliveryState"];
+            /** Attempt Count */
+            attempt_count: number;
+            /**
+             * Next Attempt At
+             * @description When a pending delivery is tried
+             */
+            next_attempt_at: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Failed At */
+            failed_at: string | null;
+            /**
+             * Attempts
+             * @description Every attempt, oldest first
+             */
+            attempts: components["schemas"]["WebhookAttemptRead"][];
+        };
+        /**
+         * WebhookDeliveryState
+         * @enum {string}
+         */
+        WebhookDeliveryState: "pending" | "delivered" | "failed";
+        /**
+         * WebhookDisabledReason
+         * @enum {string}
+         */
+        WebhookDisabledReason: "gone" | "failing";
+        /**
+         * WebhookEventType
+         * @enum {string}
+         */
+        WebhookEventType: "submission.submitted" | "submission.verified" | "submission.returned" | "submission.reopened" | "report.submitted" | "report.accepted" | "report.returned" | "period.opened" | "period.closed" | "incident.reported" | "incident.updated" | "incident.escalated" | "incident.resolved";
+        /** WebhookPage */
+        WebhookPage: {
+            /** Items */
+            items: components["schemas"]["WebhookRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** WebhookRead */
+        WebhookRead: {
+            /** Id */
+            id: number;
+            /** Url */
+            url: string;
+            /** Description */
+            description: string;
+            /** Events */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * Region Code
+             * @description Scope root; null for the whole nation
+             */
+            region_code: string | null;
+            state: components["schemas"]["WebhookState"];
+            disabled_reason: components["schemas"]["WebhookDisabledReason"] | null;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Previous Secret Expires At
+             * @description Until then the secret before the last rotation also signs
+             */
+            previous_secret_expires_at: string | null;
+            /** Consecutive Failures */
+            consecutive_failures: number;
+            /** Failing Since */
+            failing_since: string | null;
+            /** Last Success At */
+            last_success_at: string | null;
+            /**
+             * Pending Deliveries
+             * @description Deliveries waiting in the endpoint's queue
+             */
+            pending_deliveries: number;
+        };
+        /**
+         * WebhookState
+         * @enum {string}
+         */
+        WebhookState: "active" | "paused" | "disabled";
+        /**
+         * WebhookStateChange
+         * @description The states an administrator may set; `disabled` is the worker's alone.
+         * @enum {string}
+         */
+        WebhookStateChange: "active" | "paused";
+        /** WebhookUpdate */
+        WebhookUpdate: {
+            /** Url */
+            url?: string | null;
+            /** Events */
+            events?: components["schemas"]["WebhookEventType"][] | null;
+            /** Description */
+            description?: string | null;
+            /** @description `paused` stops deliveries; `active` resumes them */
+            state?: components["schemas"]["WebhookStateChange"] | null;
+            /**
+             * Rotate Secret
+             * @description Draw a new secret (returned once); the old one also signs during the grace period
+             * @default false
+             */
+            rotate_secret: boolean;
+        };
+        /** WebhookUpdated */
+        WebhookUpdated: {
+            /** Id */
+            id: number;
+            /** Url */
+            url: string;
+            /** Description */
+            description: string;
+            /** Events */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * Region Code
+             * @description Scope root; null for the whole nation
+             */
+            region_code: string | null;
+            state: components["schemas"]["WebhookState"];
+            disabled_reason: components["schemas"]["WebhookDisabledReason"] | null;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Secret Rotated At */
+            secret_rotated_at: string | null;
+            /**
+             * Previous Secret Expires At
+             * @description Until then the secret before the last rotation also signs
+             */
+            previous_secret_expires_at: string | null;
+            /** Consecutive Failures */
+            consecutive_failures: number;
+            /** Failing Since */
+            failing_since: string | null;
+            /** Last Success At */
+            last_success_at: string | null;
+            /**
+             * Pending Deliveries
+             * @description Deliveries waiting in the endpoint's queue
+             */
+            pending_deliveries: number;
+            /**
+             * Secret
+             * @description The new signing secret after `rotate_secret`; shown only here
+             */
+            secret?: string | null;
         };
         /** WeightChange */
         WeightChange: {
@@ -9498,6 +9930,467 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-list": {
+        parameters: {
+            query?: {
+                /** @description Only endpoints in this state */
+                state?: components["schemas"]["WebhookState"] | null;
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookUpdated"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-deliveries": {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state */
+                state?: components["schemas"]["WebhookDeliveryState"] | null;
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "webhooks-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,48 @@
+"""What the endpoint's administrators are told when its deliveries fail.
+
+`on_endpoint_failed` is called by the worker, in the transaction that records the
+failing attempt, when a delivery has failed for good or the endpoint was disabled. For
+now it writes an audit row (the trail is what administrators read today); the inbox
+plugs in here, addressed to the active admins whose scope covers the endpoint's region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from siaga.audit.service import SYSTEM, record
+
+# delivery_failed: every attempt of one delivery failed; gone: the receiver answered
+# 410 and the endpoint is disabled; failing: the endpoint failed too long and is disabled.
+FailureKind = Literal["delivery_failed", "gone", "failing"]
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointFailure:
+    kind: FailureKind
+    endpoint_id: int
+    region_code: str | None  # the endpoint's scope: whose administrators hear of it
+    url: str
+    delivery_id: int
+    msg_id: str
+    event_type: str
+    attempts: int
+    status_code: int | None
+    error: str | None
+
+
+async def on_endpoint_failed(session: AsyncSession, failure: EndpointFailure) -> None:
+    action = "webhook.delivery_failed" if failure.kind == "delivery_failed" else "webhook.disable"
+    record(
+        session,
+        SYSTEM,
+        action,
+        entity_type="webhook",
+        entity_id=str(failure.endpoint_id),
+        region_code=failure.region_code,
+        after={k: v for k, v in asdict(failure).items() if k not in ("region_code",)},
+        outcome="failure",
+    )
