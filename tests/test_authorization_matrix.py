@@ -31,6 +31,7 @@ from siaga.models import (
     EvidenceFile,
     Indicator,
     PeriodState,
+    RecommendationEvidence,
     Region,
     RegionLevel,
     ReportRecommendation,
@@ -141,6 +142,11 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
     hooks = {p: await _fresh_webhook(session, regions[p].id) for p in ("64", "63")}
     world_answers.clear()
     world_answers.update({city: answer.id for city, answer in answers.items()})
+    world_recommendations.clear()
+    world_recommendations.update({city: rec.id for city, rec in recommendations.items()})
+    follow_up_files = {
+        city: await _fresh_recommendation_evidence(session, app, city) for city in recommendations
+    }
     headers = {"anonymous": {}}
     for name, user in users.items():
         headers[name] = bearer(await create_session_token(session, user, settings))
@@ -162,6 +168,7 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "answer": f"2023-Q4/64.71/{indicator.code}",
             "recommendation": str(recommendations["64.71"].id),
             **hooks["64"],
+            "follow_up_file": follow_up_files["64.71"],
         },
         outside={
             "region": "63.71",
@@ -170,6 +177,7 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "answer": f"2023-Q4/63.71/{indicator.code}",
             "recommendation": str(recommendations["63.71"].id),
             **hooks["63"],
+            "follow_up_file": follow_up_files["63.71"],
         },
     )
 
@@ -202,8 +210,12 @@ async def _fresh_webhook(session: AsyncSession, region_id: int) -> dict[str, str
 world_answers: dict[str, int] = {}
 
 
-async def _fresh_evidence(session: AsyncSession, app: FastAPI, region_code: str) -> str:
-    """An evidence file on the world's answer in `region_code`, with its content stored."""
+# And their recommendations' ids, for follow-up files made fresh for each call.
+world_recommendations: dict[str, int] = {}
+
+
+async def _stored_pdf(session: AsyncSession, app: FastAPI) -> tuple[str, int]:
+    """A PDF's content stored with its blob row: (sha256, size)."""
     # A page PDFium can draw, for the page-image routes; unique, so each call has its own.
     content = (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -218,6 +230,35 @@ async def _fresh_evidence(session: AsyncSession, app: FastAPI, region_code: str)
     session.add(
         EvidenceBlob(sha256=sha, storage_key=key, size=len(content), content_type="application/pdf")
     )
+    # Before the file that references it: a recommendation's file has no relationship to
+    # its blob that would order the inserts.
+    await session.flush()
+    return sha, len(content)
+
+
+async def _fresh_recommendation_evidence(
+    session: AsyncSession, app: FastAPI, region_code: str
+) -> str:
+    """A file on the follow-up of the world's recommendation in `region_code`."""
+    sha, size = await _stored_pdf(session, app)
+    file_id = str(uuid.uuid4())
+    session.add(
+        RecommendationEvidence(
+            id=file_id,
+            recommendation_id=world_recommendations[region_code],
+            blob_sha256=sha,
+            original_name="tindak-lanjut.pdf",
+            content_type="application/pdf",
+            size=size,
+        )
+    )
+    await session.flush()
+    return file_id
+
+
+async def _fresh_evidence(session: AsyncSession, app: FastAPI, region_code: str) -> str:
+    """An evidence file on the world's answer in `region_code`, with its content stored."""
+    sha, size = await _stored_pdf(session, app)
     evidence_id = str(uuid.uuid4())
     session.add(
         EvidenceFile(
@@ -226,7 +267,7 @@ async def _fresh_evidence(session: AsyncSession, app: FastAPI, region_code: str)
             blob_sha256=sha,
             original_name="bukti.pdf",
             content_type="application/pdf",
-            size=len(content),
+            size=size,
         )
     )
     await session.flush()
@@ -348,6 +389,7 @@ class Case:
     fresh_key: bool = False
     fresh_evidence: bool = False
     fresh_webhook: bool = False
+    fresh_follow_up_file: bool = False
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -719,6 +761,22 @@ MATRIX: dict[tuple[str, str], Case] = {
         body=lambda w, _: {"follow_up": w.unique("Tindak lanjut ")},
         outside=REPORT_OUTSIDE,
     ),
+    # Files of the follow-up: attached and removed by those who follow it up (allowed
+    # callers get 422 on upload: the body is not multipart), read with the report.
+    ("POST", "/api/v1/recommendations/{recommendation_id}/evidence"): Case(
+        FOLLOWING_UP, _p("/recommendations/{recommendation}/evidence"), outside=REPORT_OUTSIDE
+    ),
+    ("GET", "/api/v1/recommendations/{recommendation_id}/evidence/{evidence_id}"): Case(
+        ANSWER_READ,
+        _p("/recommendations/{recommendation}/evidence/{follow_up_file}"),
+        outside=HIDDEN_OUTSIDE,
+    ),
+    ("DELETE", "/api/v1/recommendations/{recommendation_id}/evidence/{evidence_id}"): Case(
+        FOLLOWING_UP,
+        _p("/recommendations/{recommendation}/evidence/{follow_up_file}"),
+        outside=REPORT_OUTSIDE,
+        fresh_follow_up_file=True,
+    ),
     ("GET", "/api/v1/scores"): Case(
         READ, _p("/scores?period=2023-Q4&region={region}"), outside=HIDDEN_OUTSIDE
     ),
@@ -834,11 +892,15 @@ async def _check_route(
                 fresh = await _fresh_webhook(session, region)
                 world.inside.update(fresh)
                 world.outside.update(fresh)
+            city = "64.71" if where == "inside" else "63.71"
             if case.fresh_evidence:
-                city = "64.71" if where == "inside" else "63.71"
                 world.inside["evidence"] = world.outside["evidence"] = await _fresh_evidence(
                     session, app, city
                 )
+            if case.fresh_follow_up_file:
+                (world.inside if where == "inside" else world.outside)[
+                    "follow_up_file"
+                ] = await _fresh_recommendation_evidence(session, app, city)
             url = case.path(world, where)
             kwargs: dict[str, Any] = {"headers": {**world.headers[caller], **case.headers}}
             if case.body is not None:

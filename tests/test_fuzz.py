@@ -288,7 +288,12 @@ def _add_links(spec: dict[str, Any]) -> dict[str, Any]:
         "recommendation_id": "$response.body#/id",
         "header.If-Match": "$response.header.ETag",
     }
-    follow_up = {"FollowUpRecommendation": _link("recommendations-update", recommendation)}
+    follow_up = {
+        "FollowUpRecommendation": _link("recommendations-update", recommendation),
+        "AttachToRecommendation": _link(
+            "recommendations-upload_evidence", {"recommendation_id": "$response.body#/id"}
+        ),
+    }
     recommendations = f"{report}/recommendations"
     paths[recommendations]["post"]["responses"]["201"].setdefault("links", {}).update(follow_up)
     paths["/api/v1/recommendations/{recommendation_id}"]["patch"]["responses"]["200"].setdefault(
@@ -298,7 +303,24 @@ def _add_links(spec: dict[str, Any]) -> dict[str, Any]:
         {
             "FollowUpFirstRecommendation": _link(
                 "recommendations-update", {"recommendation_id": "$response.body#/items/0/id"}
-            )
+            ),
+            "AttachToFirstRecommendation": _link(
+                "recommendations-upload_evidence",
+                {"recommendation_id": "$response.body#/items/0/id"},
+            ),
+        }
+    )
+    # A follow-up's file: read and removed through its recommendation.
+    follow_up_file = {
+        "recommendation_id": "$request.path.recommendation_id",
+        "evidence_id": "$response.body#/id",
+    }
+    paths["/api/v1/recommendations/{recommendation_id}/evidence"]["post"]["responses"][
+        "201"
+    ].setdefault("links", {}).update(
+        {
+            "DownloadFollowUpFile": _link("recommendations-download_evidence", follow_up_file),
+            "DeleteFollowUpFile": _link("recommendations-delete_evidence", follow_up_file),
         }
     )
     key = {"prefix": "$response.body#/prefix"}

@@ -19,9 +19,17 @@ const READER_PAGES = [
 
 export const ROLES: RolePages[] = [
   {
+    // Answers its agency's indicators; reads its Pemda's reports to follow up the
+    // recommendations its agency answers for.
     role: "operator",
     username: OPERATOR,
-    pages: [{ name: "tasks", path: "/tugas" }, { name: "dashboard", path: "/dasbor" }, ...READER_PAGES],
+    pages: [
+      { name: "tasks", path: "/tugas" },
+      { name: "dashboard", path: "/dasbor" },
+      { name: "reports", path: "/laporan" },
+      { name: "report", path: "/laporan/64.72/2024-Q1" },
+      ...READER_PAGES,
+    ],
   },
   {
     role: "verifier",

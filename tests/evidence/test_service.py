@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.storage import LocalStorage, S3Storage, key_for_sha256
 from siaga.evidence import service
+from siaga.evidence.files import remove_orphan_object
 from siaga.models import EvidenceBlob, EvidenceFile
 from siaga.submissions import service as answers
 from tests.evidence import files
@@ -161,9 +162,7 @@ class TestCollectGarbage:
         response = await upload(anon_client, world.upload_url(), operator_headers, files.pdf("o"))
         sha = response.json()["evidence"]["sha256"]
         # The row exists (as if an upload recreated it): the object must stay.
-        await service.remove_orphan_object(
-            app.state.sessionmaker, storage, sha, key_for_sha256(sha)
-        )
+        await remove_orphan_object(app.state.sessionmaker, storage, sha, key_for_sha256(sha))
         assert storage.exists(key_for_sha256(sha))
 
 

@@ -1,32 +1,45 @@
 """Races on PostgreSQL (SQLite serialises all writers): an acceptance and an answer
-change never both succeed over each other, and two submissions at once give one
-receipt. Each test widens the race window with a delay, so that without the row locks
-(reporting.repository.get FOR UPDATE, submissions.repository.report_accepted FOR SHARE)
-both requests would pass their checks before either writes."""
+change never both succeed over each other, two submissions at once give one receipt,
+and one file sent twice at once is attached to a recommendation once. Each test widens
+the race window with a delay, so that without the row locks (reporting.repository.get
+and recommendation_repository.locate FOR UPDATE, submissions.repository.report_accepted
+FOR SHARE) both requests would pass their checks before either writes."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from siaga.core.storage import LocalStorage
 from siaga.core.types import utcnow
 from siaga.models import (
     PemdaReport,
     PeriodState,
+    RecommendationEvidence,
     RegionLevel,
+    ReportRecommendation,
     ReportState,
     Role,
     Submission,
     SubmissionStatus,
 )
+from siaga.reporting import recommendation_repository
 from siaga.reporting import repository as reporting_repository
 from siaga.submissions import repository as answers_repository
 from tests.auth.support import Committed, create_login_user, login
+from tests.evidence import files
 from tests.fixtures.auth import bearer
-from tests.fixtures.factories import create_framework, create_period, create_region
+from tests.fixtures.factories import (
+    create_agency,
+    create_framework,
+    create_period,
+    create_region,
+)
 from tests.helpers import API
 from tests.reporting.conftest import REASON, SECTIONS, answer_all
 
@@ -151,3 +164,61 @@ async def test_two_submissions_at_once_give_one_receipt(
     async with committed.session() as session:
         receipts = (await session.scalars(select(PemdaReport.receipt_number))).all()
     assert receipts == ["TT/64.72/2023-Q4/0001"]
+
+
+async def test_one_file_sent_twice_at_once_is_attached_once(
+    committed: Committed, backend: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _postgres_only(backend)
+    looked = recommendation_repository.has_evidence_with_hash
+
+    async def slowly(*args: Any, **kwargs: Any) -> bool:
+        found = await looked(*args, **kwargs)
+        await asyncio.sleep(DELAY)  # both have seen "not attached yet", neither has written
+        return found
+
+    monkeypatch.setattr(recommendation_repository, "has_evidence_with_hash", slowly)
+    async with committed.session() as session:
+        city = await create_region(session, code="64.72", level=RegionLevel.CITY)
+        framework = await create_framework(session, code="UJI")
+        period = await create_period(
+            session, framework=framework, code="2023-Q4", state=PeriodState.OPEN
+        )
+        agency = await create_agency(session, region=city)
+        await create_login_user(
+            session, username="koordinator.6472", role=Role.COORDINATOR, region=city
+        )
+        rec = ReportRecommendation(
+            period_id=period.id,
+            region_id=city.id,
+            agency_id=agency.id,
+            text="Perkuat koordinasi",
+            due_on=date(2031, 1, 1),
+            follow_up="",
+        )
+        session.add(rec)
+        await session.flush()
+        url = f"{API}/recommendations/{rec.id}/evidence"
+    committed.app.state.evidence_storage = LocalStorage(tmp_path / "evidence")
+    try:
+        async with committed.client() as client:
+            tokens = [(await login(client, "koordinator.6472")).json()["token"] for _ in range(2)]
+            body = files.multipart(files.pdf("sekali"))
+            responses = await asyncio.gather(
+                *(
+                    client.post(
+                        url,
+                        content=body,
+                        headers={**bearer(token), "Content-Type": files.CONTENT_TYPE},
+                    )
+                    for token in tokens
+                )
+            )
+    finally:
+        del committed.app.state.evidence_storage
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409], [r.text for r in responses]
+    assert "duplicate_evidence" in next(r.text for r in responses if r.status_code == 409)
+    async with committed.session() as session:
+        attached = await session.scalar(select(func.count()).select_from(RecommendationEvidence))
+    assert attached == 1

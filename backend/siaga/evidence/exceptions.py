@@ -28,10 +28,11 @@ class DuplicateEvidence(Conflict):
 class TooManyFiles(Conflict):
     code = "too_many_files"
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, *, holder: tuple[str, str] = ("Satu jawaban", "an answer")):
+        """`holder`: what holds the files, in Indonesian and English."""
         super().__init__(
-            f"Satu jawaban paling banyak memuat {limit} berkas bukti "
-            f"(an answer holds at most {limit} evidence files)",
+            f"{holder[0]} paling banyak memuat {limit} berkas bukti "
+            f"({holder[1]} holds at most {limit} evidence files)",
             details=[{"limit": limit}],
         )
 

@@ -17,6 +17,7 @@ from siaga.models import (
     EvidenceFile,
     Indicator,
     Period,
+    RecommendationEvidence,
     Region,
     Submission,
     User,
@@ -78,8 +79,12 @@ async def get_file_with_answer(session: AsyncSession, evidence_id: str) -> Any:
 
 
 async def count_references(session: AsyncSession, sha256: str) -> int:
-    stmt = select(func.count()).where(EvidenceFile.blob_sha256 == sha256)
-    return await session.scalar(stmt) or 0
+    """Files of any holder (answers, recommendations) whose content is this blob."""
+    answers = select(func.count()).where(EvidenceFile.blob_sha256 == sha256).scalar_subquery()
+    recommendations = (
+        select(func.count()).where(RecommendationEvidence.blob_sha256 == sha256).scalar_subquery()
+    )
+    return await session.scalar(select(answers + recommendations)) or 0
 
 
 async def delete_blob(session: AsyncSession, sha256: str) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -9,10 +9,10 @@ from siaga.auth.dependencies import Answerer, AppSettings, CurrentActor, Reader
 from siaga.core.csvstyle import CsvStyleQuery
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
-from siaga.core.filetypes import FILE_TYPES
-from siaga.core.uploads import FILE_FIELD, MIB
-from siaga.evidence import bundle, preview, service
+from siaga.core.uploads import MIB
+from siaga.evidence import bundle, files, preview, service
 from siaga.evidence.dependencies import EvidenceStorage
+from siaga.evidence.http import DOWNLOAD_HEADERS, FILE_CONTENT, MULTIPART_BODY, file_response
 from siaga.evidence.schemas import EvidencePages, EvidenceUploadRead
 from siaga.submissions.service import Keys
 
@@ -24,57 +24,6 @@ IndicatorPath = Annotated[str, Path(max_length=40, description="Indicator code, 
 EvidenceIdPath = Annotated[str, Path(max_length=36, description="Evidence id (a UUID)")]
 PagePath = Annotated[int, Path(ge=1, le=100_000, description="Page number, from 1")]
 
-# The body is parsed by hand (streamed, never buffered), so FastAPI cannot describe it.
-_MULTIPART_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": [FILE_FIELD],
-                    "properties": {
-                        FILE_FIELD: {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "PDF, JPEG, PNG, XLSX, DOCX or ODT; "
-                            "the type is decided by the content",
-                        }
-                    },
-                }
-            }
-        },
-    }
-}
-_FILE_CONTENT = {
-    "description": "The file's bytes",
-    "content": {
-        file_type.content_type: {"schema": {"type": "string", "format": "binary"}}
-        for file_type in FILE_TYPES
-    }
-    # Files that reached the database some other way (imports, copies) of another type.
-    | {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-}
-# The file is served from our origin: never let a browser guess a type (an HTML
-# polyglot would run as our page) or run anything if it renders it.
-_DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
-    "Cache-Control": "private, no-store",
-}
-# A PDF or image shown by the browser (only those types are ever served inline, typed by
-# their content). No `sandbox` here: Chromium's PDF viewer in a sandboxed document never
-# finishes loading. `default-src 'none'` still lets nothing of the file's own run or
-# load, and the type cannot be sniffed into HTML. Pages of our own origin may frame it
-# (the only exception to DENY); no other site may.
-INLINE_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-    ),
-    "X-Frame-Options": "SAMEORIGIN",
-    "Cache-Control": "private, no-store",
-}
 # A page image drawn here, and the ZIP: shown as <img> or saved, never framed.
 _IMAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -94,7 +43,7 @@ _ZIP = {
     status_code=201,
     response_model=EvidenceUploadRead,
     responses=responses(401, 403, 404, 409, 413, 415, 507),
-    openapi_extra=_MULTIPART_BODY,
+    openapi_extra=MULTIPART_BODY,
 )
 async def upload_evidence(
     request: Request,
@@ -128,7 +77,7 @@ async def upload_evidence(
     "/evidence/{evidence_id}",
     name="download",
     response_class=StreamingResponse,
-    responses={200: _FILE_CONTENT, **responses(401, 403, 404)},
+    responses={200: FILE_CONTENT, **responses(401, 403, 404)},
 )
 async def download_evidence(
     session: DbSession,
@@ -141,17 +90,7 @@ async def download_evidence(
 ) -> StreamingResponse:
     """Download an evidence file of an answer in the caller's scope."""
     download = await service.open_download(session, storage, principal, evidence_id, inline=inline)
-    # Types that are never shown by a browser go out as attachments even when asked inline.
-    shown = download.disposition.startswith("inline")
-    return StreamingResponse(
-        download.chunks,
-        media_type=download.content_type,
-        headers={
-            **(INLINE_HEADERS if shown else _DOWNLOAD_HEADERS),
-            "Content-Length": str(download.size),
-            "Content-Disposition": download.disposition,
-        },
-    )
+    return file_response(download)
 
 
 @router.delete(
@@ -172,14 +111,14 @@ async def delete_evidence(
 ) -> Response:
     """Remove an evidence file from a draft or returned answer."""
     deleted = await service.delete(session, principal, actor, evidence_id)
-    if deleted.orphan_sha256 is not None and deleted.orphan_key is not None:
+    if deleted.orphan is not None:
         # Background tasks run after the session dependency has committed.
         background.add_task(
-            service.remove_orphan_object,
+            files.remove_orphan_object,
             request.app.state.sessionmaker,
             storage,
-            deleted.orphan_sha256,
-            deleted.orphan_key,
+            deleted.orphan.sha256,
+            deleted.orphan.key,
         )
     return Response(status_code=204, headers={"ETag": deleted.answer_etag})
 
@@ -217,7 +156,7 @@ async def evidence_zip(
         result.chunks,
         media_type=bundle.MEDIA_TYPE,
         headers={
-            **_DOWNLOAD_HEADERS,
+            **DOWNLOAD_HEADERS,
             "Content-Disposition": f'attachment; filename="{result.filename}"',
         },
     )

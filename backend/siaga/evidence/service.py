@@ -5,45 +5,23 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from siaga.audit.service import Actor
 from siaga.core import metrics
-from siaga.core.database import session_scope
-from siaga.core.filetypes import (
-    TYPE_BY_CONTENT_TYPE,
-    FileType,
-    UnsupportedFileType,
-    content_disposition,
-    detect_type,
-    sanitize_filename,
-)
 from siaga.core.security import Principal
 from siaga.core.settings import Settings
-from siaga.core.storage import STAGING_DIR_NAME, ObjectMissing, Storage, key_for_sha256
+from siaga.core.storage import STAGING_DIR_NAME, Storage
 from siaga.core.types import utcnow
-from siaga.core.uploads import (
-    DISK_FULL_ERRNOS,
-    StagedUpload,
-    StorageFull,
-    check_declared_length,
-    receive_file,
-    remove_stale_staging,
-)
-from siaga.evidence import repository
-from siaga.evidence.exceptions import (
-    DuplicateEvidence,
-    EvidenceContentMissing,
-    EvidenceNotFound,
-    EvidenceStorageFull,
-    TooManyFiles,
-)
+from siaga.core.uploads import check_declared_length, remove_stale_staging
+from siaga.evidence import files, repository
+from siaga.evidence.exceptions import DuplicateEvidence, EvidenceNotFound, TooManyFiles
+from siaga.evidence.files import Download
 from siaga.evidence.schemas import EvidenceUploadRead, GarbageReport
 from siaga.models import EvidenceFile, Submission
 from siaga.submissions import service as answers
@@ -52,21 +30,10 @@ from siaga.submissions.service import AnswerContext, Keys
 
 logger = logging.getLogger(__name__)
 
-MAX_FILES_PER_ANSWER = 20
+MAX_FILES_PER_ANSWER = files.MAX_FILES
 # A staging file nobody has written to for this long belongs to no live upload: each
 # arriving chunk touches it, and a received file is attached within seconds.
 STALE_STAGING_AFTER = timedelta(minutes=15)
-# Files stored before content detection existed (imports, copies) may carry any type;
-# they are only ever offered as a download.
-_OTHER = FileType("other", "application/octet-stream", "")
-
-
-@dataclass
-class Download:
-    chunks: Iterator[bytes]
-    content_type: str
-    size: int
-    disposition: str
 
 
 async def _answer_of(
@@ -88,55 +55,6 @@ async def _answer_of(
     return file, storage_key, ctx
 
 
-async def _store_blob(
-    session: AsyncSession, storage: Storage, staged: StagedUpload, file_type: FileType
-) -> str | None:
-    """Make sure the content is stored; returns the key if this call wrote the object."""
-    key = key_for_sha256(staged.sha256)
-    inserted = await repository.insert_blob_if_absent(
-        session,
-        {
-            "sha256": staged.sha256,
-            "storage_key": key,
-            "size": staged.size,
-            "content_type": file_type.content_type,
-            "created_at": utcnow(),
-        },
-    )
-    if inserted:
-        # The row goes first: a concurrent upload of the same content then shares it
-        # (waiting for this transaction on PostgreSQL) instead of racing to store.
-        await _put_file(storage, key, staged.path)
-        return key
-    blob = await repository.get_blob(session, staged.sha256)
-    if blob is not None and not await run_in_threadpool(storage.exists, blob.storage_key):
-        # The row survived its object (restored backup, manual deletion): this upload
-        # brings the content back.
-        await _put_file(storage, blob.storage_key, staged.path)
-        return blob.storage_key
-    return None
-
-
-async def _put_file(storage: Storage, key: str, path: Path) -> None:
-    # Storage cleans up its own partial writes; a full disk becomes a clear 507 here
-    # (the blob row inserted before is rolled back with the request).
-    try:
-        await run_in_threadpool(storage.put_file, key, path)
-    except OSError as exc:
-        if exc.errno in DISK_FULL_ERRNOS:
-            logger.error("evidence storage is full, could not store %s: %s", key, exc)
-            raise EvidenceStorageFull() from exc
-        raise
-
-
-async def _discard(storage: Storage, key: str) -> None:
-    try:
-        await run_in_threadpool(storage.delete, key)
-    except Exception:
-        # The upload's own error matters more; collect_garbage removes the leftover.
-        logger.exception("could not remove stored evidence object %s", key)
-
-
 async def _editable(
     session: AsyncSession, principal: Principal, keys: Keys, create_as: Actor | None = None
 ) -> tuple[AnswerContext, Submission | None]:
@@ -151,16 +69,6 @@ async def _editable(
     ):
         raise TooManyFiles(MAX_FILES_PER_ANSWER)
     return ctx, submission
-
-
-async def _receive(
-    headers: Mapping[str, str], body: AsyncIterator[bytes], storage: Storage, limit: int
-) -> StagedUpload:
-    try:
-        return await receive_file(headers, body, storage.staging_dir, limit)
-    except StorageFull as exc:
-        logger.error("evidence staging directory is full: %s", exc.__cause__)
-        raise EvidenceStorageFull() from exc
 
 
 async def upload(
@@ -192,25 +100,14 @@ async def upload(
     # Later loads must see rows as they are now, not as this session cached them.
     session.expunge_all()
 
-    staged = await _receive(headers, body, storage, limit)
-    stored_key: str | None = None
-    try:
-        file_type = await run_in_threadpool(detect_type, staged.path)
-        if file_type is None:
-            raise UnsupportedFileType()
+    async with files.incoming(storage, headers, body, limit) as received:
         ctx, submission = await _editable(session, principal, keys, create_as=actor)
         assert submission is not None  # created if it was missing
-        if await repository.has_file_with_hash(session, submission.id, staged.sha256):
+        if await repository.has_file_with_hash(session, submission.id, received.sha256):
             raise DuplicateEvidence()
-        stored_key = await _store_blob(session, storage, staged, file_type)
-        evidence = await _attach(session, ctx, actor, staged, file_type)
-    except BaseException:
-        if stored_key is not None:
-            await _discard(storage, stored_key)
-        raise
-    finally:
-        await run_in_threadpool(_unlink, staged.path)
-    metrics.record_upload(staged.size)
+        await received.store(session)
+        evidence = await _attach(session, ctx, actor, received)
+    metrics.record_upload(received.size)
     uploaded_by = actor.label if actor.user_id is not None else None
     return EvidenceUploadRead(
         evidence=answers.evidence_read(evidence, uploaded_by),
@@ -219,20 +116,16 @@ async def upload(
 
 
 async def _attach(
-    session: AsyncSession,
-    ctx: AnswerContext,
-    actor: Actor,
-    staged: StagedUpload,
-    file_type: FileType,
+    session: AsyncSession, ctx: AnswerContext, actor: Actor, received: files.Incoming
 ) -> EvidenceFile:
     assert ctx.submission is not None
     evidence = EvidenceFile(
         id=str(uuid.uuid4()),
         submission_id=ctx.submission.id,
-        blob_sha256=staged.sha256,
-        original_name=sanitize_filename(staged.filename, file_type),
-        content_type=file_type.content_type,
-        size=staged.size,
+        blob_sha256=received.sha256,
+        original_name=received.name,
+        content_type=received.file_type.content_type,
+        size=received.size,
         uploaded_by_id=actor.user_id,
         created_at=utcnow(),
     )
@@ -246,18 +139,14 @@ async def _attach(
     return evidence
 
 
-def _unlink(path: Path) -> None:
-    path.unlink(missing_ok=True)
-
-
 def _audit_view(evidence: EvidenceFile) -> dict[str, object]:
-    return {
-        "evidence_id": evidence.id,
-        "name": evidence.original_name,
-        "sha256": evidence.blob_sha256,
-        "size": evidence.size,
-        "content_type": evidence.content_type,
-    }
+    return files.audit_view(
+        evidence.id,
+        evidence.original_name,
+        evidence.blob_sha256,
+        evidence.size,
+        evidence.content_type,
+    )
 
 
 async def open_download(
@@ -270,17 +159,14 @@ async def open_download(
 ) -> Download:
     """The stored bytes of a file the caller may see, with the headers to send them."""
     file, storage_key, _ctx = await _answer_of(session, principal, evidence_id, edit=False)
-    file_type = TYPE_BY_CONTENT_TYPE.get(file.content_type, _OTHER)
-    try:
-        chunks = await run_in_threadpool(storage.open_chunks, storage_key)
-    except ObjectMissing:
-        logger.error("evidence %s: stored object %s is missing", file.id, storage_key)
-        raise EvidenceContentMissing() from None
-    return Download(
-        chunks=chunks,
-        content_type=file_type.content_type,
+    return await files.open_download(
+        storage,
+        storage_key,
+        file_id=file.id,
+        name=file.original_name,
+        content_type=file.content_type,
         size=file.size,
-        disposition=content_disposition(file.original_name, file_type, inline=inline),
+        inline=inline,
     )
 
 
@@ -288,8 +174,7 @@ async def open_download(
 class Deleted:
     answer_etag: str
     # The blob this deletion left unreferenced; its object is removed after commit.
-    orphan_sha256: str | None
-    orphan_key: str | None
+    orphan: files.Orphan | None
 
 
 async def delete(
@@ -304,34 +189,10 @@ async def delete(
     await session.delete(file)
     await session.flush()
     await answers.record_evidence_change(session, ctx, actor, added=False, audit_view=before)
-    orphan = await repository.count_references(session, sha256) == 0
-    if orphan:
-        await repository.delete_blob(session, sha256)
-        await session.flush()
     return Deleted(
         answer_etag=answers.etag_of(submission),
-        orphan_sha256=sha256 if orphan else None,
-        orphan_key=storage_key if orphan else None,
+        orphan=await files.release(session, sha256, storage_key),
     )
-
-
-async def remove_orphan_object(
-    sessionmaker: async_sessionmaker[AsyncSession], storage: Storage, sha256: str, key: str
-) -> None:
-    """Delete a stored object once the deletion of its blob row has committed.
-
-    Run after the commit, not before it: deleting first and then failing to commit
-    would leave a row whose content is gone, while the other order risks at most an
-    orphan that collect_garbage finds. The row is checked again because an upload of
-    the same content may have recreated it meanwhile.
-    """
-    try:
-        async with session_scope(sessionmaker) as session:
-            if await repository.blob_exists(session, sha256):
-                return
-        await run_in_threadpool(storage.delete, key)
-    except Exception:
-        logger.exception("could not remove unreferenced evidence object %s", key)
 
 
 async def collect_garbage(

@@ -20,6 +20,7 @@ from siaga.models.region import Region, RegionBoundary, RegionLevel
 from siaga.models.report import (
     PemdaReport,
     PemdaReportEvent,
+    RecommendationEvidence,
     RecommendationStatus,
     ReportRecommendation,
     ReportState,
@@ -71,6 +72,7 @@ __all__ = [
     "PemdaReportEvent",
     "Period",
     "PeriodState",
+    "RecommendationEvidence",
     "RecommendationStatus",
     "Region",
     "RegionBoundary",

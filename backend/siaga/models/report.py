@@ -130,3 +130,35 @@ class ReportRecommendation(Base):
 
     # A report's list and the carried ones (same Pemda, not done) both start at the region.
     __table_args__ = (Index("ix_report_recommendations_pemda", "region_id", "period_id"),)
+
+
+class RecommendationEvidence(Base):
+    """A file backing a recommendation's follow-up (issue 19 item 6): the letter, minutes
+    or photo that shows what was done.
+
+    Its own table rather than a nullable link on evidence_files: every reader of those
+    (the answer's versions, the grid, copy-previous, the ZIP, imports) takes a file to
+    belong to an answer, and a recommendation's file has no answer. The content is shared
+    with the answers' files through evidence_blobs (stored once per SHA-256), so a blob
+    goes only when neither table references it (evidence.repository.count_references).
+    """
+
+    __tablename__ = "recommendation_evidence"
+
+    # Random public id, as for answers' files: evidence URLs should not be enumerable.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("report_recommendations.id", ondelete="CASCADE")
+    )
+    blob_sha256: Mapped[str] = mapped_column(
+        ForeignKey("evidence_blobs.sha256", ondelete="RESTRICT"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # One file's content once per recommendation (the duplicate check runs under the
+    # recommendation's row lock; this is the backstop), and the index the lists read by.
+    __table_args__ = (UniqueConstraint("recommendation_id", "blob_sha256"),)

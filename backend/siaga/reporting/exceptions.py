@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from siaga.auth.exceptions import AuditedRefusal, Forbidden
 from siaga.core.errors import AppError, Conflict, InvalidInput, NotFound
+from siaga.evidence.exceptions import DuplicateEvidence
 from siaga.submissions.workflow import Problem
 
 
@@ -113,6 +114,14 @@ class RecommendationPreconditionFailed(AppError):
     message = (
         "Rekomendasi telah diubah orang lain; muat ulang lalu coba lagi "
         "(the recommendation changed since you read it)"
+    )
+
+
+class DuplicateRecommendationEvidence(DuplicateEvidence):
+    # The answers' code (duplicate_evidence), in the recommendation's words.
+    message = (
+        "Berkas yang sama sudah dilampirkan pada rekomendasi ini "
+        "(this file is already attached to the recommendation)"
     )
 
 

@@ -1,20 +1,23 @@
 """Queries of the recommendations: a report's list with the ones carried from the
 Pemda's earlier reports, overdue computed in SQL; one recommendation in scope, locked for
-its follow-up; the responsible agency of a Pemda."""
+its follow-up; the responsible agency of a Pemda; the evidence files of the follow-up."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, false, literal, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from siaga.core.security import Principal
 from siaga.models import (
     Agency,
+    EvidenceBlob,
     Period,
+    RecommendationEvidence,
     RecommendationStatus,
     Region,
     ReportRecommendation,
@@ -142,3 +145,60 @@ async def agency_of(session: AsyncSession, region_id: int, code: str) -> int | N
         )
     )
     return agency_id
+
+
+E = RecommendationEvidence
+
+
+class EvidenceRow(NamedTuple):
+    file: RecommendationEvidence
+    uploaded_by: str | None
+
+
+async def evidence_of(
+    session: AsyncSession, recommendation_ids: Sequence[int]
+) -> dict[int, list[EvidenceRow]]:
+    """The files of these recommendations, oldest first, in one query for a whole list."""
+    out: dict[int, list[EvidenceRow]] = {rec_id: [] for rec_id in recommendation_ids}
+    if not recommendation_ids:
+        return out
+    stmt = (
+        select(E, User.username)
+        .outerjoin(User, User.id == E.uploaded_by_id)
+        .where(E.recommendation_id.in_(list(recommendation_ids)))
+        .order_by(E.recommendation_id, E.created_at, E.id)
+    )
+    for file, username in await session.execute(stmt):
+        out[file.recommendation_id].append(EvidenceRow(file, username))
+    return out
+
+
+async def count_evidence(session: AsyncSession, recommendation_id: int) -> int:
+    stmt = select(func.count()).where(E.recommendation_id == recommendation_id)
+    return await session.scalar(stmt) or 0
+
+
+async def has_evidence_with_hash(
+    session: AsyncSession, recommendation_id: int, sha256: str
+) -> bool:
+    stmt = select(E.id).where(E.recommendation_id == recommendation_id, E.blob_sha256 == sha256)
+    return (await session.scalar(stmt.limit(1))) is not None
+
+
+class StoredEvidence(NamedTuple):
+    file: RecommendationEvidence
+    storage_key: str
+
+
+async def evidence_file(
+    session: AsyncSession, recommendation_id: int, file_id: str
+) -> StoredEvidence | None:
+    """One file of this recommendation (a file of another one is not found) and where its
+    content is stored."""
+    stmt = (
+        select(E, EvidenceBlob.storage_key)
+        .join(EvidenceBlob, EvidenceBlob.sha256 == E.blob_sha256)
+        .where(E.id == file_id, E.recommendation_id == recommendation_id)
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    return None if row is None else StoredEvidence._make(row)

@@ -11,6 +11,11 @@ no HTTP, no clock).
 - Status: open, in_progress, done, in any order, except that leaving done (reopening)
   needs a note saying why in the same request, and done needs a note saying what was
   done (the note sent or the one already there).
+- Evidence files (the letter, minutes, photos of what was done): attached by whoever
+  follows up, in any status and whatever the report's state, like the note. Removed by
+  them too, but not while the recommendation is done: its files are then the proof the
+  Pemda's report and the level above rely on, so taking one away means reopening first,
+  with a note saying why (an audited change of status, not a silent deletion).
 - Overdue: not done and past the due date, the due day ending at midnight in the
   Pemda's zone (as deadlines do). Lists compute it in SQL with `local_today`.
 - Carried: a recommendation not done carries into the Pemda's later reports.
@@ -87,6 +92,20 @@ def check_due(due_on: date, period_start: date) -> Problem | None:
         f"Tenggat tidak boleh sebelum awal periode ({period_start.isoformat()})",
         f"the due date may not be before the period starts ({period_start.isoformat()})",
         {"due_on": due_on.isoformat(), "period_start": period_start.isoformat()},
+    )
+
+
+def check_evidence_removal(status: RecommendationStatus) -> Problem | None:
+    if status != DONE:
+        return None
+    return Problem(
+        "invalid_state",
+        None,
+        "Bukti rekomendasi yang sudah selesai tidak dapat dihapus; buka kembali "
+        "rekomendasinya dengan catatan mengapa, lalu hapus berkasnya",
+        "the evidence of a done recommendation cannot be removed; reopen it with a note "
+        "saying why first",
+        {"status": status.value},
     )
 
 

@@ -9,6 +9,7 @@ from siaga.core.pagination import Page
 from siaga.core.text import CleanText
 from siaga.models import RecommendationStatus, RegionLevel, ReportState
 from siaga.reporting.recommendation_rules import FOLLOW_UP_MAX_LENGTH, TEXT_MAX_LENGTH
+from siaga.submissions.schemas import EvidenceRead
 from siaga.submissions.workflow import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 
 SECTION_MAX_LENGTH = 20_000
@@ -128,6 +129,9 @@ class RecommendationRead(BaseModel):
     updated_at: datetime
     updated_by: str | None
     done_at: datetime | None
+    evidence: list[EvidenceRead] = Field(
+        description="Files backing the follow-up, oldest first; `url` downloads one"
+    )
 
 
 class RecommendationList(BaseModel):

@@ -36,9 +36,9 @@ describe("navigation grouped by role", () => {
     expect(menu()).toEqual(["Pantau: Dasbor, Laporan, Wilayah, Kerangka, Periode"]);
   });
 
-  it("gives an operator its tasks first", () => {
+  it("gives an operator its tasks first, then its Pemda's reports (to follow up recommendations)", () => {
     renderWithProviders(<Layout />, { session: operatorMe });
-    expect(menu()).toEqual(["Kerja: Tugas", "Pantau: Dasbor, Wilayah, Kerangka, Periode"]);
+    expect(menu()).toEqual(["Kerja: Tugas, Laporan", "Pantau: Dasbor, Wilayah, Kerangka, Periode"]);
   });
 
   it("gives an administrator three groups of eleven links; About is in the footer", () => {

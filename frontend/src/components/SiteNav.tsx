@@ -14,7 +14,7 @@ type NavItem = {
 };
 type NavGroup = { key: string; items: readonly NavItem[] };
 
-const REPORT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "admin"]);
+const REPORT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "operator", "admin"]);
 
 // Grouped by what a person comes to do: work on answers, monitor readiness,
 // administer the instance. A role sees only the links, and so only the groups,
@@ -27,7 +27,8 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       // A coordinator follows its Pemda's tasks, every agency's, on the same page.
       { to: "/tugas", key: "nav.progress", allow: (me) => me.role === "coordinator" && !hasCapability(me, "answer") },
       { to: "/verifikasi", key: "nav.review", capability: "review" },
-      // Pemda reports: the coordinator writes and sends, the verifier one level up accepts.
+      // Pemda reports: the coordinator writes and sends, the verifier one level up accepts,
+      // operators read their Pemda's and follow up the recommendations their agency answers for.
       { to: "/laporan", key: "nav.reports", allow: (me) => REPORT_WORKERS.has(me.role ?? "") },
       { to: "/admin/impor", key: "nav.imports", capability: "import" },
     ],

@@ -2,11 +2,24 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, type EvidenceRead, type SubmissionRead } from "../../api/client";
+import type { UploadHandle, UploadProgress } from "../../api/upload";
 import { formatDateTime } from "../../format";
 import { actionErrorMessage, formatBytes } from "./common";
 import { answerKeys, useDeleteEvidence, type AnswerKey } from "./queries";
 import { EvidencePreview, PREVIEWABLE } from "./EvidencePreview";
-import { ACCEPTED_TYPES, UPLOAD_ABORTED, uploadEvidence, type UploadHandle } from "./upload";
+import { ACCEPTED_TYPES, UPLOAD_ABORTED, uploadEvidence } from "./upload";
+
+/** How a failed upload or removal reads; the answers' wording unless the holder has its own. */
+type ErrorMessage = (error: unknown) => string;
+
+/** A removal of one file by id, as a TanStack mutation gives it. */
+export interface FileRemoval {
+  mutate: (id: string, options: { onSettled: () => void }) => void;
+  reset: () => void;
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+}
 
 /** The answer's files with download links; optionally delete buttons and previews. */
 export function EvidenceList({
@@ -20,8 +33,27 @@ export function EvidenceList({
   canDelete?: boolean;
   preview?: boolean;
 }) {
-  const { t, i18n } = useTranslation();
   const remove = useDeleteEvidence(answerKey);
+  return <EvidenceFiles evidence={evidence} remove={canDelete ? remove : undefined} preview={preview} />;
+}
+
+/**
+ * Files with download links, whatever holds them (an answer, a recommendation's
+ * follow-up): delete buttons (asking once more) when `remove` is given, previews on request.
+ */
+export function EvidenceFiles({
+  evidence,
+  remove,
+  preview = false,
+  errorMessage,
+}: {
+  evidence: readonly EvidenceRead[];
+  remove?: FileRemoval;
+  preview?: boolean;
+  errorMessage?: ErrorMessage;
+}) {
+  const { t, i18n } = useTranslation();
+  const describe = errorMessage ?? ((error: unknown) => actionErrorMessage(t, error));
   const [confirming, setConfirming] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(preview ? (evidence.find((e) => PREVIEWABLE.has(e.content_type))?.id ?? null) : null);
 
@@ -29,9 +61,9 @@ export function EvidenceList({
   const current = evidence.find((e) => e.id === shown);
   return (
     <>
-      {remove.isError ? (
+      {remove?.isError ? (
         <div className="status status-error" role="alert">
-          <p>{actionErrorMessage(t, remove.error)}</p>
+          <p>{describe(remove.error)}</p>
         </div>
       ) : null}
       <ul className="evidence-list">
@@ -62,7 +94,7 @@ export function EvidenceList({
                   {t("evidence.preview")}
                 </button>
               ) : null}
-              {canDelete ? (
+              {remove ? (
                 confirming === item.id ? (
                   <>
                     <button
@@ -101,14 +133,54 @@ export function EvidenceList({
   );
 }
 
-/** Drag-and-drop area and file picker; uploads one file at a time with a progress bar. */
+/** The answer's upload area: a file attached to an answer not started yet creates it as a draft. */
 export function EvidenceUpload({ answerKey }: { answerKey: AnswerKey }) {
-  const { t } = useTranslation();
   const queryClient = useQueryClient();
+  return (
+    <FileDrop
+      send={(file, onProgress) => uploadEvidence(answerKey, file, onProgress)}
+      onUploaded={async (result) => {
+        // Keep the answer's new etag at once (a save may follow before the refetch);
+        // the first file of an answer not started yet created it, so there is none to patch.
+        queryClient.setQueryData<SubmissionRead | null>(answerKeys.answer(answerKey), (old) =>
+          old ? { ...old, etag: result.answer_etag, evidence: [...old.evidence, result.evidence] } : old,
+        );
+        // Read the answer again before saying so: its version (and the page's label)
+        // changed with the file.
+        await queryClient.invalidateQueries({ queryKey: answerKeys.answer(answerKey) });
+      }}
+      onFinished={() => {
+        void queryClient.invalidateQueries({ queryKey: answerKeys.answer(answerKey) });
+        void queryClient.invalidateQueries({ queryKey: answerKeys.history(answerKey) });
+        void queryClient.invalidateQueries({ queryKey: ["tasks"] });
+      }}
+    />
+  );
+}
+
+/**
+ * Drag-and-drop area and file picker, whatever the files go to: uploads one file at a
+ * time with a progress bar and a cancel button, stopping at the first refusal.
+ */
+export function FileDrop<T>({
+  send,
+  onUploaded,
+  onFinished,
+  errorMessage,
+}: {
+  send: (file: File, onProgress: (progress: UploadProgress) => void) => UploadHandle<T>;
+  /** After each file the server took; awaited before the page says so. */
+  onUploaded: (result: T) => Promise<void> | void;
+  /** Once the batch has ended, however it ended. */
+  onFinished?: () => void;
+  errorMessage?: ErrorMessage;
+}) {
+  const { t } = useTranslation();
+  const describe = errorMessage ?? ((error: unknown) => actionErrorMessage(t, error));
   const inputId = useId();
   const hintId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
-  const handle = useRef<UploadHandle | null>(null);
+  const handle = useRef<UploadHandle<T> | null>(null);
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<{ name: string; percent: number } | null>(null);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
@@ -119,33 +191,23 @@ export function EvidenceUpload({ answerKey }: { answerKey: AnswerKey }) {
     setMessage(null);
     for (const file of files) {
       setProgress({ name: file.name, percent: 0 });
-      const current = uploadEvidence(answerKey, file, ({ loaded, total }) =>
+      const current = send(file, ({ loaded, total }) =>
         setProgress({ name: file.name, percent: total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0 }),
       );
       handle.current = current;
       try {
-        const result = await current.promise;
-        // Keep the answer's new etag at once (a save may follow before the refetch);
-        // the first file of an answer not started yet created it, so there is none to patch.
-        queryClient.setQueryData<SubmissionRead | null>(answerKeys.answer(answerKey), (old) =>
-          old ? { ...old, etag: result.answer_etag, evidence: [...old.evidence, result.evidence] } : old,
-        );
-        // Read the answer again before saying so: its version (and the page's label)
-        // changed with the file.
-        await queryClient.invalidateQueries({ queryKey: answerKeys.answer(answerKey) });
+        await onUploaded(await current.promise);
         setMessage({ kind: "ok", text: t("evidence.uploaded", { name: file.name }) });
       } catch (error) {
         if (error instanceof ApiError && error.code === UPLOAD_ABORTED) break;
-        setMessage({ kind: "error", text: `${file.name}: ${actionErrorMessage(t, error)}` });
+        setMessage({ kind: "error", text: `${file.name}: ${describe(error)}` });
         break;
       } finally {
         handle.current = null;
         setProgress(null);
       }
     }
-    void queryClient.invalidateQueries({ queryKey: answerKeys.answer(answerKey) });
-    void queryClient.invalidateQueries({ queryKey: answerKeys.history(answerKey) });
-    void queryClient.invalidateQueries({ queryKey: ["tasks"] });
+    onFinished?.();
     if (inputRef.current) inputRef.current.value = "";
   };
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppRoutes } from "../../App";
 import { CSRF_COOKIE } from "../../api/client";
 import { framework, notAnswered, operatorMe, period, submission, task } from "../../test/answerFixtures";
+import { FakeXhr } from "../../test/fakeXhr";
 import { json, mockApi, page, renderWithProviders } from "../../test/utils";
 
 const base = "/submissions/2024-Q1/64.72";
@@ -230,48 +231,6 @@ describe("returned answer", () => {
     expect(alert).toHaveTextContent("“Nilai salah ketik, perbaiki”");
   });
 });
-
-class FakeXhr {
-  static last: FakeXhr | null = null;
-  method = "";
-  url = "";
-  headers: Record<string, string> = {};
-  body: FormData | null = null;
-  status = 0;
-  statusText = "";
-  responseText = "";
-  withCredentials = false;
-  upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } = {
-    onprogress: null,
-  };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  constructor() {
-    FakeXhr.last = this;
-  }
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader(name: string, value: string) {
-    this.headers[name] = value;
-  }
-  send(body: FormData) {
-    this.body = body;
-  }
-  abort() {
-    this.onabort?.();
-  }
-  progress(loaded: number, total: number) {
-    this.upload.onprogress?.({ loaded, total, lengthComputable: true });
-  }
-  respond(status: number, body: unknown) {
-    this.status = status;
-    this.responseText = JSON.stringify(body);
-    this.onload?.();
-  }
-}
 
 describe("evidence upload", () => {
   afterEach(() => {

@@ -5,6 +5,7 @@ import { AppRoutes } from "../../App";
 import { ApiError, CSRF_COOKIE, type PeriodRead } from "../../api/client";
 import i18n from "../../i18n";
 import { framework, notAnswered, operatorMe, period, submission, task, verifierMe } from "../../test/answerFixtures";
+import { FakeXhr } from "../../test/fakeXhr";
 import { json, mockApi, page, renderWithProviders, requestedUrls } from "../../test/utils";
 import { actionErrorMessage, evidenceGuidanceText } from "./common";
 import { workPeriod } from "./periods";
@@ -131,40 +132,6 @@ describe("tasks page for an operator", () => {
     expect(screen.getByRole("button", { name: "Salin dari periode sebelumnya" })).toBeDisabled();
   });
 });
-
-class FakeXhr {
-  static last: FakeXhr | null = null;
-  method = "";
-  url = "";
-  headers: Record<string, string> = {};
-  status = 0;
-  statusText = "";
-  responseText = "";
-  withCredentials = false;
-  upload = { onprogress: null as ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  constructor() {
-    FakeXhr.last = this;
-  }
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader(name: string, value: string) {
-    this.headers[name] = value;
-  }
-  send() {}
-  abort() {
-    this.onabort?.();
-  }
-  respond(status: number, body: unknown) {
-    this.status = status;
-    this.responseText = JSON.stringify(body);
-    this.onload?.();
-  }
-}
 
 describe("answer page for an operator", () => {
   afterEach(() => {

@@ -1,12 +1,20 @@
+import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { MeRead } from "../../api/client";
+import { ApiError, NETWORK_ERROR, type MeRead } from "../../api/client";
 import { useMe } from "../../auth/session";
+import { errorText } from "../../components/labels";
 import { formatDate } from "../../format";
+import { EvidenceFiles, FileDrop } from "../answers/Evidence";
 import { AddRecommendation, FollowUpForm, recommendationStatusLabel } from "./RecommendationForms";
 import { RegionTime, mayWriteReport } from "./common";
-import type { ReportRead } from "./queries";
-import type { RecommendationRead } from "./recommendationQueries";
+import type { ReportKey, ReportRead } from "./queries";
+import {
+  uploadRecommendationEvidence,
+  useDeleteRecommendationEvidence,
+  useRecommendationFilesChanged,
+  type RecommendationRead,
+} from "./recommendationQueries";
 
 /**
  * Mirrors recommendation_rules.may_follow_up: whoever writes the report, and the operators
@@ -82,6 +90,7 @@ export function Recommendations({
               <RecommendationFlags rec={rec} />
               <p className="rec-text">{rec.text}</p>
               <RecommendationDetails rec={rec} />
+              <FollowUpFiles rec={rec} reportKey={key} editing={editing === rec.id && mayFollowUp(me, rec)} />
               {notice?.id === rec.id ? (
                 <p className="status status-ok" role="status">
                   {notice.text}
@@ -154,5 +163,46 @@ function RecommendationDetails({ rec }: { rec: RecommendationRead }) {
         </dd>
       </div>
     </dl>
+  );
+}
+
+/** A file upload or removal refused, in the follow-up's words (not an answer's). */
+export function followUpFileError(t: TFunction, error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.code === NETWORK_ERROR) return t("common.networkError");
+    if (error.status === 413) return t("answerErrors.too_large");
+    if (error.status === 415) return t("answerErrors.unsupported_media_type");
+    if (error.code === "invalid_state") return t("recommendations.evidenceLocked");
+  }
+  return errorText(t, error);
+}
+
+/**
+ * The files backing the follow-up: download links for every reader (nothing when there
+ * are none); while it is followed up here, an upload area and, unless it is done (its
+ * files are then the proof: recommendation_rules.check_evidence_removal), delete buttons.
+ */
+function FollowUpFiles({ rec, reportKey, editing }: { rec: RecommendationRead; reportKey: ReportKey; editing: boolean }) {
+  const { t } = useTranslation();
+  const remove = useDeleteRecommendationEvidence(reportKey, rec.id);
+  const changed = useRecommendationFilesChanged(reportKey);
+  const describe = (error: unknown) => followUpFileError(t, error);
+  if (!editing && rec.evidence.length === 0) return null;
+  const done = rec.status === "done";
+  return (
+    <div className="rec-evidence" data-testid="rec-evidence">
+      <p className="rec-evidence-title">{t("recommendations.evidence")}</p>
+      <EvidenceFiles evidence={rec.evidence} remove={editing && !done ? remove : undefined} errorMessage={describe} />
+      {editing ? (
+        <>
+          <p className="field-hint">{done ? t("recommendations.evidenceLocked") : t("recommendations.evidenceHint")}</p>
+          <FileDrop
+            send={(file, onProgress) => uploadRecommendationEvidence(rec.id, file, onProgress)}
+            onUploaded={(file) => changed(rec.id, (files) => [...files.filter((f) => f.id !== file.id), file])}
+            errorMessage={describe}
+          />
+        </>
+      ) : null}
+    </div>
   );
 }

@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../api/client";
+import { postFile, type UploadHandle, type UploadProgress } from "../../api/upload";
 import { reportKeys, type ReportKey, type ReportRead } from "./queries";
 
 export type RecommendationRead = Schemas["RecommendationRead"];
 export type RecommendationStatus = Schemas["RecommendationStatus"];
 export type RecommendationCreate = Schemas["RecommendationCreate"];
 export type RecommendationUpdate = Schemas["RecommendationUpdate"];
+export type EvidenceRead = Schemas["EvidenceRead"];
 
 export const RECOMMENDATION_STATUSES: readonly RecommendationStatus[] = ["open", "in_progress", "done"];
 
@@ -86,5 +88,60 @@ export function useFollowUp(key: ReportKey) {
         }),
       ),
     onSuccess: store,
+  });
+}
+
+export function recommendationEvidenceUrl(id: number): string {
+  return `/api/v1/recommendations/${encodeURIComponent(String(id))}/evidence`;
+}
+
+/** Uploads one file to the recommendation's follow-up, reporting progress (see `postFile`). */
+export function uploadRecommendationEvidence(
+  id: number,
+  file: File,
+  onProgress: (progress: UploadProgress) => void,
+): UploadHandle<EvidenceRead> {
+  return postFile<EvidenceRead>(recommendationEvidenceUrl(id), file, onProgress);
+}
+
+/**
+ * A file came or went: the cached report shows the change at once (`change` maps the
+ * recommendation's files), then the report and the region lists are read again. The
+ * recommendation's ETag does not change with its files, so a follow-up form open
+ * meanwhile keeps what is typed in it.
+ */
+export function useRecommendationFilesChanged(key: ReportKey) {
+  const queryClient = useQueryClient();
+  return async (id: number, change?: (files: EvidenceRead[]) => EvidenceRead[]) => {
+    if (change) {
+      queryClient.setQueryData<ReportRead>(reportKeys.report(key), (report) =>
+        report
+          ? {
+              ...report,
+              recommendations: report.recommendations.map((r) =>
+                r.id === id ? { ...r, evidence: change(r.evidence) } : r,
+              ),
+            }
+          : report,
+      );
+    }
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: reportKeys.report(key) }),
+      queryClient.invalidateQueries({ queryKey: recommendationKeys.all }),
+    ]);
+  };
+}
+
+/** Removes a file from the follow-up (409 invalid_state while the recommendation is done). */
+export function useDeleteRecommendationEvidence(key: ReportKey, id: number) {
+  const changed = useRecommendationFilesChanged(key);
+  return useMutation({
+    mutationFn: (fileId: string) =>
+      unwrap(
+        api.DELETE("/api/v1/recommendations/{recommendation_id}/evidence/{evidence_id}", {
+          params: { path: { recommendation_id: id, evidence_id: fileId } },
+        }),
+      ),
+    onSuccess: (_data, fileId) => changed(id, (files) => files.filter((f) => f.id !== fileId)),
   });
 }
