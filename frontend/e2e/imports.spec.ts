@@ -97,7 +97,9 @@ test("admin: dry run with an error row, fix, confirm; exports and the report dow
   const history = page.getByTestId("import-history");
   // Two dry runs with errors/clean, a real run, a dry run, a real run: newest first.
   await expect(history.locator("tbody tr").first()).toContainText("Berhasil");
-  expect(await history.locator("tbody tr").count()).toBeGreaterThanOrEqual(5);
+  // The list refetches after the import: wait for the real run's row (a dry run above it
+  // reads "Berhasil" too).
+  await expect.poll(() => history.locator("tbody tr").count()).toBeGreaterThanOrEqual(5);
   // Phone width: the page reflows, only tables scroll inside their own box.
   await page.setViewportSize({ width: 360, height: 740 });
   await expect(page.getByRole("button", { name: "Impor berkas lain" })).toBeVisible();

@@ -37,8 +37,12 @@ test("answer, evidence, submit, return, resubmit, verify, history", async ({ pag
   await expect(page).toHaveURL(/\/tugas$/);
   await page.getByLabel("Periode", { exact: true }).selectOption(PERIOD);
   const row = page.locator(`tr[data-indicator="${task.indicator}"]`);
+  // The landing period's list stays on screen while the chosen one loads, with a row for
+  // the same indicator: wait for the chosen period's row before opening it.
+  const link = row.getByRole("link");
+  await expect(link).toHaveAttribute("href", `/tugas/${PERIOD}/${REGION}/${encodeURIComponent(task.indicator)}`);
   await expect(row).toContainText("Belum diisi");
-  await row.getByRole("link").click();
+  await link.click();
   await expect(page.getByRole("heading", { level: 1, name: task.indicator_name })).toBeVisible();
   await fillValue(page, task.answer_type, 0);
   await page.getByLabel("Uraian").fill("Rapat koordinasi dilaksanakan bersama KPU dan Bawaslu.");

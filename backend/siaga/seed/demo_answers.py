@@ -53,7 +53,9 @@ CAPABILITY = {
     "64.74": 0.66,
 }
 
-# Status mix per period: (verified, submitted, returned, draft, missing) weights.
+# Status mix per period: (verified, submitted, returned, draft, missing) weights, for a
+# Pemda still answering (and for seed.bench). A Pemda that sends everything (demo_plan:
+# every Pemda in the closed quarters) draws from it too, but answers all (draw_answer).
 STATUS_MIX = {
     "2023-Q1": (88, 4, 2, 3, 3),
     "2023-Q2": (90, 3, 2, 2, 3),
@@ -130,15 +132,32 @@ class Draws:
     with_evidence: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one Pemda does with one period's answers (seed.demo_plan)."""
+
+    mix: tuple[int, int, int, int, int]  # STATUS_MIX of its period
+    sends_everything: bool  # every applicable answer sent: its report goes up
+    reviews_everything: bool  # (sends_everything only) none left waiting for review
+    late: bool  # (sends_everything only) some answers and its report sent late
+
+
+def _ahead(submit_offset: int) -> int:
+    """A Pemda that sends everything sends each answer 10 to 25 days before the deadline
+    day (the drawn -25..9 spread over that span), so that the verifier reviews it (one
+    to six days later) and accepts the report before the deadline, and the province can
+    still report on time after its regencies and cities."""
+    return -25 + (submit_offset + 25) * 15 // 34
+
+
 def draw_answer(
-    rng: random.Random,
-    indicator: Indicator,
-    ability: float,
-    mix: tuple[int, int, int, int, int],
+    rng: random.Random, indicator: Indicator, ability: float, plan: Plan
 ) -> Draws | None:
     """The choices for one answer, or None for an answer the Pemda leaves missing. Draws
-    the same numbers whatever the outcome, so one answer's draws never shift another's."""
-    outcome = rng.choices(range(5), weights=mix)[0]
+    the same numbers whatever the plan, so that one answer's draws never shift another's
+    (the weakness draw is skipped after an outcome drawn missing, as it always was:
+    drawing it now would move every later answer's numbers)."""
+    outcome = rng.choices(range(5), weights=plan.mix)[0]
     value = _value_for(indicator, ability, rng)
     narrative = rng.choice(NARRATIVES[indicator.answer_type])
     late = rng.random() < 0.08
@@ -146,7 +165,23 @@ def draw_answer(
     reason = rng.choice(RETURN_REASONS)
     optional_evidence = rng.random() < 0.5
     # Weaker Pemda leave more answers missing.
-    if outcome == 4 or rng.random() > ability + 0.35:
+    missing = outcome == 4 or rng.random() > ability + 0.35
+    with_evidence = indicator.evidence_required or optional_evidence
+    if plan.sends_everything:
+        # It answers everything, weak or not (a weak Pemda with low values): what a Pemda
+        # still answering would have left missing, in draft or returned is verified;
+        # what the mix leaves waiting for review is still submitted, unless reviewed.
+        waiting = outcome == 1 and not plan.reviews_everything
+        return Draws(
+            status=SubmissionStatus.SUBMITTED if waiting else SubmissionStatus.VERIFIED,
+            value=value,
+            narrative=narrative,
+            late=late and plan.late,
+            submit_offset=_ahead(submit_offset),
+            reason=reason,
+            with_evidence=with_evidence,
+        )
+    if missing:
         return None
     status = [
         SubmissionStatus.VERIFIED,
@@ -161,7 +196,7 @@ def draw_answer(
         late=late and status != SubmissionStatus.DRAFT,
         submit_offset=submit_offset,
         reason=reason,
-        with_evidence=indicator.evidence_required or optional_evidence,
+        with_evidence=with_evidence,
     )
 
 

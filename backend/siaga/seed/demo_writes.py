@@ -24,7 +24,15 @@ from siaga.models import (
     SubmissionVersion,
     User,
 )
-from siaga.seed.demo_answers import STATUS_MIX, SeededAnswer, ability_of, build_answer, draw_answer
+from siaga.seed import demo_plan
+from siaga.seed.demo_answers import (
+    STATUS_MIX,
+    Plan,
+    SeededAnswer,
+    ability_of,
+    build_answer,
+    draw_answer,
+)
 from siaga.seed.demo_users import verifier_of
 from siaga.seed.reference import indicator_applies
 
@@ -53,8 +61,13 @@ async def seed_answers(
     )
     answers: list[SeededAnswer] = []
     for quarter, period in enumerate(periods):
-        mix = STATUS_MIX[period.code]
         for region in regions:
+            plan = Plan(
+                mix=STATUS_MIX[period.code],
+                sends_everything=demo_plan.sends_everything(period, region.code),
+                reviews_everything=demo_plan.reviews_everything(period, region.code),
+                late=demo_plan.is_late(period, region.code),
+            )
             # One level up: the province's verifier for its regencies and cities, the
             # national one for the province's own answers (the workflow refuses the rest).
             verifier_name, verifier_scope = verifier_of(region, regions[0])
@@ -63,7 +76,7 @@ async def seed_answers(
             for indicator in indicators:
                 # Draw every random number even for rows that exist, so a re-seed after
                 # deleting one answer recreates exactly that answer.
-                draws = draw_answer(rng, indicator, ability, mix)
+                draws = draw_answer(rng, indicator, ability, plan)
                 if not indicator_applies(indicator, region.level):
                     continue
                 if draws is None or (period.id, region.id, indicator.id) in existing:
