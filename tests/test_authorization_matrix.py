@@ -30,6 +30,7 @@ from siaga.models import (
     EvidenceBlob,
     EvidenceFile,
     Indicator,
+    Notification,
     PeriodState,
     RecommendationEvidence,
     Region,
@@ -138,6 +139,12 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             follow_up="",
         )
         session.add(recommendations[city])
+    # An item in the inbox of a user who is none of the callers: every caller's id of it
+    # is another user's (404), whatever its scope.
+    foreign_item = Notification(
+        user_id=viewer63.id, event_id=1, type="period.opened", data={}, link="/tugas"
+    )
+    session.add(foreign_item)
     await session.flush()
     hooks = {p: await _fresh_webhook(session, regions[p].id) for p in ("64", "63")}
     world_answers.clear()
@@ -169,6 +176,7 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "recommendation": str(recommendations["64.71"].id),
             **hooks["64"],
             "follow_up_file": follow_up_files["64.71"],
+            "notification": str(foreign_item.id),
         },
         outside={
             "region": "63.71",
@@ -343,6 +351,8 @@ COMMENTING = {
 COMMENT_OUTSIDE = {
     c: 404 for c in CALLERS if c.endswith("_64") and not c.startswith(("key_", "viewer_"))
 }
+# One's own inbox: every signed-in user; API keys have none (systems use webhooks).
+INBOX = {**SIGNED_IN, **_KEYS_REFUSED}
 # Bulk imports: administrators and API keys with the import scope.
 IMPORTING = {
     **dict.fromkeys(CALLERS, 403),
@@ -435,6 +445,14 @@ MATRIX: dict[tuple[str, str], Case] = {
             "current_password": "wrong-password-1",
             "new_password": "Matrix-Sandi-Baru-2031",
         },
+    ),
+    # The caller's inbox (issue 20): its own items only; another user's is not found.
+    ("GET", "/api/v1/notifications"): Case(INBOX, _p("/notifications")),
+    ("GET", "/api/v1/notifications/unread-count"): Case(INBOX, _p("/notifications/unread-count")),
+    ("POST", "/api/v1/notifications/read-all"): Case(INBOX, _p("/notifications/read-all")),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Case(
+        {**dict.fromkeys(CALLERS, 404), "anonymous": 401, **_KEYS_REFUSED},
+        _p("/notifications/{notification}/read"),
     ),
     ("GET", "/api/v1/regions"): Case(READ, _p("/regions")),
     ("GET", "/api/v1/regions/{code}"): Case(READ, _p("/regions/{region}"), outside=READ),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +28,8 @@ from siaga.core.security import dummy_password_hash
 from siaga.core.settings import Settings, get_settings
 from siaga.core.spa import mount_spa
 from siaga.core.spool import Spool
+from siaga.events.openapi import add_webhooks
+from siaga.events.worker import Worker, WorkerConfig
 from siaga.evidence.service import clean_staging
 from siaga.health.router import metrics as metrics_route
 
@@ -34,6 +37,26 @@ from siaga.health.router import metrics as metrics_route
 def _operation_id(route: APIRoute) -> str:
     # Stable ids `{tag}-{name}` are what the generated SPA client calls.
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+# How long shutdown waits for the worker's pass under way before cancelling it.
+WORKER_STOP_SECONDS = 20
+
+
+def _start_worker(app: FastAPI, settings: Settings) -> tuple[Worker, asyncio.Task[None]] | None:
+    """The outbox worker inside this server process, unless SIAGA_WORKER=external: so
+    that `make run` delivers notifications with nothing else to start."""
+    if settings.worker != "internal":
+        return None
+    worker = Worker(app.state.sessionmaker, config=WorkerConfig.from_settings(settings))
+    return worker, asyncio.create_task(worker.run())
+
+
+async def _stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
+    worker.stop()
+    # Past the wait, wait_for cancels the pass: its lease runs out and another retakes it.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(task, WORKER_STOP_SECONDS)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,9 +68,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Made once, off the event loop, before the first sign-in of an unknown user.
         await run_in_threadpool(dummy_password_hash)
         flusher = asyncio.create_task(app.state.spool.run(app.state.sessionmaker))
+        worker = _start_worker(app, settings)
         try:
             yield
         finally:
+            if worker is not None:
+                await _stop_worker(*worker)
             flusher.cancel()
             await app.state.spool.flush(app.state.sessionmaker)
             app.state.password_checker.close()
@@ -113,5 +139,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Prometheus' conventional path, outside the API; the same handler as /api/v1/metrics.
     app.add_api_route("/metrics", metrics_route, methods=["GET"], include_in_schema=False)
     app.include_router(api_router, prefix=API_PREFIX)
+    add_webhooks(app.webhooks)
     mount_spa(app, settings.frontend_dist, API_PREFIX)
     return app

@@ -48,6 +48,9 @@ const AnswerViewPage = lazy(() =>
 );
 const ReportsPage = lazy(() => import("./pages/reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
 const ReportPage = lazy(() => import("./pages/reports/ReportPage").then((m) => ({ default: m.ReportPage })));
+const NotificationsPage = lazy(() =>
+  import("./pages/notifications/NotificationsPage").then((m) => ({ default: m.NotificationsPage })),
+);
 const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
 const BoundariesPage = lazy(() => import("./pages/admin/BoundariesPage").then((m) => ({ default: m.BoundariesPage })));
 const ImportsPage = lazy(() => import("./pages/imports/ImportsPage").then((m) => ({ default: m.ImportsPage })));
@@ -88,6 +91,7 @@ export function AppRoutes() {
             <Route path="laporan" element={<ReportsPage />} />
             <Route path="laporan/:region/:period" element={<ReportPage />} />
             <Route path="profil" element={<ProfilePage />} />
+            <Route path="notifikasi" element={<NotificationsPage />} />
             <Route element={<RequireAccess allow={followsTasks} />}>
               <Route path="tugas" element={<TasksPage />} />
             </Route>

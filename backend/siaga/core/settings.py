@@ -134,6 +134,18 @@ class Settings(BaseSettings):
     # How long a worker holds an endpoint it delivers to; a killed worker's deliveries are
     # taken up by another after this long. Longer than one attempt can last.
     webhook_lease_seconds: int = Field(default=60, ge=15, le=3600)
+    # The outbox worker (siaga.events.worker), which delivers notifications: `internal`
+    # runs it inside `siaga serve` (one per server process; any number may run), while
+    # `external` leaves it to `siaga worker` processes of their own.
+    worker: Literal["internal", "external"] = "internal"
+    # How long an idle worker waits before looking for new events again.
+    worker_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    # Events claimed and fanned out per transaction.
+    worker_batch_size: int = Field(default=200, ge=1, le=5000)
+    # How long a claim holds an event; a worker that dies lets it go after this long.
+    worker_lease_seconds: int = Field(default=120, ge=5, le=24 * 3600)
+    # Claims of an event whose fan-out keeps failing before it is given up.
+    worker_max_attempts: int = Field(default=10, ge=1, le=100)
 
     @field_validator("database_url")
     @classmethod

@@ -15,6 +15,7 @@ from siaga.models.framework import (
     LevelRubric,
 )
 from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
+from siaga.models.outbox import Notification, OutboxEvent
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
 from siaga.models.report import (
@@ -68,6 +69,8 @@ __all__ = [
     "Indicator",
     "LevelRubric",
     "LoginAttempt",
+    "Notification",
+    "OutboxEvent",
     "PemdaReport",
     "PemdaReportEvent",
     "Period",

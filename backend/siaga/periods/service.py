@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +13,8 @@ from siaga.core.errors import Conflict
 from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
 from siaga.core.types import utcnow
+from siaga.events import outbox
+from siaga.events.catalogue import EventType, PeriodEventData
 from siaga.models import FrameworkStatus, Period, PeriodState
 from siaga.periods import quarters, repository
 from siaga.periods.exceptions import PeriodExists, PeriodInvalid, PeriodNotFound, problem
@@ -87,7 +89,34 @@ async def change_state(
         before={"state": before},
         after={"state": target.value},
     )
-    return await get_period(session, code)
+    changed = await get_period(session, code)
+    _emit(session, actor, changed, PeriodState(before), None, now)
+    return changed
+
+
+def _emit(
+    session: AsyncSession,
+    actor: Actor,
+    period: PeriodRead,
+    before: PeriodState,
+    reason: str | None,
+    at: datetime,
+) -> None:
+    """The period's new state as an event (siaga.events.outbox): national, no region."""
+    opened = period.state == PeriodState.OPEN
+    data = PeriodEventData(
+        period=period.code,
+        name=period.name,
+        framework=period.framework_code,
+        status=period.state,
+        previous_status=before,
+        deadline=period.deadline,
+        reason=reason,
+        actor=actor.label,
+        occurred_at=at,
+    )
+    event = EventType.PERIOD_OPENED if opened else EventType.PERIOD_CLOSED
+    outbox.emit(session, event, data, region=None, actor=actor)
 
 
 def _national_only(principal: Principal, what: str) -> None:
@@ -264,7 +293,7 @@ async def reopen_period(
             code="invalid_state",
         )
     period.state = PeriodState.OPEN
-    period.opened_at = utcnow()
+    period.opened_at = now = utcnow()
     period.closed_at = None
     await session.flush()
     record(
@@ -276,7 +305,9 @@ async def reopen_period(
         before={"state": PeriodState.CLOSED.value},
         after={"state": PeriodState.OPEN.value, "reason": reason},
     )
-    return await get_period(session, code)
+    reopened = await get_period(session, code)
+    _emit(session, actor, reopened, PeriodState.CLOSED, reason, now)
+    return reopened
 
 
 async def default_framework_code(session: AsyncSession) -> str | None:

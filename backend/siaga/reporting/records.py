@@ -1,5 +1,6 @@
 """A report's records, each written by one function: its state as the rules see it
-(and back), the event in its history, its audit row."""
+(and back), the event in its history, its audit row, and the outbox event of a
+transition."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.service import Actor, record
+from siaga.events import outbox
+from siaga.events.catalogue import EventType, ReportEventData
 from siaga.models import PemdaReport, PemdaReportEvent
 from siaga.reporting import rules
 
@@ -133,6 +136,45 @@ async def write(
         before=before,
         after=after,
     )
+
+
+# A withdrawn acceptance puts the report back in review: for its receivers (the
+# reviewers one level up) that is a report submitted to them again.
+EVENT_OF: dict[rules.Action, EventType] = {
+    "submit": EventType.REPORT_SUBMITTED,
+    "accept": EventType.REPORT_ACCEPTED,
+    "return": EventType.REPORT_RETURNED,
+    "unaccept": EventType.REPORT_SUBMITTED,
+}
+
+
+def write_event(
+    session: AsyncSession,
+    actor: Actor,
+    action: rules.Action,
+    *,
+    region_code: str,
+    period_code: str,
+    change: tuple[rules.Report, rules.Report],
+    reason: str | None,
+    at: datetime,
+) -> None:
+    """The transition's event (`change`: the report before and after), in its
+    transaction (siaga.events.outbox)."""
+    before, after = change
+    data = ReportEventData(
+        period=period_code,
+        region=region_code,
+        status=after.state,
+        previous_status=before.state,
+        version=after.version,
+        receipt_number=after.receipt_number,
+        late=after.is_late,
+        reason=reason or None,
+        actor=actor.label,
+        occurred_at=at,
+    )
+    outbox.emit(session, EVENT_OF[action], data, region=region_code, actor=actor)
 
 
 def snapshot(report: rules.Report, **extra: Any) -> dict[str, Any]:

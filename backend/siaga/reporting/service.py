@@ -381,4 +381,14 @@ async def transition(
         after=records.snapshot(after, reason=reason),
         reason=reason,
     )
+    records.write_event(
+        session,
+        actor,
+        action,
+        region_code=ctx.region.code,
+        period_code=ctx.period.code,
+        change=(before, after),
+        reason=reason,
+        at=now,
+    )
     return await read(session, ctx, timezone=timezone)

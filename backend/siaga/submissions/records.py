@@ -1,7 +1,8 @@
 """An answer's records, each written by one function that every path uses: its state as
-the workflow sees it (and back), the version row of its history, its audit row, and a
-message in its conversation (here, below the comments package, because a return writes
-its reason as the thread's message in the return's transaction)."""
+the workflow sees it (and back), the version row of its history, its audit row, the
+event of a transition (the outbox), and a message in its conversation (here, below the
+comments package, because a return writes its reason as the thread's message in the
+return's transaction)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.service import Actor, record
 from siaga.core.types import utcnow
+from siaga.events import outbox
 from siaga.models import AnswerComment, CommentKind, Submission
 from siaga.submissions import repository, workflow
 
@@ -77,6 +79,23 @@ async def write_versions(
         actor_api_key_id=actor.api_key_id,
         at=utcnow(),
     )
+
+
+def write_event(
+    session: AsyncSession,
+    actor: Actor,
+    action: workflow.Action,
+    keys: tuple[str, str, str],
+    agency: str | None,
+    change: tuple[workflow.Answer, workflow.Answer],
+    reason: str | None,
+    at: datetime,
+) -> None:
+    """The transition's event (`change`: the answer before and after), in its
+    transaction (siaga.events.outbox)."""
+    before, after = change
+    data = workflow.event_data(keys, agency, before, after, actor.label, reason, at)
+    outbox.emit(session, workflow.EVENT_OF[action], data, region=data.region, actor=actor)
 
 
 def write_audit(session: AsyncSession, actor: Actor, entry: workflow.AuditEntry) -> None:

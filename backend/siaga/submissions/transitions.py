@@ -1,6 +1,6 @@
 """Submit, verify, return, reopen: the workflow decides (separation of duties included),
-this module loads, records the version, the review and the audit row; and bulk verify,
-one savepoint per answer."""
+this module loads, records the version, the review, the audit row and the event (the
+outbox); and bulk verify, one savepoint per answer."""
 
 from __future__ import annotations
 
@@ -141,7 +141,11 @@ async def transition(
     except Refused as refused:
         raise http_error(refused.problem, answer=ctx.label) from None
     await _record(session, actor, ctx, action, before, after, reason, now)
-    return await read(session, ctx)
+    answer = await read(session, ctx)
+    # The event after the read, which has looked up the answer's agency code already.
+    keys = (ctx.period.code, ctx.region.code, ctx.indicator.code)
+    records.write_event(session, actor, action, keys, answer.agency, (before, after), reason, now)
+    return answer
 
 
 async def bulk_verify(

@@ -40,6 +40,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from siaga.core.security import Capability, strictly_below
+from siaga.events.catalogue import EventType, SubmissionEventData
 from siaga.models import ReviewDecision, SubmissionStatus
 
 # Values and refusals live in values.py (one idea per file); re-exported here so that
@@ -324,7 +325,7 @@ def take(
     return replace(answer, **changes)
 
 
-# -- history and audit -----------------------------------------------------------------
+# -- history, audit and events ---------------------------------------------------------
 
 
 def snapshot(answer: Answer, **extra: Any) -> dict[str, Any]:
@@ -342,6 +343,43 @@ def snapshot(answer: Answer, **extra: Any) -> dict[str, Any]:
 def answer_label(period: str, region: str, indicator: str) -> str:
     """The audit entity id of an answer: its natural key."""
     return f"{period}/{region}/{indicator}"
+
+
+# The event each transition emits (siaga.events); the import emits `submitted` for the
+# rows it submits.
+EVENT_OF: Mapping[Action, EventType] = {
+    "submit": EventType.SUBMISSION_SUBMITTED,
+    "verify": EventType.SUBMISSION_VERIFIED,
+    "return": EventType.SUBMISSION_RETURNED,
+    "reopen": EventType.SUBMISSION_REOPENED,
+}
+
+
+def event_data(
+    keys: tuple[str, str, str],
+    agency: str | None,
+    before: Answer | None,
+    after: Answer,
+    actor: str,
+    reason: str | None,
+    at: datetime,
+) -> SubmissionEventData:
+    """What receivers learn of a transition: the answer's natural key (period, region,
+    indicator) and its new state; `before` None for an answer the change created."""
+    period, region, indicator = keys
+    return SubmissionEventData(
+        period=period,
+        region=region,
+        indicator=indicator,
+        agency=agency,
+        status=after.status,
+        previous_status=None if before is None else before.status,
+        version=after.version,
+        late=after.is_late,
+        reason=reason or None,
+        actor=actor,
+        occurred_at=at,
+    )
 
 
 @dataclass(frozen=True, slots=True)

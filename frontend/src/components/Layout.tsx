@@ -4,6 +4,7 @@ import { Link, Outlet, useLocation } from "react-router";
 import { useMe } from "../auth/session";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { useIsPhone } from "./media";
+import { NotificationBell } from "./NotificationBell";
 import { Loading } from "./QueryState";
 import { NAV_ID, SiteNav, navGroupsFor } from "./SiteNav";
 import { UserMenu } from "./UserMenu";
@@ -54,6 +55,7 @@ export function Layout() {
             <span className="brand-subtitle">{t("app.subtitle")}</span>
           </Link>
           <div className="header-tools">
+            {me ? <NotificationBell /> : null}
             {me ? <UserMenu me={me} /> : <LanguageSwitch />}
             {hasNav ? (
               <button

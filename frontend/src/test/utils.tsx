@@ -84,6 +84,8 @@ const EMPTY_THREAD = { items: [], total: 0, limit: 500, offset: 0, unread: 0, la
 
 function fallback(method: string, path: string): Handler | undefined {
   if (method === "GET" && /^\/submissions\/[^/]+\/[^/]+\/[^/]+\/comments$/.test(path)) return () => json(EMPTY_THREAD);
+  // Every signed-in page shows the bell; a test that does not mock it has nothing unread.
+  if (method === "GET" && path === "/notifications/unread-count") return () => json({ unread: 0 });
   return undefined;
 }
 

@@ -52,6 +52,7 @@ class SubmissionsHandler(Handler):
         ctx = self.ctx
         session, scope = ctx.session, ctx.principal.region_code
         regions = {r.code: (r.id, r.level) for r in await repository.regions(session, scope)}
+        agencies = await repository.agencies(session, scope)
         self.checker = AnswerChecker(
             ctx,
             periods={r.code: r for r in await repository.periods(session)},
@@ -60,11 +61,10 @@ class SubmissionsHandler(Handler):
                 (r.framework_id, r.code): indicator_info(r)
                 for r in await repository.indicators(session)
             },
-            agencies={
-                (r.region_id, r.agency_type_id): r.id
-                for r in await repository.agencies(session, scope)
-            },
+            agencies={(r.region_id, r.agency_type_id): r.id for r in agencies},
         )
+        # The agency's code goes into the event of each answer the import submits.
+        self.agency_codes = {r.id: r.code for r in agencies}
         # Deadlines end at midnight in each region's zone (WITA in Kaltim); the
         # deployment's zone only for a region of unknown province.
         zones = await regions_repository.time_zones_by_id(
@@ -155,4 +155,6 @@ class SubmissionsHandler(Handler):
             results.outcome(row.row, row.label, "updated")
         if not self.ctx.writing or not (creates or updates):
             return None
-        return await chunk_write(self.ctx, creates, found.ids, updates, found.evidence)
+        return await chunk_write(
+            self.ctx, creates, found.ids, updates, found.evidence, self.agency_codes
+        )

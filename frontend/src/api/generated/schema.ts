@@ -168,6 +168,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List
+         * @description The caller's inbox, newest first, with the count of unread items.
+         */
+        get: operations["notifications-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread Count
+         * @description How many of the caller's items are unread (the bell's number).
+         */
+        get: operations["notifications-unread_count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read All
+         * @description Mark every unread item of the caller read.
+         */
+        post: operations["notifications-read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read
+         * @description Mark one of the caller's items read; another user's item answers 404.
+         */
+        post: operations["notifications-read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -1637,7 +1717,188 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "submission.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * submission.submitted
+         * @description An answer was submitted (in the SPA, by API or by import). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-submission_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "submission.verified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * submission.verified
+         * @description A verifier verified an answer. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-submission_verified"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "submission.returned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * submission.returned
+         * @description A verifier returned an answer to its agency, with a reason. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-submission_returned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "submission.reopened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * submission.reopened
+         * @description A verifier reopened a verified answer, with a reason. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-submission_reopened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * report.submitted
+         * @description A Pemda report was submitted for review (or an acceptance withdrawn, which puts it back in review). Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-report_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * report.accepted
+         * @description A Pemda report was accepted one level up. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-report_accepted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "report.returned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * report.returned
+         * @description A Pemda report was returned to its coordinator, with a reason. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-report_returned"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "period.opened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * period.opened
+         * @description A reporting period was opened (or reopened) for answers. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-period_opened"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "period.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * period.closed
+         * @description A reporting period was closed. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-period_closed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** AgencyCreate */
@@ -2222,6 +2483,11 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
         };
+        /**
+         * EventType
+         * @enum {string}
+         */
+        EventType: "submission.submitted" | "submission.verified" | "submission.returned" | "submission.reopened" | "report.submitted" | "report.accepted" | "report.returned" | "period.opened" | "period.closed";
         /** EvidencePages */
         EvidencePages: {
             /**
@@ -2832,6 +3098,75 @@ export interface components {
              */
             must_change_password: boolean;
         };
+        /**
+         * NotificationData
+         * @description What the item is about: the event's natural keys and new state, with names to
+         *     show. Which fields are present depends on the type (a period has no region).
+         */
+        NotificationData: {
+            /** Period */
+            period?: string | null;
+            /** Period Name */
+            period_name?: string | null;
+            /** Region */
+            region?: string | null;
+            /** Region Name */
+            region_name?: string | null;
+            /** Indicator */
+            indicator?: string | null;
+            /** Indicator Name */
+            indicator_name?: string | null;
+            /** Agency */
+            agency?: string | null;
+            /**
+             * Status
+             * @description The object's state after the change
+             */
+            status?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Actor
+             * @description Who acted
+             */
+            actor?: string | null;
+        };
+        /** NotificationPage */
+        NotificationPage: {
+            /** Items */
+            items: components["schemas"]["NotificationRead"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Unread
+             * @description The caller's unread items, whatever the filter
+             */
+            unread: number;
+        };
+        /** NotificationRead */
+        NotificationRead: {
+            /** Id */
+            id: number;
+            type: components["schemas"]["EventType"];
+            data: components["schemas"]["NotificationData"];
+            /**
+             * Link
+             * @description The SPA page that needs attention, e.g. `/laporan/64.72/2024-Q1`
+             */
+            link: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description When the change happened
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -2906,6 +3241,25 @@ export interface components {
              */
             report_on_time: boolean | null;
         };
+        /**
+         * PeriodClosedWebhook
+         * @description A reporting period was closed.
+         */
+        PeriodClosedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "period.closed";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["PeriodEventData"];
+        };
         /** PeriodCreate */
         PeriodCreate: {
             /**
@@ -2936,6 +3290,66 @@ export interface components {
             deadline: string;
             /** Reason */
             reason: string;
+        };
+        /**
+         * PeriodEventData
+         * @description A reporting period opened (also reopened after closing) or closed.
+         */
+        PeriodEventData: {
+            /**
+             * Period
+             * @description Period code
+             */
+            period: string;
+            /** Name */
+            name: string;
+            /**
+             * Framework
+             * @description Code of the framework version it is answered against
+             */
+            framework: string;
+            /** @description The period's state after the change */
+            status: components["schemas"]["PeriodState"];
+            previous_status: components["schemas"]["PeriodState"];
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /**
+             * Reason
+             * @description The reason given with the change (returns, reopenings, withdrawals), else null
+             */
+            reason: string | null;
+            /**
+             * Actor
+             * @description Who acted: a username, an API key's prefix, `cli` or `system`
+             */
+            actor: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+        };
+        /**
+         * PeriodOpenedWebhook
+         * @description A reporting period was opened (or reopened) for answers.
+         */
+        PeriodOpenedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "period.opened";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["PeriodEventData"];
         };
         /** PeriodPage */
         PeriodPage: {
@@ -3006,6 +3420,14 @@ export interface components {
             phone?: string | null;
             /** Locale */
             locale?: ("id" | "en") | null;
+        };
+        /** ReadAllResult */
+        ReadAllResult: {
+            /**
+             * Marked
+             * @description How many unread items were marked read
+             */
+            marked: number;
         };
         /** ReadinessRead */
         ReadinessRead: {
@@ -3294,6 +3716,25 @@ export interface components {
              */
             time_zone?: string | null;
         };
+        /**
+         * ReportAcceptedWebhook
+         * @description A Pemda report was accepted one level up.
+         */
+        ReportAcceptedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "report.accepted";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["ReportEventData"];
+        };
         /** ReportEvent */
         ReportEvent: {
             /** Version */
@@ -3313,6 +3754,54 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /**
+         * ReportEventData
+         * @description A Pemda report's new state after a submission, acceptance or return (a withdrawn
+         *     acceptance is a `report.submitted` again, with `previous_status` accepted).
+         */
+        ReportEventData: {
+            /**
+             * Period
+             * @description Period code
+             */
+            period: string;
+            /**
+             * Region
+             * @description The Pemda's region code
+             */
+            region: string;
+            /** @description The report's state after the change */
+            status: components["schemas"]["ReportState"];
+            /** @description Its state before */
+            previous_status: components["schemas"]["ReportState"];
+            /** Version */
+            version: number;
+            /**
+             * Receipt Number
+             * @description Given on the first submission
+             */
+            receipt_number: string | null;
+            /**
+             * Late
+             * @description Whether it was first submitted after the deadline
+             */
+            late: boolean;
+            /**
+             * Reason
+             * @description The reason given with the change (returns, reopenings, withdrawals), else null
+             */
+            reason: string | null;
+            /**
+             * Actor
+             * @description Who acted: a username, an API key's prefix, `cli` or `system`
+             */
+            actor: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
         };
         /** ReportPage */
         ReportPage: {
@@ -3403,10 +3892,48 @@ export interface components {
             reason: string;
         };
         /**
+         * ReportReturnedWebhook
+         * @description A Pemda report was returned to its coordinator, with a reason.
+         */
+        ReportReturnedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "report.returned";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["ReportEventData"];
+        };
+        /**
          * ReportState
          * @enum {string}
          */
         ReportState: "draft" | "submitted" | "accepted" | "returned";
+        /**
+         * ReportSubmittedWebhook
+         * @description A Pemda report was submitted for review (or an acceptance withdrawn, which puts it back in review).
+         */
+        ReportSubmittedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "report.submitted";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["ReportEventData"];
+        };
         /** ReportSummary */
         ReportSummary: {
             /** Period */
@@ -3587,6 +4114,61 @@ export interface components {
              */
             position: string;
         };
+        /**
+         * SubmissionEventData
+         * @description An answer's new state after a submission, verification, return or reopening.
+         */
+        SubmissionEventData: {
+            /**
+             * Period
+             * @description Period code, e.g. `2023-Q4`
+             */
+            period: string;
+            /**
+             * Region
+             * @description The Pemda's region code, e.g. `64.72`
+             */
+            region: string;
+            /**
+             * Indicator
+             * @description Indicator code, e.g. `K1.01`
+             */
+            indicator: string;
+            /**
+             * Agency
+             * @description Code of the agency that answers it, if known
+             */
+            agency: string | null;
+            /** @description The answer's status after the change */
+            status: components["schemas"]["SubmissionStatus"];
+            /** @description Its status before (null: the answer was created by this change) */
+            previous_status: components["schemas"]["SubmissionStatus"] | null;
+            /**
+             * Version
+             * @description The answer's version after the change
+             */
+            version: number;
+            /**
+             * Late
+             * @description Whether it was first submitted after the deadline
+             */
+            late: boolean;
+            /**
+             * Reason
+             * @description The reason given with the change (returns, reopenings, withdrawals), else null
+             */
+            reason: string | null;
+            /**
+             * Actor
+             * @description Who acted: a username, an API key's prefix, `cli` or `system`
+             */
+            actor: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+        };
         /** SubmissionPage */
         SubmissionPage: {
             /** Items */
@@ -3652,10 +4234,67 @@ export interface components {
             last_review: components["schemas"]["ReviewRead"] | null;
         };
         /**
+         * SubmissionReopenedWebhook
+         * @description A verifier reopened a verified answer, with a reason.
+         */
+        SubmissionReopenedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "submission.reopened";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["SubmissionEventData"];
+        };
+        /**
+         * SubmissionReturnedWebhook
+         * @description A verifier returned an answer to its agency, with a reason.
+         */
+        SubmissionReturnedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "submission.returned";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["SubmissionEventData"];
+        };
+        /**
          * SubmissionStatus
          * @enum {string}
          */
         SubmissionStatus: "draft" | "submitted" | "verified" | "returned";
+        /**
+         * SubmissionSubmittedWebhook
+         * @description An answer was submitted (in the SPA, by API or by import).
+         */
+        SubmissionSubmittedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "submission.submitted";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["SubmissionEventData"];
+        };
         /**
          * SubmissionSummary
          * @description One row of a list: the answer without its evidence details.
@@ -3692,6 +4331,25 @@ export interface components {
             submitted_at: string | null;
             /** Evidence Count */
             evidence_count: number;
+        };
+        /**
+         * SubmissionVerifiedWebhook
+         * @description A verifier verified an answer.
+         */
+        SubmissionVerifiedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "submission.verified";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["SubmissionEventData"];
         };
         /** SubmissionWrite */
         SubmissionWrite: {
@@ -3902,6 +4560,11 @@ export interface components {
              * @description Report timeliness, the one the centre judges (scoring.md): whether the report's first submission arrived by the end of the deadline day in the region's time zone; null until it is first submitted. A report returned and sent again keeps its first verdict.
              */
             report_on_time: boolean | null;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread */
+            unread: number;
         };
         /** UserCreate */
         UserCreate: {
@@ -4684,6 +5347,212 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "notifications-list": {
+        parameters: {
+            query?: {
+                /** @description Only the items not read yet */
+                unread?: boolean;
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "notifications-unread_count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "notifications-read_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "notifications-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id */
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10700,6 +11569,267 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
+            };
+        };
+    };
+    "webhooks-submission_submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionSubmittedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-submission_verified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionVerifiedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-submission_returned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionReturnedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-submission_reopened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionReopenedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-report_submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportSubmittedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-report_accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportAcceptedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-report_returned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReturnedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-period_opened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PeriodOpenedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-period_closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PeriodClosedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

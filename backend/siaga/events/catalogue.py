@@ -1,0 +1,137 @@
+"""Every event type and the data it carries: the one list.
+
+Receivers (webhooks, the inbox, e-mail) get the object's natural keys and its new state,
+never just an id to fetch: a receiver in another government system cannot read our
+tables. Each type's data model is published in the OpenAPI document's `webhooks` section
+(siaga.events.openapi), wrapped in the Standard Webhooks body `{type, timestamp, data}`,
+so that receivers can generate their types from it.
+
+Incidents (`incident.*` in the contract) join this list when the incidents exist.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from siaga.models import PeriodState, ReportState, SubmissionStatus
+
+
+class EventType(enum.StrEnum):
+    SUBMISSION_SUBMITTED = "submission.submitted"
+    SUBMISSION_VERIFIED = "submission.verified"
+    SUBMISSION_RETURNED = "submission.returned"
+    SUBMISSION_REOPENED = "submission.reopened"
+    REPORT_SUBMITTED = "report.submitted"
+    REPORT_ACCEPTED = "report.accepted"
+    REPORT_RETURNED = "report.returned"
+    PERIOD_OPENED = "period.opened"
+    PERIOD_CLOSED = "period.closed"
+
+
+_ACTOR = "Who acted: a username, an API key's prefix, `cli` or `system`"
+_REASON = "The reason given with the change (returns, reopenings, withdrawals), else null"
+
+
+class _EventData(BaseModel):
+    # Frozen: the data is what was written to the outbox, not something to adjust.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubmissionEventData(_EventData):
+    """An answer's new state after a submission, verification, return or reopening."""
+
+    period: str = Field(description="Period code, e.g. `2023-Q4`")
+    region: str = Field(description="The Pemda's region code, e.g. `64.72`")
+    indicator: str = Field(description="Indicator code, e.g. `K1.01`")
+    agency: str | None = Field(description="Code of the agency that answers it, if known")
+    status: SubmissionStatus = Field(description="The answer's status after the change")
+    previous_status: SubmissionStatus | None = Field(
+        description="Its status before (null: the answer was created by this change)"
+    )
+    version: int = Field(description="The answer's version after the change")
+    late: bool = Field(description="Whether it was first submitted after the deadline")
+    reason: str | None = Field(description=_REASON)
+    actor: str = Field(description=_ACTOR)
+    occurred_at: datetime
+
+
+class ReportEventData(_EventData):
+    """A Pemda report's new state after a submission, acceptance or return (a withdrawn
+    acceptance is a `report.submitted` again, with `previous_status` accepted)."""
+
+    period: str = Field(description="Period code")
+    region: str = Field(description="The Pemda's region code")
+    status: ReportState = Field(description="The report's state after the change")
+    previous_status: ReportState = Field(description="Its state before")
+    version: int
+    receipt_number: str | None = Field(description="Given on the first submission")
+    late: bool = Field(description="Whether it was first submitted after the deadline")
+    reason: str | None = Field(description=_REASON)
+    actor: str = Field(description=_ACTOR)
+    occurred_at: datetime
+
+
+class PeriodEventData(_EventData):
+    """A reporting period opened (also reopened after closing) or closed."""
+
+    period: str = Field(description="Period code")
+    name: str
+    framework: str = Field(description="Code of the framework version it is answered against")
+    status: PeriodState = Field(description="The period's state after the change")
+    previous_status: PeriodState
+    deadline: date
+    reason: str | None = Field(description=_REASON)
+    actor: str = Field(description=_ACTOR)
+    occurred_at: datetime
+
+
+EventData = SubmissionEventData | ReportEventData | PeriodEventData
+
+DATA_OF: dict[EventType, type[_EventData]] = {
+    EventType.SUBMISSION_SUBMITTED: SubmissionEventData,
+    EventType.SUBMISSION_VERIFIED: SubmissionEventData,
+    EventType.SUBMISSION_RETURNED: SubmissionEventData,
+    EventType.SUBMISSION_REOPENED: SubmissionEventData,
+    EventType.REPORT_SUBMITTED: ReportEventData,
+    EventType.REPORT_ACCEPTED: ReportEventData,
+    EventType.REPORT_RETURNED: ReportEventData,
+    EventType.PERIOD_OPENED: PeriodEventData,
+    EventType.PERIOD_CLOSED: PeriodEventData,
+}
+
+DESCRIPTIONS: dict[EventType, str] = {
+    EventType.SUBMISSION_SUBMITTED: "An answer was submitted (in the SPA, by API or by import).",
+    EventType.SUBMISSION_VERIFIED: "A verifier verified an answer.",
+    EventType.SUBMISSION_RETURNED: "A verifier returned an answer to its agency, with a reason.",
+    EventType.SUBMISSION_REOPENED: "A verifier reopened a verified answer, with a reason.",
+    EventType.REPORT_SUBMITTED: "A Pemda report was submitted for review (or an acceptance "
+    "withdrawn, which puts it back in review).",
+    EventType.REPORT_ACCEPTED: "A Pemda report was accepted one level up.",
+    EventType.REPORT_RETURNED: "A Pemda report was returned to its coordinator, with a reason.",
+    EventType.PERIOD_OPENED: "A reporting period was opened (or reopened) for answers.",
+    EventType.PERIOD_CLOSED: "A reporting period was closed.",
+}
+
+
+def _envelope_name(event_type: EventType) -> str:
+    """`submission.returned` -> `SubmissionReturnedWebhook`."""
+    return "".join(part.capitalize() for part in event_type.value.split(".")) + "Webhook"
+
+
+def _envelope(event_type: EventType) -> type[BaseModel]:
+    """The Standard Webhooks body of one event type, as its receivers get it."""
+    model: type[BaseModel] = create_model(
+        _envelope_name(event_type),
+        __doc__=DESCRIPTIONS[event_type],
+        type=(Literal[event_type.value], Field(description="The event type")),  # type: ignore[arg-type]
+        timestamp=(datetime, Field(description="When the change happened (UTC)")),
+        data=(DATA_OF[event_type], ...),
+    )
+    return model
+
+
+ENVELOPES: dict[EventType, type[BaseModel]] = {t: _envelope(t) for t in EventType}

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from siaga.core.pagination import Page
+from siaga.events.catalogue import EventType
+
+
+class NotificationData(BaseModel):
+    """What the item is about: the event's natural keys and new state, with names to
+    show. Which fields are present depends on the type (a period has no region)."""
+
+    period: str | None = None
+    period_name: str | None = None
+    region: str | None = None
+    region_name: str | None = None
+    indicator: str | None = None
+    indicator_name: str | None = None
+    agency: str | None = None
+    status: str | None = Field(default=None, description="The object's state after the change")
+    reason: str | None = None
+    actor: str | None = Field(default=None, description="Who acted")
+
+
+class NotificationRead(BaseModel):
+    id: int
+    type: EventType
+    data: NotificationData
+    link: str = Field(
+        description="The SPA page that needs attention, e.g. `/laporan/64.72/2024-Q1`"
+    )
+    created_at: datetime = Field(description="When the change happened")
+    read_at: datetime | None
+
+
+class NotificationPage(Page[NotificationRead]):
+    unread: int = Field(description="The caller's unread items, whatever the filter")
+
+
+class UnreadCount(BaseModel):
+    unread: int
+
+
+class ReadAllResult(BaseModel):
+    marked: int = Field(description="How many unread items were marked read")

@@ -1,0 +1,33 @@
+import type { TFunction } from "i18next";
+import { NOTIFICATIONS_PATH, type NotificationRead } from "../../api/notifications";
+import { codeLabel } from "../../components/labels";
+
+/** What happened, in the reader's language ("Jawaban dikembalikan"). */
+export function notificationTitle(t: TFunction, item: NotificationRead): string {
+  return codeLabel(t, "enum:EventType", item.type, item.type);
+}
+
+/**
+ * What it is about, by name where the API gave one: the indicator and the Pemda for an
+ * answer, the Pemda and the period for a report, the period for a period.
+ */
+export function notificationSubject(item: NotificationRead): string {
+  const d = item.data;
+  const region = d.region_name ?? d.region;
+  const family = item.type.split(".")[0];
+  if (family === "submission") {
+    const indicator = [d.indicator, d.indicator_name].filter(Boolean).join(" ");
+    return [indicator, region, d.period].filter(Boolean).join(" · ");
+  }
+  if (family === "report") return [region, d.period].filter(Boolean).join(" · ");
+  return d.period_name ? `${d.period_name} (${d.period})` : (d.period ?? "");
+}
+
+/**
+ * The page to open: a path inside the SPA as the API gave it; anything else (another
+ * site, a protocol-relative URL) falls back to the inbox itself.
+ */
+export function notificationLink(item: NotificationRead): string {
+  const link = item.link;
+  return link.startsWith("/") && !link.startsWith("//") && !link.includes("\\") ? link : NOTIFICATIONS_PATH;
+}
