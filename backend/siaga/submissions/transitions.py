@@ -143,8 +143,10 @@ async def transition(
     await _record(session, actor, ctx, action, before, after, reason, now)
     answer = await read(session, ctx)
     # The event after the read, which has looked up the answer's agency code already.
-    keys = (ctx.period.code, ctx.region.code, ctx.indicator.code)
-    records.write_event(session, actor, action, keys, answer.agency, (before, after), reason, now)
+    natural = (ctx.period.code, ctx.region.code, ctx.indicator.code)
+    records.write_event(
+        session, actor, action, natural, answer.agency, (before, after), reason, now
+    )
     return answer
 
 
