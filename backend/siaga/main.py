@@ -29,7 +29,7 @@ from siaga.core.settings import Settings, get_settings
 from siaga.core.spa import mount_spa
 from siaga.core.spool import Spool
 from siaga.events.openapi import add_webhooks
-from siaga.events.worker import Worker, WorkerConfig
+from siaga.events.worker import Worker, WorkerConfig, default_channels
 from siaga.evidence.service import clean_staging
 from siaga.health.router import metrics as metrics_route
 
@@ -48,7 +48,11 @@ def _start_worker(app: FastAPI, settings: Settings) -> tuple[Worker, asyncio.Tas
     that `make run` delivers notifications with nothing else to start."""
     if settings.worker != "internal":
         return None
-    worker = Worker(app.state.sessionmaker, config=WorkerConfig.from_settings(settings))
+    worker = Worker(
+        app.state.sessionmaker,
+        channels=default_channels(settings),
+        config=WorkerConfig.from_settings(settings),
+    )
     return worker, asyncio.create_task(worker.run())
 
 

@@ -21,7 +21,8 @@ def spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_one_webhook_per_event_type(spec: dict[str, Any]) -> None:
     assert sorted(spec["webhooks"]) == sorted(t.value for t in EventType)
-    assert not any(path.startswith("/api/v1/webhooks") for path in spec["paths"])
+    # Described as webhooks, not as routes of the API (whose /webhooks are the endpoints').
+    assert not any(t.value in path for t in EventType for path in spec["paths"])
 
 
 @pytest.mark.parametrize("event_type", list(EventType), ids=[t.value for t in EventType])

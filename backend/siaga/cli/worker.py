@@ -21,7 +21,7 @@ def worker(
     """Deliver events (inbox notifications) until stopped with SIGTERM or Ctrl-C."""
     from siaga.core.database import create_engine, create_sessionmaker
     from siaga.core.logging import configure_logging
-    from siaga.events.worker import Worker, WorkerConfig
+    from siaga.events.worker import Worker, WorkerConfig, default_channels
 
     settings = get_settings()
     if settings.env != "test":  # tests keep pytest's own log capture (as siaga.main)
@@ -29,7 +29,11 @@ def worker(
 
     async def run() -> int:
         engine = create_engine(settings.database_url)
-        runner = Worker(create_sessionmaker(engine), config=WorkerConfig.from_settings(settings))
+        runner = Worker(
+            create_sessionmaker(engine),
+            channels=default_channels(settings),
+            config=WorkerConfig.from_settings(settings),
+        )
         loop = asyncio.get_running_loop()
         # The pass under way finishes; its events are stored or, cut short, retaken later.
         # Only the main thread may take signals (not so when run embedded, as in tests).

@@ -30,6 +30,7 @@ from siaga.core.types import utcnow
 from siaga.events import repository
 from siaga.events.channels import Channel, ClaimedEvent
 from siaga.events.inbox import InboxChannel
+from siaga.events.webhook_channel import WebhookChannel
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +58,10 @@ class WorkerConfig:
         )
 
 
-def default_channels() -> list[Channel]:
-    """Every channel events go through, in order (e-mail and webhooks join here)."""
-    return [InboxChannel()]
+def default_channels(settings: Settings | None = None) -> list[Channel]:
+    """Every channel events go through, in order (e-mail joins here); `settings` are the
+    deployment's (webhook schedule, allowed hosts), else the environment's."""
+    return [InboxChannel(), WebhookChannel(settings)]
 
 
 def retry_delay(attempts: int) -> timedelta:

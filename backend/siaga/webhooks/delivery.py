@@ -18,7 +18,7 @@ import asyncio
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -47,7 +47,17 @@ async def fan_out(session: AsyncSession, event: EventEnvelope) -> int:
     """Queue `event` for every active endpoint subscribed to it in whose scope it lies,
     in the caller's transaction; returns how many deliveries were new (a second call
     for the same event adds none)."""
+    return await fan_out_many(session, [event])
+
+
+async def fan_out_many(session: AsyncSession, events: Sequence[EventEnvelope]) -> int:
+    """`fan_out` for a batch of events, reading the active endpoints once (the outbox
+    worker's batches are up to a few hundred events)."""
+    if not events:
+        return 0
     subscribers = await repository.active_subscribers(session)
+    if not subscribers:
+        return 0
     now = utcnow()
     rows = [
         {
@@ -63,6 +73,7 @@ async def fan_out(session: AsyncSession, event: EventEnvelope) -> int:
             "next_attempt_at": now,
             "created_at": now,
         }
+        for event in events
         for s in subscribers
         if rules.receives(s.events, s.region_code, event.type, event.region_code)
     ]
