@@ -47,6 +47,13 @@ const AnswerViewPage = lazy(() =>
 );
 const ReportsPage = lazy(() => import("./pages/reports/ReportsPage").then((m) => ({ default: m.ReportsPage })));
 const ReportPage = lazy(() => import("./pages/reports/ReportPage").then((m) => ({ default: m.ReportPage })));
+const IncidentsPage = lazy(() =>
+  import("./pages/incidents/IncidentsPage").then((m) => ({ default: m.IncidentsPage })),
+);
+const IncidentFormPage = lazy(() =>
+  import("./pages/incidents/IncidentFormPage").then((m) => ({ default: m.IncidentFormPage })),
+);
+const IncidentPage = lazy(() => import("./pages/incidents/IncidentPage").then((m) => ({ default: m.IncidentPage })));
 const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
 const BoundariesPage = lazy(() => import("./pages/admin/BoundariesPage").then((m) => ({ default: m.BoundariesPage })));
 const ImportsPage = lazy(() => import("./pages/imports/ImportsPage").then((m) => ({ default: m.ImportsPage })));
@@ -86,6 +93,9 @@ export function AppRoutes() {
             <Route path="periode" element={<PeriodsPage />} />
             <Route path="laporan" element={<ReportsPage />} />
             <Route path="laporan/:region/:period" element={<ReportPage />} />
+            <Route path="laporan-cepat" element={<IncidentsPage />} />
+            <Route path="laporan-cepat/baru" element={<IncidentFormPage />} />
+            <Route path="laporan-cepat/:region/:year/:seq" element={<IncidentPage />} />
             <Route path="profil" element={<ProfilePage />} />
             <Route element={<RequireAccess allow={followsTasks} />}>
               <Route path="tugas" element={<TasksPage />} />

@@ -15,6 +15,7 @@ from siaga.models import (
     Dimension,
     EvidenceBlob,
     EvidenceFile,
+    IncidentFile,
     Indicator,
     Period,
     Region,
@@ -78,8 +79,11 @@ async def get_file_with_answer(session: AsyncSession, evidence_id: str) -> Any:
 
 
 async def count_references(session: AsyncSession, sha256: str) -> int:
-    stmt = select(func.count()).where(EvidenceFile.blob_sha256 == sha256)
-    return await session.scalar(stmt) or 0
+    """Files that use the content: answers' evidence and incidents' files (issue 21)
+    share the blobs, so a blob goes only when neither refers to it."""
+    answers = select(func.count()).where(EvidenceFile.blob_sha256 == sha256).scalar_subquery()
+    incidents = select(func.count()).where(IncidentFile.blob_sha256 == sha256).scalar_subquery()
+    return await session.scalar(select(answers + incidents)) or 0
 
 
 async def delete_blob(session: AsyncSession, sha256: str) -> None:

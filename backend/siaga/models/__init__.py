@@ -15,6 +15,16 @@ from siaga.models.framework import (
     LevelRubric,
 )
 from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
+from siaga.models.incident import (
+    Incident,
+    IncidentCategory,
+    IncidentCounter,
+    IncidentEvent,
+    IncidentFile,
+    IncidentLevel,
+    IncidentSeverity,
+    IncidentState,
+)
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
 from siaga.models.report import (
@@ -57,6 +67,14 @@ __all__ = [
     "ImportKind",
     "ImportRowError",
     "ImportStatus",
+    "Incident",
+    "IncidentCategory",
+    "IncidentCounter",
+    "IncidentEvent",
+    "IncidentFile",
+    "IncidentLevel",
+    "IncidentSeverity",
+    "IncidentState",
     "Indicator",
     "LevelRubric",
     "LoginAttempt",
