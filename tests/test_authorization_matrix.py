@@ -29,6 +29,12 @@ from siaga.main import create_app
 from siaga.models import (
     EvidenceBlob,
     EvidenceFile,
+    Incident,
+    IncidentCategory,
+    IncidentFile,
+    IncidentLevel,
+    IncidentSeverity,
+    IncidentState,
     Indicator,
     Notification,
     PeriodState,
@@ -145,6 +151,9 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
         user_id=viewer63.id, event_id=1, type="period.opened", data={}, link="/tugas"
     )
     session.add(foreign_item)
+    incidents = {}
+    for city in ("64.71", "63.71"):
+        incidents[city] = await _incident(session, app, regions[city])
     await session.flush()
     hooks = {p: await _fresh_webhook(session, regions[p].id) for p in ("64", "63")}
     world_answers.clear()
@@ -177,6 +186,8 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             **hooks["64"],
             "follow_up_file": follow_up_files["64.71"],
             "notification": str(foreign_item.id),
+            "incident": incidents["64.71"][0],
+            "incident_file": incidents["64.71"][1],
         },
         outside={
             "region": "63.71",
@@ -186,6 +197,8 @@ async def _build_world(session: AsyncSession, app: FastAPI) -> World:
             "recommendation": str(recommendations["63.71"].id),
             **hooks["63"],
             "follow_up_file": follow_up_files["63.71"],
+            "incident": incidents["63.71"][0],
+            "incident_file": incidents["63.71"][1],
         },
     )
 
@@ -212,6 +225,54 @@ async def _fresh_webhook(session: AsyncSession, region_id: int) -> dict[str, str
     session.add(delivery)
     await session.flush()
     return {"webhook": str(endpoint.id), "delivery": str(delivery.id)}
+
+
+async def _incident(session: AsyncSession, app: FastAPI, region: Region) -> tuple[str, str]:
+    """A city's incident escalated to the Ministry (so that a national caller sees it
+    without `all`), with one stored photo: its number and the file's id."""
+    now = utcnow()
+    number = f"LC/{region.code}/2024/0001"
+    incident = Incident(
+        number=number,
+        region_id=region.id,
+        year=2024,
+        seq=1,
+        category=IncidentCategory.KONFLIK_PENDUKUNG,
+        severity=IncidentSeverity.TINGGI,
+        state=IncidentState.ACKNOWLEDGED,
+        level=IncidentLevel.NATIONAL,
+        occurred_at=now,
+        occurred_on=now.date(),
+        title="Bentrok pendukung",
+        district="Samarinda Ulu",
+        reporter_label="koordinator",
+    )
+    session.add(incident)
+    content = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + uuid.uuid4().bytes + b"\xff\xd9"
+    sha = hashlib.sha256(content).hexdigest()
+    app.state.evidence_storage.put_bytes(key_for_sha256(sha), content)
+    session.add(
+        EvidenceBlob(
+            sha256=sha,
+            storage_key=key_for_sha256(sha),
+            size=len(content),
+            content_type="image/jpeg",
+        )
+    )
+    await session.flush()
+    file_id = str(uuid.uuid4())
+    session.add(
+        IncidentFile(
+            id=file_id,
+            incident_id=incident.id,
+            blob_sha256=sha,
+            original_name="foto.jpg",
+            content_type="image/jpeg",
+            size=len(content),
+            uploader_label="koordinator",
+        )
+    )
+    return number, file_id
 
 
 # Answer ids of the current world, by city, for evidence made fresh for each call.
@@ -387,6 +448,36 @@ REPORT_OUTSIDE = {**HIDDEN_OUTSIDE, "key_read_64": 404}
 # A recommendation's follow-up: the report's writers and the responsible agency's
 # operator; the others who read it are refused.
 FOLLOWING_UP = {**REPORT_WRITING, "operator_64": OK}
+# Quick incident reports (issue 21): filed by the Pemda's Kesbangpol (its coordinator,
+# the Kesbangpol operator) and administrators over it; a coordinator filing for another
+# Pemda names a region it may not report for (422, as an unknown one).
+INCIDENT_FILING = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_national": 201,
+    "admin_64": 201,
+    "coordinator_6471": 201,
+    "operator_64": 201,
+    "coordinator_64": 422,
+}
+INCIDENT_FILING_OUTSIDE = {
+    "admin_64": 422, "coordinator_6471": 422, "coordinator_64": 422, "operator_64": 422,
+}  # fmt: skip
+# One incident of the city (escalated to the Ministry): read like the city's answers.
+INCIDENT_READ = ANSWER_READ
+# Notes, steps, escalation and files: the city's Kesbangpol and the supervisors over it
+# (past authorization the rules answer: 200, 409 escalation_at_top, 422 no multipart).
+INCIDENT_ACTING = {
+    **dict.fromkeys(CALLERS, 403),
+    "anonymous": 401,
+    "admin_national": OK,
+    "admin_64": OK,
+    "verifier_64": OK,
+    "coordinator_6471": OK,
+    "operator_64": OK,
+    "coordinator_64": 404,
+}
+INCIDENT_OUTSIDE = REPORT_OUTSIDE
 
 
 @dataclass
@@ -795,6 +886,47 @@ MATRIX: dict[tuple[str, str], Case] = {
         outside=REPORT_OUTSIDE,
         fresh_follow_up_file=True,
     ),
+    ("POST", "/api/v1/incidents"): Case(
+        INCIDENT_FILING,
+        _p("/incidents"),
+        body=lambda w, where: {
+            "region": w.inside["region"] if where == "inside" else w.outside["region"],
+            "category": "logistik",
+            "severity": "sedang",
+            "occurred_at": "2024-02-13T08:00:00+08:00",
+            "title": w.unique("Logistik terlambat "),
+            "location": {"district": "Kecamatan Uji"},
+        },
+        outside=INCIDENT_FILING_OUTSIDE,
+    ),
+    ("GET", "/api/v1/incidents"): Case(READ, _p("/incidents")),
+    ("GET", "/api/v1/incidents/summary"): Case(READ, _p("/incidents/summary")),
+    ("GET", "/api/v1/incidents/{number}"): Case(
+        INCIDENT_READ, _p("/incidents/{incident}"), outside=INCIDENT_OUTSIDE
+    ),
+    ("POST", "/api/v1/incidents/{number}/updates"): Case(
+        INCIDENT_ACTING,
+        _p("/incidents/{incident}/updates"),
+        body=lambda w, _: {"note": w.unique("Situasi terkendali ")},
+        outside=INCIDENT_OUTSIDE,
+    ),
+    ("POST", "/api/v1/incidents/{number}/escalate"): Case(
+        INCIDENT_ACTING,
+        _p("/incidents/{incident}/escalate"),
+        body=lambda w, _: REASON_BODY,
+        outside=INCIDENT_OUTSIDE,
+    ),
+    # Allowed callers get 422 here (the body is not multipart): past authorization.
+    ("POST", "/api/v1/incidents/{number}/evidence"): Case(
+        INCIDENT_ACTING, _p("/incidents/{incident}/evidence"), outside=INCIDENT_OUTSIDE
+    ),
+    ("GET", "/api/v1/incidents/{number}/evidence/{file_id}"): Case(
+        INCIDENT_READ,
+        _p("/incidents/{incident}/evidence/{incident_file}"),
+        outside=INCIDENT_OUTSIDE,
+    ),
+    ("GET", "/api/v1/exports/incidents.csv"): Case(READ, _p("/exports/incidents.csv?locale=id")),
+    ("GET", "/api/v1/exports/incidents.xlsx"): Case(READ, _p("/exports/incidents.xlsx")),
     ("GET", "/api/v1/scores"): Case(
         READ, _p("/scores?period=2023-Q4&region={region}"), outside=HIDDEN_OUTSIDE
     ),

@@ -43,6 +43,7 @@ from siaga.core.settings import normalise_database_url
 from siaga.core.storage import LocalStorage
 from siaga.models import User
 from siaga.seed.demo import PERIOD_STATES, seed_demo
+from siaga.seed.demo_incidents import demo_incident_numbers
 from siaga.seed.reference import load_json
 from tests.fixtures.auth import bearer, create_session_token
 from tests.fixtures.client import build_app, settings_for
@@ -66,12 +67,21 @@ _IMPORT_FILE_REJECTIONS = {
 
 # Rules of a recommendation no schema can state: which agencies belong to the report's
 # Pemda, when the report's period starts, that done needs a follow-up note.
-# Likewise where a webhook URL leads (webhooks.ssrf): its addresses, not its form.
+# Likewise where a webhook URL leads (webhooks.ssrf): its addresses, not its form. Of an
+# incident (issue 21): which Pemda the caller may report for, where Indonesia and the Pemda lie,
+# that it did not happen in the future, that a photo is really one.
 _RULE_REJECTIONS = {
     "invalid_agency",
     "due_before_period",
     "follow_up_required",
     "webhook_url_refused",
+    "invalid_region",
+    "location_incomplete",
+    "location_outside_indonesia",
+    "location_outside_region",
+    "occurred_in_future",
+    "occurred_too_early",
+    "unreadable_image",
 }
 
 
@@ -323,6 +333,28 @@ def _add_links(spec: dict[str, Any]) -> dict[str, Any]:
             "DeleteFollowUpFile": _link("recommendations-delete_evidence", follow_up_file),
         }
     )
+    # Quick incident reports (issue 21): filed, then read, stepped, escalated and given
+    # files by number.
+    incident = "/api/v1/incidents/{number}"
+    incident_keys = {"number": "$response.body#/number"}
+    incident_links = {
+        "GetIncident": _link("incidents-get", incident_keys),
+        "UpdateIncident": _link("incidents-update", incident_keys),
+        "EscalateIncident": _link("incidents-escalate", incident_keys),
+        "UploadIncidentFile": _link("incidents-upload", incident_keys),
+    }
+    incident_sources = [
+        ("post", "/api/v1/incidents", "201"),
+        ("get", incident, "200"),
+        ("post", f"{incident}/updates", "200"),
+        ("post", f"{incident}/escalate", "200"),
+    ]
+    for method, path, status in incident_sources:
+        response = paths[path][method]["responses"].setdefault(status, {"description": "OK"})
+        response.setdefault("links", {}).update(incident_links)
+    paths["/api/v1/incidents"]["get"]["responses"]["200"].setdefault("links", {}).update(
+        {"GetFirstIncident": _link("incidents-get", {"number": "$response.body#/items/0/number"})}
+    )
     key = {"prefix": "$response.body#/prefix"}
     paths["/api/v1/api-keys"]["post"]["responses"]["201"].setdefault("links", {}).update(
         {
@@ -373,6 +405,8 @@ def _demo_keys() -> dict[str, list[str]]:
         "period": sorted(code for code, state in PERIOD_STATES.items() if state == "open"),
         "region": [r["code"] for r in load_json("kaltim.json")],
         "indicator": [i["code"] for d in framework["dimensions"] for i in d["indicators"]],
+        # The demo's incident numbers (seed.demo_incidents numbers them per Pemda and year).
+        "number": demo_incident_numbers(),
     }
 
 

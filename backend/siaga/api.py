@@ -14,6 +14,8 @@ from siaga.exports.router import router as exports_router
 from siaga.frameworks.router import router as frameworks_router
 from siaga.health.router import router as health_router
 from siaga.imports.router import router as imports_router
+from siaga.incidents.router import exports_router as incident_exports_router
+from siaga.incidents.router import router as incidents_router
 from siaga.instance.router import router as instance_router
 from siaga.notifications.router import router as notifications_router
 from siaga.periods.router import router as periods_router
@@ -55,5 +57,7 @@ for _router in (
     reporting_router,
     recommendations_router,
     webhooks_router,
+    incidents_router,
+    incident_exports_router,
 ):
     api_router.include_router(_router)

@@ -86,12 +86,12 @@ test("the menu opens with one tap, shows the role's groups within reach, and tak
 
   await page.getByRole("button", { name: "Menu" }).tap();
   await expect(nav).toBeVisible();
-  // A viewer: one group, "Pantau", five links; no work or admin group.
+  // A viewer: one group, "Pantau", six links; no work or admin group.
   await expect(nav.getByText("Pantau", { exact: true })).toBeVisible();
   await expect(nav.getByText("Kerja", { exact: true })).toHaveCount(0);
   await expect(nav.getByText("Admin", { exact: true })).toHaveCount(0);
   const links = nav.getByRole("link");
-  await expect(links).toHaveText(["Dasbor", "Laporan", "Wilayah", "Kerangka", "Periode"]);
+  await expect(links).toHaveText(["Dasbor", "Laporan", "Laporan cepat", "Wilayah", "Kerangka", "Periode"]);
   // The sheet sits at the bottom, where the thumb is; every link is on screen and thumb-sized.
   for (const link of await links.all()) {
     const box = (await link.boundingBox())!;

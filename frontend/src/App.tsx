@@ -51,6 +51,13 @@ const ReportPage = lazy(() => import("./pages/reports/ReportPage").then((m) => (
 const NotificationsPage = lazy(() =>
   import("./pages/notifications/NotificationsPage").then((m) => ({ default: m.NotificationsPage })),
 );
+const IncidentsPage = lazy(() =>
+  import("./pages/incidents/IncidentsPage").then((m) => ({ default: m.IncidentsPage })),
+);
+const IncidentFormPage = lazy(() =>
+  import("./pages/incidents/IncidentFormPage").then((m) => ({ default: m.IncidentFormPage })),
+);
+const IncidentPage = lazy(() => import("./pages/incidents/IncidentPage").then((m) => ({ default: m.IncidentPage })));
 const AuditPage = lazy(() => import("./pages/admin/AuditPage").then((m) => ({ default: m.AuditPage })));
 const BoundariesPage = lazy(() => import("./pages/admin/BoundariesPage").then((m) => ({ default: m.BoundariesPage })));
 const ImportsPage = lazy(() => import("./pages/imports/ImportsPage").then((m) => ({ default: m.ImportsPage })));
@@ -90,6 +97,9 @@ export function AppRoutes() {
             <Route path="periode" element={<PeriodsPage />} />
             <Route path="laporan" element={<ReportsPage />} />
             <Route path="laporan/:region/:period" element={<ReportPage />} />
+            <Route path="laporan-cepat" element={<IncidentsPage />} />
+            <Route path="laporan-cepat/baru" element={<IncidentFormPage />} />
+            <Route path="laporan-cepat/:region/:year/:seq" element={<IncidentPage />} />
             <Route path="profil" element={<ProfilePage />} />
             <Route path="notifikasi" element={<NotificationsPage />} />
             <Route element={<RequireAccess allow={followsTasks} />}>

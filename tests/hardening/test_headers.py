@@ -36,6 +36,8 @@ def assert_security_headers(response: httpx.Response) -> None:
     for name, value in EXPECTED.items():
         assert response.headers.get(name) == value, name
     assert "camera=()" in response.headers["permissions-policy"]
+    # Only our own pages may ask for the phone's position (incident reports).
+    assert "geolocation=(self)" in response.headers["permissions-policy"]
     csp = _directives(response.headers["content-security-policy"])
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["object-src"] == ["'none'"]

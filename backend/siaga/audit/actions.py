@@ -59,6 +59,12 @@ class AuditAction(StrEnum):
     # A report's recommendation made or followed up (reporting.recommendations).
     RECOMMENDATION_CREATE = "recommendation.create"
     RECOMMENDATION_UPDATE = "recommendation.update"
+    # A quick incident report filed, stepped or noted, escalated, given a file
+    # (incidents.service).
+    INCIDENT_REPORT = "incident.report"
+    INCIDENT_UPDATE = "incident.update"
+    INCIDENT_ESCALATE = "incident.escalate"
+    INCIDENT_EVIDENCE_UPLOAD = "incident.evidence_upload"
     EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_DELETE = "evidence.delete"
     # A Pemda's evidence for a period taken as one ZIP (evidence.bundle).
@@ -101,6 +107,7 @@ class AuditEntity(StrEnum):
     PERIOD = "period"
     REPORT = "report"
     RECOMMENDATION = "recommendation"
+    INCIDENT = "incident"
     REGION = "region"
     REGION_BOUNDARIES = "region_boundaries"
     AGENCY = "agency"

@@ -52,7 +52,9 @@ SECURITY_HEADERS = (
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    # Geolocation for our own pages only: a quick incident report takes the phone's
+    # position where it happened (issue 21); frames and other origins still get none.
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=(), usb=()"),
 )
 
 # The only files of the bundle the page needs; the rest (its demo index page pointing

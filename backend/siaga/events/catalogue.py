@@ -5,8 +5,6 @@ never just an id to fetch: a receiver in another government system cannot read o
 tables. Each type's data model is published in the OpenAPI document's `webhooks` section
 (siaga.events.openapi), wrapped in the Standard Webhooks body `{type, timestamp, data}`,
 so that receivers can generate their types from it.
-
-Incidents (`incident.*` in the contract) join this list when the incidents exist.
 """
 
 from __future__ import annotations
@@ -17,7 +15,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from siaga.models import PeriodState, ReportState, SubmissionStatus
+from siaga.models import (
+    IncidentCategory,
+    IncidentLevel,
+    IncidentSeverity,
+    IncidentState,
+    PeriodState,
+    ReportState,
+    SubmissionStatus,
+)
 
 
 class EventType(enum.StrEnum):
@@ -30,6 +36,10 @@ class EventType(enum.StrEnum):
     REPORT_RETURNED = "report.returned"
     PERIOD_OPENED = "period.opened"
     PERIOD_CLOSED = "period.closed"
+    INCIDENT_REPORTED = "incident.reported"
+    INCIDENT_UPDATED = "incident.updated"
+    INCIDENT_ESCALATED = "incident.escalated"
+    INCIDENT_RESOLVED = "incident.resolved"
 
 
 _ACTOR = "Who acted: a username, an API key's prefix, `cli` or `system`"
@@ -89,7 +99,25 @@ class PeriodEventData(_EventData):
     occurred_at: datetime
 
 
-EventData = SubmissionEventData | ReportEventData | PeriodEventData
+class IncidentEventData(_EventData):
+    """A quick incident report (laporan cepat) filed, moved a step, escalated or resolved."""
+
+    number: str = Field(description="The incident's number, e.g. `LC/64.72/2026/0001`")
+    region: str = Field(description="The Pemda's region code")
+    title: str
+    category: IncidentCategory
+    severity: IncidentSeverity
+    status: IncidentState = Field(description="The incident's state after the change")
+    level: IncidentLevel = Field(description="Who holds it: the Pemda, the province, the Ministry")
+    version: int
+    note: str | None = Field(description="The note of the step, if any")
+    reason: str | None = Field(description="The escalation's reason, else null")
+    urgent: bool = Field(description="kritis: the province hears of it at once")
+    actor: str = Field(description=_ACTOR)
+    occurred_at: datetime
+
+
+EventData = SubmissionEventData | ReportEventData | PeriodEventData | IncidentEventData
 
 DATA_OF: dict[EventType, type[_EventData]] = {
     EventType.SUBMISSION_SUBMITTED: SubmissionEventData,
@@ -101,6 +129,10 @@ DATA_OF: dict[EventType, type[_EventData]] = {
     EventType.REPORT_RETURNED: ReportEventData,
     EventType.PERIOD_OPENED: PeriodEventData,
     EventType.PERIOD_CLOSED: PeriodEventData,
+    EventType.INCIDENT_REPORTED: IncidentEventData,
+    EventType.INCIDENT_UPDATED: IncidentEventData,
+    EventType.INCIDENT_ESCALATED: IncidentEventData,
+    EventType.INCIDENT_RESOLVED: IncidentEventData,
 }
 
 DESCRIPTIONS: dict[EventType, str] = {
@@ -114,6 +146,11 @@ DESCRIPTIONS: dict[EventType, str] = {
     EventType.REPORT_RETURNED: "A Pemda report was returned to its coordinator, with a reason.",
     EventType.PERIOD_OPENED: "A reporting period was opened (or reopened) for answers.",
     EventType.PERIOD_CLOSED: "A reporting period was closed.",
+    EventType.INCIDENT_REPORTED: "A quick incident report was filed.",
+    EventType.INCIDENT_UPDATED: "An incident moved a step (acknowledged, handling, closed, "
+    "reopened) or got a note.",
+    EventType.INCIDENT_ESCALATED: "An incident was escalated to the province or the Ministry.",
+    EventType.INCIDENT_RESOLVED: "An incident was resolved.",
 }
 
 

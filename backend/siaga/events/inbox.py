@@ -8,6 +8,9 @@
 | report.submitted | the verifiers exactly one level up, who may accept it | the report |
 | report.accepted, report.returned | the Pemda's coordinators | the report |
 | period.opened, period.closed | every operator and coordinator (periods are national) | tasks |
+| incident.reported | the Pemda's coordinators; if kritis, the verifiers above at once | incident |
+| incident.escalated | the verifiers of the level it now sits at (province or Ministry) | incident |
+| incident.updated, incident.resolved | the Pemda's coordinators | incident |
 
 Only active accounts, never the one who acted. An operator's link opens the answer to
 edit it, a coordinator's (who reads but does not answer) to read it. Names of the region
@@ -31,7 +34,14 @@ from siaga.events.catalogue import EventType
 from siaga.events.channels import Channel, ClaimedEvent
 from siaga.models import Agency, Indicator, Notification, Period, Region, Role, User
 
-Audience = Literal["operators", "coordinators", "reviewers_above", "everyone_working"]
+Audience = Literal[
+    "operators",
+    "coordinators",
+    "reviewers_above",
+    "reviewers_above_if_urgent",
+    "holders",
+    "everyone_working",
+]
 
 AUDIENCES: dict[EventType, tuple[Audience, ...]] = {
     EventType.SUBMISSION_SUBMITTED: (),
@@ -43,9 +53,24 @@ AUDIENCES: dict[EventType, tuple[Audience, ...]] = {
     EventType.REPORT_RETURNED: ("coordinators",),
     EventType.PERIOD_OPENED: ("everyone_working",),
     EventType.PERIOD_CLOSED: ("everyone_working",),
+    EventType.INCIDENT_REPORTED: ("coordinators", "reviewers_above_if_urgent"),
+    EventType.INCIDENT_UPDATED: ("coordinators",),
+    EventType.INCIDENT_ESCALATED: ("holders",),
+    EventType.INCIDENT_RESOLVED: ("coordinators",),
 }
 # What an item shows of its event (the SPA words it in the reader's language).
-SHOWN = ("period", "region", "indicator", "agency", "status", "reason", "actor")
+SHOWN = (
+    "period",
+    "region",
+    "indicator",
+    "agency",
+    "status",
+    "reason",
+    "actor",
+    "number",
+    "title",
+    "severity",
+)
 
 
 def _path(*parts: str) -> str:
@@ -63,6 +88,9 @@ def link(event_type: str, data: dict[str, Any], role: Role) -> str:
         return _path("wilayah", region, "jawaban", period, indicator)
     if family == "report":
         return _path("laporan", str(data["region"]), period)
+    if family == "incident":
+        # LC/<region>/<year>/<seq> is the page /laporan-cepat/<region>/<year>/<seq>.
+        return _path("laporan-cepat", *str(data["number"]).split("/")[1:])
     return "/tugas?" + urlencode({"period": period})
 
 
@@ -127,6 +155,7 @@ class _People:
         self.operators: dict[str, list[int]] = defaultdict(list)  # agency code -> users
         self.coordinators: dict[str, list[int]] = defaultdict(list)  # region code -> users
         self.reviewers_above: dict[str, list[int]] = defaultdict(list)  # region code -> users
+        self.national: list[int] = []  # national verifiers
 
 
 async def _people(session: AsyncSession, events: Sequence[ClaimedEvent]) -> _People:
@@ -135,7 +164,7 @@ async def _people(session: AsyncSession, events: Sequence[ClaimedEvent]) -> _Peo
         for audience in _audiences(event):
             key = event.data.get("agency" if audience == "operators" else "region")
             if key is not None:
-                wanted[audience].add(str(key))
+                wanted[_lookup(audience)].add(str(key))
     people = _People()
     if wanted["operators"]:
         rows = await session.execute(
@@ -158,6 +187,12 @@ async def _people(session: AsyncSession, events: Sequence[ClaimedEvent]) -> _Peo
     return people
 
 
+def _lookup(audience: Audience) -> Audience:
+    """Whose list an audience is drawn from: the incidents' verifiers are those one level
+    up of the region, as for reports (national ones are found beside them)."""
+    return "reviewers_above" if audience in ("reviewers_above_if_urgent", "holders") else audience
+
+
 def _active(role: Role) -> Any:
     return and_(User.role == role, User.is_active.is_(True))
 
@@ -172,7 +207,8 @@ async def _reviewers_above(session: AsyncSession, codes: set[str], people: _Peop
         )
     }
     parent_ids = {p for p in parents.values() if p is not None}
-    national = None in parents.values()
+    # National verifiers too: those of a province, and those an incident escalates to.
+    national = True
     rows = await session.execute(
         select(User.id, User.region_id).where(
             _active(Role.VERIFIER),
@@ -187,6 +223,7 @@ async def _reviewers_above(session: AsyncSession, codes: set[str], people: _Peop
         by_region[region_id].append(user_id)
     for code, parent_id in parents.items():
         people.reviewers_above[code] = by_region.get(parent_id, [])
+        people.national = by_region.get(None, [])
 
 
 def _recipients(event: ClaimedEvent, people: _People) -> Iterable[tuple[int, Role]]:
@@ -198,6 +235,10 @@ def _recipients(event: ClaimedEvent, people: _People) -> Iterable[tuple[int, Rol
         elif audience == "coordinators":
             found = people.coordinators.get(str(event.data.get("region")), [])
             role = Role.COORDINATOR
+        elif audience == "reviewers_above_if_urgent" and not event.data.get("urgent"):
+            continue
+        elif audience == "holders" and event.data.get("level") == "national":
+            found, role = people.national, Role.VERIFIER
         else:
             found = people.reviewers_above.get(str(event.data.get("region")), [])
             role = Role.VERIFIER

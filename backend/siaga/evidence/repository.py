@@ -15,6 +15,7 @@ from siaga.models import (
     Dimension,
     EvidenceBlob,
     EvidenceFile,
+    IncidentFile,
     Indicator,
     Period,
     RecommendationEvidence,
@@ -79,12 +80,14 @@ async def get_file_with_answer(session: AsyncSession, evidence_id: str) -> Any:
 
 
 async def count_references(session: AsyncSession, sha256: str) -> int:
-    """Files of any holder (answers, recommendations) whose content is this blob."""
+    """Files of any holder (answers, recommendations, incidents) whose content is this
+    blob: they share the blobs, so a blob goes only when none refers to it."""
     answers = select(func.count()).where(EvidenceFile.blob_sha256 == sha256).scalar_subquery()
     recommendations = (
         select(func.count()).where(RecommendationEvidence.blob_sha256 == sha256).scalar_subquery()
     )
-    return await session.scalar(select(answers + recommendations)) or 0
+    incidents = select(func.count()).where(IncidentFile.blob_sha256 == sha256).scalar_subquery()
+    return await session.scalar(select(answers + recommendations + incidents)) or 0
 
 
 async def delete_blob(session: AsyncSession, sha256: str) -> None:

@@ -15,6 +15,16 @@ from siaga.models.framework import (
     LevelRubric,
 )
 from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
+from siaga.models.incident import (
+    Incident,
+    IncidentCategory,
+    IncidentCounter,
+    IncidentEvent,
+    IncidentFile,
+    IncidentLevel,
+    IncidentSeverity,
+    IncidentState,
+)
 from siaga.models.outbox import Notification, OutboxEvent
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
@@ -66,6 +76,14 @@ __all__ = [
     "ImportKind",
     "ImportRowError",
     "ImportStatus",
+    "Incident",
+    "IncidentCategory",
+    "IncidentCounter",
+    "IncidentEvent",
+    "IncidentFile",
+    "IncidentLevel",
+    "IncidentSeverity",
+    "IncidentState",
     "Indicator",
     "LevelRubric",
     "LoginAttempt",

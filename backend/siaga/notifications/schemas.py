@@ -22,6 +22,9 @@ class NotificationData(BaseModel):
     status: str | None = Field(default=None, description="The object's state after the change")
     reason: str | None = None
     actor: str | None = Field(default=None, description="Who acted")
+    number: str | None = Field(default=None, description="An incident's number")
+    title: str | None = Field(default=None, description="An incident's title")
+    severity: str | None = Field(default=None, description="An incident's severity")
 
 
 class NotificationRead(BaseModel):

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from siaga.core.pagination import Page
 from siaga.core.text import CleanText
+from siaga.incidents.schemas import PeriodIncidents
 from siaga.models import RecommendationStatus, RegionLevel, ReportState
 from siaga.reporting.recommendation_rules import FOLLOW_UP_MAX_LENGTH, TEXT_MAX_LENGTH
 from siaga.submissions.schemas import EvidenceRead
@@ -176,6 +177,11 @@ class ReportRead(ReportSummary):
     history: list[ReportEvent]
     recommendations: list[RecommendationRead] = Field(
         description="This report's recommendations and those carried from earlier reports"
+    )
+    incidents: PeriodIncidents = Field(
+        description="The quarter's quick incident reports: the Pemda's own (a province's "
+        "with its regencies' and cities'), that happened between the period's first and "
+        "last day, per category and severity"
     )
 
 

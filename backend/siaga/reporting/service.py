@@ -12,6 +12,7 @@ from siaga.audit.service import Actor
 from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
 from siaga.core.types import utcnow
+from siaga.incidents import views as incident_views
 from siaga.models import PemdaReport, Period, Region, RegionLevel, ReportState
 from siaga.periods.dependencies import period_or_404
 from siaga.regions import repository as regions_repository
@@ -165,6 +166,9 @@ async def read(session: AsyncSession, ctx: ReportContext, *, timezone: str) -> R
         ],
         recommendations=await recommendation_reads.for_report(
             session, ctx.region, ctx.period, timezone, zone=zone
+        ),
+        incidents=await incident_views.period_summary(
+            session, ctx.region.code, ctx.period.start_date, ctx.period.end_date
         ),
     )
 

@@ -19,6 +19,7 @@ from siaga.core.storage import Storage
 from siaga.models import Indicator, PeriodState, Region, RegionLevel
 from siaga.seed.demo_answers import DEMO_SEED
 from siaga.seed.demo_answers import STATUS_MIX as STATUS_MIX  # seed.bench follows the mix
+from siaga.seed.demo_incidents import seed_incidents
 from siaga.seed.demo_reports import seed_reports
 from siaga.seed.demo_users import ensure_users
 from siaga.seed.demo_writes import seed_answers
@@ -132,6 +133,7 @@ async def seed_demo(session: AsyncSession, storage: Storage, password: str) -> S
     summary.reports_created = await seed_reports(
         session, [periods[code] for code in ANSWERED_PERIODS], regions, users
     )
+    await seed_incidents(session, periods, regions, users)
     if summary.users_created or created:
         record(
             session,

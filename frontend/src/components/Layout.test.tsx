@@ -33,11 +33,16 @@ function menu(): string[] {
 describe("navigation grouped by role", () => {
   it("gives a viewer one group, without work or admin links", () => {
     renderWithProviders(<Layout />, { session: viewerMe });
-    expect(menu()).toEqual(["Pantau: Dasbor, Laporan, Wilayah, Kerangka, Periode"]);
+    expect(menu()).toEqual(["Pantau: Dasbor, Laporan, Laporan cepat, Wilayah, Kerangka, Periode"]);
   });
 
-  it("gives an operator its tasks first, then its Pemda's reports (to follow up recommendations)", () => {
+  it("gives an operator its tasks, its Pemda's reports (to follow up recommendations), and a Kesbangpol operator the quick reports", () => {
     renderWithProviders(<Layout />, { session: operatorMe });
+    expect(menu()).toEqual(["Kerja: Tugas, Laporan, Laporan cepat", "Pantau: Dasbor, Wilayah, Kerangka, Periode"]);
+  });
+
+  it("gives an operator of another agency no quick reports", () => {
+    renderWithProviders(<Layout />, { session: { ...operatorMe, agency_code: "64.72.bpkad" } });
     expect(menu()).toEqual(["Kerja: Tugas, Laporan", "Pantau: Dasbor, Wilayah, Kerangka, Periode"]);
   });
 

@@ -15,6 +15,16 @@ type NavItem = {
 type NavGroup = { key: string; items: readonly NavItem[] };
 
 const REPORT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "operator", "admin"]);
+// Administrators may file and handle incidents too, but their menu (eleven links) must stay
+// one row on a laptop: they reach /laporan-cepat from the dashboard's incident layer and
+// the region pages.
+const INCIDENT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier"]);
+
+/** Who files or handles quick incident reports: the Pemda's Kesbangpol and verifiers. */
+function worksOnIncidents(me: MeRead): boolean {
+  if (me.role === "operator") return (me.agency_code ?? "").toLowerCase().endsWith(".kesbangpol");
+  return INCIDENT_WORKERS.has(me.role ?? "");
+}
 
 // Grouped by what a person comes to do: work on answers, monitor readiness,
 // administer the instance. A role sees only the links, and so only the groups,
@@ -30,6 +40,8 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       // Pemda reports: the coordinator writes and sends, the verifier one level up accepts,
       // operators read their Pemda's and follow up the recommendations their agency answers for.
       { to: "/laporan", key: "nav.reports", allow: (me) => REPORT_WORKERS.has(me.role ?? "") },
+      // Quick incident reports: filed by the Pemda's Kesbangpol, handled up the chain.
+      { to: "/laporan-cepat", key: "nav.incidents", allow: worksOnIncidents },
       { to: "/admin/impor", key: "nav.imports", capability: "import" },
     ],
   },
@@ -39,6 +51,7 @@ export const NAV_GROUPS: readonly NavGroup[] = [
       { to: "/dasbor", key: "nav.dashboard", capability: "read" },
       // A viewer follows the reports (read only) with the other monitoring pages.
       { to: "/laporan", key: "nav.reports", allow: (me) => me.role === "viewer" },
+      { to: "/laporan-cepat", key: "nav.incidents", allow: (me) => me.role === "viewer" },
       { to: "/wilayah", key: "nav.regions" },
       { to: "/kerangka", key: "nav.frameworks" },
       { to: "/periode", key: "nav.periods" },

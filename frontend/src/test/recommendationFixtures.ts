@@ -77,6 +77,7 @@ export function report(overrides: Partial<ReportRead> = {}): ReportRead {
     completeness: { applicable: 4, not_started: 0, draft: 0, returned: 0, submitted: 3, verified: 1, complete: true },
     history: [],
     recommendations: [],
+    incidents: { total: 0, open: 0, escalated: 0, by_category: {}, by_severity: {}, cells: [] },
     ...overrides,
   };
 }

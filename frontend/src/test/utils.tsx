@@ -82,10 +82,14 @@ type Handler = (url: URL, request: Request) => Response | Promise<Response>;
 // Every answer page shows its conversation; a test that does not mock it gets an empty one.
 const EMPTY_THREAD = { items: [], total: 0, limit: 500, offset: 0, unread: 0, last_read_id: null };
 
+// The region page counts its incidents (pages/incidents/RegionIncidents.tsx).
+const NO_INCIDENTS = { total: 0, overdue: 0, items: [], by_month: [] };
+
 function fallback(method: string, path: string): Handler | undefined {
   if (method === "GET" && /^\/submissions\/[^/]+\/[^/]+\/[^/]+\/comments$/.test(path)) return () => json(EMPTY_THREAD);
   // Every signed-in page shows the bell; a test that does not mock it has nothing unread.
   if (method === "GET" && path === "/notifications/unread-count") return () => json({ unread: 0 });
+  if (method === "GET" && path === "/incidents/summary") return () => json(NO_INCIDENTS);
   return undefined;
 }
 

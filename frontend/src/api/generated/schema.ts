@@ -1716,6 +1716,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List
+         * @description Incidents in the caller's scope, newest first: a Pemda's own, a province's
+         *     regencies' and cities', the Ministry's provinces' own and those escalated to it
+         *     (`all=true`: every one).
+         */
+        get: operations["incidents-list"];
+        put?: never;
+        /**
+         * Create
+         * @description File a quick incident report for one's own Pemda (its coordinator, an operator of
+         *     its Kesbangpol) or one in an administrator's scope: it gets its number
+         *     (`LC/<region>/<year>/<sequence>`) and starts `reported`.
+         */
+        post: operations["incidents-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary
+         * @description Counts in scope per Pemda x severity x state (with the overdue ones), for the
+         *     map, and per month x category, for a region's page.
+         */
+        get: operations["incidents-summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get
+         * @description One incident with its timeline (times in UTC; `time_zone` is the region's), its
+         *     files, and what the caller may do next (`allowed`).
+         */
+        get: operations["incidents-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{number}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update
+         * @description A step with its note (reported -> acknowledged -> handling -> resolved -> closed;
+         *     resolved -> handling reopens), or a note alone; 409 `invalid_state` for any other
+         *     step.
+         */
+        post: operations["incidents-update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{number}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Escalate
+         * @description Raise an open incident to the next level (the province, then the Ministry) with a
+         *     reason; 409 `escalation_at_top` once it is with the Ministry.
+         */
+        post: operations["incidents-escalate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{number}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload
+         * @description Attach a photo or document (multipart field `file`), under the rules of answers'
+         *     evidence (size limit, type by content); not to a closed incident.
+         */
+        post: operations["incidents-upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{number}/evidence/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download
+         * @description A file of an incident the caller may see.
+         */
+        get: operations["incidents-download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/incidents.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents Csv
+         * @description Incidents in scope with the list's filters as CSV, streamed (times in UTC).
+         */
+        get: operations["exports-incidents_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/incidents.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents Xlsx
+         * @description Incidents in scope with the list's filters as an Excel workbook.
+         */
+        get: operations["exports-incidents_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "submission.submitted": {
@@ -1898,6 +2092,86 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "incident.reported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * incident.reported
+         * @description A quick incident report was filed. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-incident_reported"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "incident.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * incident.updated
+         * @description An incident moved a step (acknowledged, handling, closed, reopened) or got a note. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-incident_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "incident.escalated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * incident.escalated
+         * @description An incident was escalated to the province or the Ministry. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-incident_escalated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "incident.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * incident.resolved
+         * @description An incident was resolved. Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); answer with any 2xx.
+         */
+        post: operations["webhooks-incident_resolved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -2002,6 +2276,22 @@ export interface components {
             name?: string | null;
             /** Is Active */
             is_active?: boolean | null;
+        };
+        /**
+         * Allowed
+         * @description What the caller may do with the incident now (the buttons the SPA shows).
+         */
+        Allowed: {
+            /** States */
+            states: components["schemas"]["IncidentState"][];
+            /** Note */
+            note: boolean;
+            /** Escalate */
+            escalate: boolean;
+            /** @description Where the caller's escalation would take it (the province, the Ministry) */
+            escalate_to: components["schemas"]["IncidentLevel"] | null;
+            /** Files */
+            files: boolean;
         };
         /** AnswerKey */
         AnswerKey: {
@@ -2293,6 +2583,13 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** CategorySeverityCount */
+        CategorySeverityCount: {
+            category: components["schemas"]["IncidentCategory"];
+            severity: components["schemas"]["IncidentSeverity"];
+            /** Count */
+            count: number;
+        };
         /** CommentAuthor */
         CommentAuthor: {
             /**
@@ -2487,7 +2784,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "submission.submitted" | "submission.verified" | "submission.returned" | "submission.reopened" | "report.submitted" | "report.accepted" | "report.returned" | "period.opened" | "period.closed";
+        EventType: "submission.submitted" | "submission.verified" | "submission.returned" | "submission.reopened" | "report.submitted" | "report.accepted" | "report.returned" | "period.opened" | "period.closed" | "incident.reported" | "incident.updated" | "incident.escalated" | "incident.resolved";
         /** EvidencePages */
         EvidencePages: {
             /**
@@ -2876,6 +3173,375 @@ export interface components {
          * @enum {string}
          */
         ImportStatus: "running" | "succeeded" | "failed";
+        /**
+         * IncidentCategory
+         * @enum {string}
+         */
+        IncidentCategory: "netralitas_asn" | "konflik_pendukung" | "kampanye_apk" | "politik_uang" | "logistik" | "keamanan" | "bencana" | "hoaks_sara" | "lainnya";
+        /**
+         * IncidentCounts
+         * @description Counts for the map (per Pemda x severity x state) and the region page (per
+         *     category and month).
+         */
+        IncidentCounts: {
+            /** Total */
+            total: number;
+            /** Overdue */
+            overdue: number;
+            /** Items */
+            items: components["schemas"]["SummaryCell"][];
+            /** By Month */
+            by_month: components["schemas"]["MonthCount"][];
+        };
+        /** IncidentCreate */
+        IncidentCreate: {
+            /**
+             * Region
+             * @description The Pemda filing it: the caller's own (coordinator, Kesbangpol operator) or one in an administrator's scope
+             * @example 64.72
+             */
+            region: string;
+            category: components["schemas"]["IncidentCategory"];
+            severity: components["schemas"]["IncidentSeverity"];
+            /**
+             * Occurred At
+             * Format: date-time
+             * @description When it happened, with its offset; not in the future
+             */
+            occurred_at: string;
+            /** Title */
+            title: string;
+            /**
+             * Description
+             * @description What happened
+             * @default
+             */
+            description: string;
+            location: components["schemas"]["Location"];
+            /**
+             * Actions Taken
+             * @description What was done so far
+             * @default
+             */
+            actions_taken: string;
+        };
+        /** IncidentEscalate */
+        IncidentEscalate: {
+            /**
+             * Reason
+             * @description Why it needs the level above: 15 to 2000 characters after surrounding whitespace is trimmed
+             */
+            reason: string;
+        };
+        /**
+         * IncidentEscalatedWebhook
+         * @description An incident was escalated to the province or the Ministry.
+         */
+        IncidentEscalatedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "incident.escalated";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["IncidentEventData"];
+        };
+        /**
+         * IncidentEventData
+         * @description A quick incident report (laporan cepat) filed, moved a step, escalated or resolved.
+         */
+        IncidentEventData: {
+            /**
+             * Number
+             * @description The incident's number, e.g. `LC/64.72/2026/0001`
+             */
+            number: string;
+            /**
+             * Region
+             * @description The Pemda's region code
+             */
+            region: string;
+            /** Title */
+            title: string;
+            category: components["schemas"]["IncidentCategory"];
+            severity: components["schemas"]["IncidentSeverity"];
+            /** @description The incident's state after the change */
+            status: components["schemas"]["IncidentState"];
+            /** @description Who holds it: the Pemda, the province, the Ministry */
+            level: components["schemas"]["IncidentLevel"];
+            /** Version */
+            version: number;
+            /**
+             * Note
+             * @description The note of the step, if any
+             */
+            note: string | null;
+            /**
+             * Reason
+             * @description The escalation's reason, else null
+             */
+            reason: string | null;
+            /**
+             * Urgent
+             * @description kritis: the province hears of it at once
+             */
+            urgent: boolean;
+            /**
+             * Actor
+             * @description Who acted: a username, an API key's prefix, `cli` or `system`
+             */
+            actor: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+        };
+        /** IncidentFileRead */
+        IncidentFileRead: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /**
+             * Location Kept
+             * @description Whether the photo's embedded location was kept
+             */
+            location_kept: boolean;
+            /** Uploaded By */
+            uploaded_by: string;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /**
+             * Url
+             * @description Where to download it (add `?inline=true` to show it)
+             */
+            url: string;
+        };
+        /** IncidentFileUpload */
+        IncidentFileUpload: {
+            file: components["schemas"]["IncidentFileRead"];
+            /** Incident Version */
+            incident_version: number;
+        };
+        /**
+         * IncidentLevel
+         * @description Who holds the incident: the Pemda that filed it, its province, the Ministry.
+         * @enum {string}
+         */
+        IncidentLevel: "pemda" | "province" | "national";
+        /** IncidentRead */
+        IncidentRead: {
+            /** Number */
+            number: string;
+            /** Region */
+            region: string;
+            /** Region Name */
+            region_name: string;
+            category: components["schemas"]["IncidentCategory"];
+            severity: components["schemas"]["IncidentSeverity"];
+            state: components["schemas"]["IncidentState"];
+            level: components["schemas"]["IncidentLevel"];
+            /** Title */
+            title: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Occurred On
+             * Format: date
+             * @description The day it happened in the region's zone
+             */
+            occurred_on: string;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /**
+             * Acknowledge By
+             * Format: date-time
+             */
+            acknowledge_by: string;
+            /**
+             * Overdue
+             * @description Not acknowledged within its severity's window
+             */
+            overdue: boolean;
+            location: components["schemas"]["LocationRead"];
+            /**
+             * Time Zone
+             * @description The region's IANA zone, for showing the times
+             */
+            time_zone: string;
+            /** Description */
+            description: string;
+            /** Actions Taken */
+            actions_taken: string;
+            /** Reported By */
+            reported_by: string;
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Acknowledged Late */
+            acknowledged_late: boolean;
+            /** Escalated At */
+            escalated_at: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineEntry"][];
+            /** Files */
+            files: components["schemas"]["IncidentFileRead"][];
+            allowed: components["schemas"]["Allowed"];
+        };
+        /**
+         * IncidentReportedWebhook
+         * @description A quick incident report was filed.
+         */
+        IncidentReportedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "incident.reported";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["IncidentEventData"];
+        };
+        /**
+         * IncidentResolvedWebhook
+         * @description An incident was resolved.
+         */
+        IncidentResolvedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "incident.resolved";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["IncidentEventData"];
+        };
+        /**
+         * IncidentSeverity
+         * @enum {string}
+         */
+        IncidentSeverity: "rendah" | "sedang" | "tinggi" | "kritis";
+        /**
+         * IncidentState
+         * @enum {string}
+         */
+        IncidentState: "reported" | "acknowledged" | "handling" | "resolved" | "closed";
+        /** IncidentSummary */
+        IncidentSummary: {
+            /** Number */
+            number: string;
+            /** Region */
+            region: string;
+            /** Region Name */
+            region_name: string;
+            category: components["schemas"]["IncidentCategory"];
+            severity: components["schemas"]["IncidentSeverity"];
+            state: components["schemas"]["IncidentState"];
+            level: components["schemas"]["IncidentLevel"];
+            /** Title */
+            title: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Occurred On
+             * Format: date
+             * @description The day it happened in the region's zone
+             */
+            occurred_on: string;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /**
+             * Acknowledge By
+             * Format: date-time
+             */
+            acknowledge_by: string;
+            /**
+             * Overdue
+             * @description Not acknowledged within its severity's window
+             */
+            overdue: boolean;
+            location: components["schemas"]["LocationRead"];
+            /**
+             * Time Zone
+             * @description The region's IANA zone, for showing the times
+             */
+            time_zone: string;
+        };
+        /** IncidentUpdate */
+        IncidentUpdate: {
+            /**
+             * Note
+             * @description What happened since; every step has one
+             */
+            note: string;
+            /** @description The next state (reported -> acknowledged -> handling -> resolved -> closed; resolved -> handling reopens); absent or the current state: a note only */
+            state?: components["schemas"]["IncidentState"] | null;
+        };
+        /**
+         * IncidentUpdatedWebhook
+         * @description An incident moved a step (acknowledged, handling, closed, reopened) or got a note.
+         */
+        IncidentUpdatedWebhook: {
+            /**
+             * Type
+             * @description The event type
+             * @constant
+             */
+            type: "incident.updated";
+            /**
+             * Timestamp
+             * Format: date-time
+             * @description When the change happened (UTC)
+             */
+            timestamp: string;
+            data: components["schemas"]["IncidentEventData"];
+        };
         /** IndicatorChange */
         IndicatorChange: {
             /** Code */
@@ -3028,6 +3694,41 @@ export interface components {
             /** Label */
             label: string;
         };
+        /** Location */
+        Location: {
+            /**
+             * District
+             * @description Kecamatan
+             */
+            district: string;
+            /**
+             * Village
+             * @description Kelurahan or desa, if known
+             * @default
+             */
+            village: string;
+            /**
+             * Lat
+             * @description Latitude (WGS 84) picked on the map or from the phone; must lie in Indonesia (422 `location_outside_indonesia`), and comes with `lon`
+             */
+            lat?: number | null;
+            /**
+             * Lon
+             * @description Longitude (WGS 84)
+             */
+            lon?: number | null;
+        };
+        /** LocationRead */
+        LocationRead: {
+            /** District */
+            district: string;
+            /** Village */
+            village: string;
+            /** Lat */
+            lat: number | null;
+            /** Lon */
+            lon: number | null;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Username */
@@ -3098,6 +3799,17 @@ export interface components {
              */
             must_change_password: boolean;
         };
+        /** MonthCount */
+        MonthCount: {
+            /**
+             * Month
+             * @description YYYY-MM of the day it happened, in the region's zone
+             */
+            month: string;
+            category: components["schemas"]["IncidentCategory"];
+            /** Count */
+            count: number;
+        };
         /**
          * NotificationData
          * @description What the item is about: the event's natural keys and new state, with names to
@@ -3130,6 +3842,21 @@ export interface components {
              * @description Who acted
              */
             actor?: string | null;
+            /**
+             * Number
+             * @description An incident's number
+             */
+            number?: string | null;
+            /**
+             * Title
+             * @description An incident's title
+             */
+            title?: string | null;
+            /**
+             * Severity
+             * @description An incident's severity
+             */
+            severity?: string | null;
         };
         /** NotificationPage */
         NotificationPage: {
@@ -3166,6 +3893,17 @@ export interface components {
             created_at: string;
             /** Read At */
             read_at: string | null;
+        };
+        /** Page[IncidentSummary] */
+        Page_IncidentSummary_: {
+            /** Items */
+            items: components["schemas"]["IncidentSummary"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -3331,6 +4069,35 @@ export interface components {
              * Format: date-time
              */
             occurred_at: string;
+        };
+        /**
+         * PeriodIncidents
+         * @description A report's quarter in incidents: the Pemda's (and for a province, its regencies'
+         *     and cities') incidents that happened between the period's first and last day.
+         */
+        PeriodIncidents: {
+            /** Total */
+            total: number;
+            /**
+             * Open
+             * @description Not resolved or closed yet
+             */
+            open: number;
+            /**
+             * Escalated
+             * @description Raised to the province or the Ministry
+             */
+            escalated: number;
+            /** By Category */
+            by_category: {
+                [key: string]: number;
+            };
+            /** By Severity */
+            by_severity: {
+                [key: string]: number;
+            };
+            /** Cells */
+            cells: components["schemas"]["CategorySeverityCount"][];
         };
         /**
          * PeriodOpenedWebhook
@@ -3882,6 +4649,8 @@ export interface components {
              * @description This report's recommendations and those carried from earlier reports
              */
             recommendations: components["schemas"]["RecommendationRead"][];
+            /** @description The quarter's quick incident reports: the Pemda's own (a province's with its regencies' and cities'), that happened between the period's first and last day, per category and severity */
+            incidents: components["schemas"]["PeriodIncidents"];
         };
         /** ReportReason */
         ReportReason: {
@@ -4402,6 +5171,19 @@ export interface components {
              */
             report_timeliness: number | null;
         };
+        /** SummaryCell */
+        SummaryCell: {
+            /** Region */
+            region: string;
+            /** Region Name */
+            region_name: string;
+            severity: components["schemas"]["IncidentSeverity"];
+            state: components["schemas"]["IncidentState"];
+            /** Count */
+            count: number;
+            /** Overdue */
+            overdue: number;
+        };
         /** TaskPage */
         TaskPage: {
             /** Items */
@@ -4534,6 +5316,26 @@ export interface components {
             label_en: string;
             /** Min Score */
             min_score: number;
+        };
+        /** TimelineEntry */
+        TimelineEntry: {
+            /**
+             * Kind
+             * @description reported, step, note, escalated or file
+             */
+            kind: string;
+            from_state: components["schemas"]["IncidentState"] | null;
+            state: components["schemas"]["IncidentState"];
+            level: components["schemas"]["IncidentLevel"];
+            /** Note */
+            note: string;
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** TrendPoint */
         TrendPoint: {
@@ -11572,6 +12374,686 @@ export interface operations {
             };
         };
     };
+    "incidents-list": {
+        parameters: {
+            query?: {
+                /** @description Items per page, at most 500; larger values are refused. */
+                limit?: number;
+                offset?: number;
+                /** @description Kemendagri region code */
+                region?: string | null;
+                state?: components["schemas"]["IncidentState"][] | null;
+                severity?: components["schemas"]["IncidentSeverity"][] | null;
+                category?: components["schemas"]["IncidentCategory"][] | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                since?: string | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                until?: string | null;
+                /** @description Only (true) or none (false) of the overdue ones */
+                overdue?: boolean | null;
+                /** @description National callers: every incident, not only the provinces' own and those escalated to the Ministry (ignored for other scopes) */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_IncidentSummary_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "incidents-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "incidents-summary": {
+        parameters: {
+            query?: {
+                /** @description Kemendagri region code */
+                region?: string | null;
+                state?: components["schemas"]["IncidentState"][] | null;
+                severity?: components["schemas"]["IncidentSeverity"][] | null;
+                category?: components["schemas"]["IncidentCategory"][] | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                since?: string | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                until?: string | null;
+                /** @description Only (true) or none (false) of the overdue ones */
+                overdue?: boolean | null;
+                /** @description National callers: every incident, not only the provinces' own and those escalated to the Ministry (ignored for other scopes) */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentCounts"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "incidents-get": {
+        parameters: {
+            query?: {
+                /** @description National callers: every incident, not only the provinces' own and those escalated to the Ministry (ignored for other scopes) */
+                all?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The incident's number, e.g. `LC/64.72/2026/0001`: send it with its slashes as they are (`/incidents/LC/64.72/2026/0001`) or percent-encoded (`/incidents/LC%2F64.72%2F2026%2F0001`); both name the same incident */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "incidents-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The incident's number, e.g. `LC/64.72/2026/0001`: send it with its slashes as they are (`/incidents/LC/64.72/2026/0001`) or percent-encoded (`/incidents/LC%2F64.72%2F2026%2F0001`); both name the same incident */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "incidents-escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The incident's number, e.g. `LC/64.72/2026/0001`: send it with its slashes as they are (`/incidents/LC/64.72/2026/0001`) or percent-encoded (`/incidents/LC%2F64.72%2F2026%2F0001`); both name the same incident */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentEscalate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "incidents-upload": {
+        parameters: {
+            query?: {
+                /** @description Keep the photo's embedded location (EXIF GPS); by default it is removed, with the rest of its metadata, before the photo is stored */
+                keep_location?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The incident's number, e.g. `LC/64.72/2026/0001`: send it with its slashes as they are (`/incidents/LC/64.72/2026/0001`) or percent-encoded (`/incidents/LC%2F64.72%2F2026%2F0001`); both name the same incident */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A photo (JPEG, PNG) or a document (PDF, XLSX, DOCX, ODT); the type is decided by the content
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentFileUpload"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Insufficient Storage */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "incidents-download": {
+        parameters: {
+            query?: {
+                /** @description Show PDF and images in the browser */
+                inline?: boolean;
+                /** @description National callers: every incident, not only the provinces' own and those escalated to the Ministry (ignored for other scopes) */
+                all?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The incident's number, e.g. `LC/64.72/2026/0001`: send it with its slashes as they are (`/incidents/LC/64.72/2026/0001`) or percent-encoded (`/incidents/LC%2F64.72%2F2026%2F0001`); both name the same incident */
+                number: string;
+                /** @description The file's id (a UUID) */
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "exports-incidents_csv": {
+        parameters: {
+            query?: {
+                /** @description Kemendagri region code */
+                region?: string | null;
+                state?: components["schemas"]["IncidentState"][] | null;
+                severity?: components["schemas"]["IncidentSeverity"][] | null;
+                category?: components["schemas"]["IncidentCategory"][] | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                since?: string | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                until?: string | null;
+                /** @description Only (true) or none (false) of the overdue ones */
+                overdue?: boolean | null;
+                /** @description National callers: every incident, not only the provinces' own and those escalated to the Ministry (ignored for other scopes) */
+                all?: boolean;
+                /** @description `id`: semicolon, decimal comma and UTF-8 BOM, as Indonesian Excel opens it; `en` (default): RFC 4180 (comma, decimal dot), with a UTF-8 BOM */
+                locale?: "id" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "exports-incidents_xlsx": {
+        parameters: {
+            query?: {
+                /** @description Kemendagri region code */
+                region?: string | null;
+                state?: components["schemas"]["IncidentState"][] | null;
+                severity?: components["schemas"]["IncidentSeverity"][] | null;
+                category?: components["schemas"]["IncidentCategory"][] | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                since?: string | null;
+                /** @description Day it happened (YYYY-MM-DD), in the region's zone */
+                until?: string | null;
+                /** @description Only (true) or none (false) of the overdue ones */
+                overdue?: boolean | null;
+                /** @description National callers: every incident, not only the provinces' own and those escalated to the Ministry (ignored for other scopes) */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     "webhooks-submission_submitted": {
         parameters: {
             query?: never;
@@ -11814,6 +13296,122 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["PeriodClosedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-incident_reported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentReportedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-incident_updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentUpdatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-incident_escalated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentEscalatedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Delivered: any 2xx answer counts */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none within the timeout: the delivery is retried with back-off */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhooks-incident_resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentResolvedWebhook"];
             };
         };
         responses: {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { shortRegionName } from "./labelPoints";
@@ -25,12 +25,15 @@ export function ChoroplethMap({
   categories,
   query,
   label,
+  children,
 }: {
   boundaries: BoundaryCollection;
   items: readonly PemdaScore[];
   categories: ScoreTable["summary"]["categories"];
   query: string;
   label: string;
+  /** Layers drawn over the map (the incidents'), inside its box. */
+  children?: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
@@ -96,6 +99,7 @@ export function ChoroplethMap({
     <div className="map-wrap">
       <div ref={ref} className="map" role="img" aria-label={label} aria-busy={!ready} data-testid="choropleth" />
       {!ready ? <p className="muted small">{t("dashboard.mapLoading")}</p> : null}
+      {children}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { Empty, ErrorMessage, Loading } from "../../components/QueryState";
 import { formatNumber } from "../../format";
 import { ExportLinks } from "../exports/ExportLinks";
 import { DashboardReports, NationalReports, ReportTimelinessStat, reportRowsOf } from "../reports/DashboardReports";
+import { IncidentMapLayer } from "../incidents/IncidentMapLayer";
 import { ChoroplethMap } from "./ChoroplethMap";
 import {
   dashboardFiltersToParams,
@@ -257,7 +258,7 @@ function DashboardBody({
       <div className="dash-grid">
         <section aria-labelledby="map-title" className="panel">
           <h2 id="map-title">{t("dashboard.map")}</h2>
-          <RegionMap root={root} items={mapItems} categories={summary.categories} query={query} />
+          <RegionMap root={root} items={mapItems} categories={summary.categories} query={query} period={period} />
           <CategoryLegend thresholds={summary.categories} />
         </section>
         <section aria-labelledby="trend-title" className="panel">
@@ -284,11 +285,13 @@ function RegionMap({
   items,
   categories,
   query,
+  period,
 }: {
   root: string;
   items: readonly PemdaScore[];
   categories: ScoreTable["summary"]["categories"];
   query: string;
+  period: string | undefined;
 }) {
   const { t } = useTranslation();
   const boundaries = useBoundaries(root);
@@ -296,7 +299,11 @@ function RegionMap({
   if (boundaries.isPending) return <Loading />;
   // No outlines loaded (or no endpoint yet, or it failed): one square per Pemda.
   if (!boundaries.data) return <TileGrid items={items} query={query} label={label} />;
-  return <ChoroplethMap boundaries={boundaries.data} items={items} categories={categories} query={query} label={label} />;
+  return (
+    <ChoroplethMap boundaries={boundaries.data} items={items} categories={categories} query={query} label={label}>
+      <IncidentMapLayer boundaries={boundaries.data} root={root} period={period} />
+    </ChoroplethMap>
+  );
 }
 
 function RootTrend({ root, view }: { root: string; view: DashboardFilters["view"] }) {

@@ -9,7 +9,8 @@ export function notificationTitle(t: TFunction, item: NotificationRead): string 
 
 /**
  * What it is about, by name where the API gave one: the indicator and the Pemda for an
- * answer, the Pemda and the period for a report, the period for a period.
+ * answer, the Pemda and the period for a report, the number, title and Pemda for an
+ * incident, the period for a period.
  */
 export function notificationSubject(item: NotificationRead): string {
   const d = item.data;
@@ -20,6 +21,7 @@ export function notificationSubject(item: NotificationRead): string {
     return [indicator, region, d.period].filter(Boolean).join(" · ");
   }
   if (family === "report") return [region, d.period].filter(Boolean).join(" · ");
+  if (family === "incident") return [d.number, d.title, region].filter(Boolean).join(" · ");
   return d.period_name ? `${d.period_name} (${d.period})` : (d.period ?? "");
 }
 

@@ -11,6 +11,7 @@ import { formatNumber } from "../../format";
 import { hasCapability, useMe } from "../../auth/session";
 import { RegionReadiness } from "../dashboard/RegionReadiness";
 import { RegionReports } from "../reports/RegionReports";
+import { RegionIncidents } from "../incidents/RegionIncidents";
 import { RegionRecommendations } from "../reports/RegionRecommendations";
 import { AgencyActions, CreateAgencyForm } from "./AgencyAdmin";
 import { EditRegionForm } from "./RegionAdmin";
@@ -101,6 +102,7 @@ export function RegionDetailPage() {
           <RegionReadiness key={`readiness-${region.data.code}`} code={region.data.code} />
           <RegionReports key={`reports-${region.data.code}`} code={region.data.code} />
           <RegionRecommendations key={`recommendations-${region.data.code}`} code={region.data.code} />
+          <RegionIncidents key={`incidents-${region.data.code}`} code={region.data.code} />
           {region.data.children_count > 0 ? <ChildRegions key={`children-${region.data.code}`} code={region.data.code} /> : null}
           <Agencies key={`agencies-${region.data.code}`} code={region.data.code} isAdmin={isAdmin} />
         </>

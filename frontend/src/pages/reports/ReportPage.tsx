@@ -10,6 +10,7 @@ import { ReasonForm, reasonFieldError } from "../review/ReasonForm";
 import { RegionTime, ReportLateBadge, ReportStateBadge, mayReviewReport, mayWriteReport, reportStateLabel } from "./common";
 import { ReportEditor, SECTIONS } from "./ReportEditor";
 import { ReportProblem } from "./ReportProblem";
+import { ReportIncidents } from "../incidents/ReportIncidents";
 import { Recommendations } from "./Recommendations";
 import { useReport, useReportTransition, useSaveReport, type ReportRead } from "./queries";
 
@@ -232,6 +233,8 @@ export function ReportPage() {
       ) : null}
 
       <Recommendations report={data} periodOpen={periodOpen} periodStart={period.data?.start_date} onReload={reload} />
+
+      <ReportIncidents incidents={data.incidents} region={data.region} since={period.data?.start_date} until={period.data?.end_date} />
 
       <section aria-labelledby="report-history-title">
         <h2 id="report-history-title">{t("reports.history")}</h2>

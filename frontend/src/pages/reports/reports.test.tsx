@@ -47,6 +47,7 @@ function report(overrides: Partial<ReportRead> = {}): ReportRead {
     completeness: { applicable: 4, not_started: 0, draft: 0, returned: 0, submitted: 3, verified: 1, complete: true },
     history: [{ version: 1, action: "written", state: "draft", reason: null, actor: "koordinator.64.72", at: "2024-04-01T00:00:00Z" }],
     recommendations: [],
+    incidents: { total: 0, open: 0, escalated: 0, by_category: {}, by_severity: {}, cells: [] },
     ...overrides,
   };
 }
