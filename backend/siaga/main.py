@@ -32,6 +32,7 @@ from siaga.events.openapi import add_webhooks
 from siaga.events.worker import Worker, WorkerConfig
 from siaga.evidence.service import clean_staging
 from siaga.health.router import metrics as metrics_route
+from siaga.mail.channel import log_status as log_mail_status
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await clean_staging(settings)
         # Made once, off the event loop, before the first sign-in of an unknown user.
         await run_in_threadpool(dummy_password_hash)
+        log_mail_status(settings)
         flusher = asyncio.create_task(app.state.spool.run(app.state.sessionmaker))
         worker = _start_worker(app, settings)
         try:

@@ -8,6 +8,10 @@
 | report.submitted | the verifiers exactly one level up, who may accept it | the report |
 | report.accepted, report.returned | the Pemda's coordinators | the report |
 | period.opened, period.closed | every operator and coordinator (periods are national) | tasks |
+| reminder.deadline, reminder.digest, recommendation.overdue | the user it names | (below) |
+
+Reminders (siaga.mail.reminders) are one event per person, named in `recipient`; they
+link to the tasks, the review queue or the Pemda (digests), and the report.
 
 Only active accounts, never the one who acted. An operator's link opens the answer to
 edit it, a coordinator's (who reads but does not answer) to read it. Names of the region
@@ -27,13 +31,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.types import UTCDateTime
-from siaga.events.catalogue import EventType
+from siaga.events.catalogue import AnyEventType, EventType, ReminderType
 from siaga.events.channels import Channel, ClaimedEvent
 from siaga.models import Agency, Indicator, Notification, Period, Region, Role, User
 
-Audience = Literal["operators", "coordinators", "reviewers_above", "everyone_working"]
+Audience = Literal["operators", "coordinators", "reviewers_above", "everyone_working", "recipient"]
 
-AUDIENCES: dict[EventType, tuple[Audience, ...]] = {
+AUDIENCES: dict[AnyEventType, tuple[Audience, ...]] = {
     EventType.SUBMISSION_SUBMITTED: (),
     EventType.SUBMISSION_VERIFIED: ("operators",),
     EventType.SUBMISSION_RETURNED: ("operators", "coordinators"),
@@ -43,9 +47,17 @@ AUDIENCES: dict[EventType, tuple[Audience, ...]] = {
     EventType.REPORT_RETURNED: ("coordinators",),
     EventType.PERIOD_OPENED: ("everyone_working",),
     EventType.PERIOD_CLOSED: ("everyone_working",),
+    ReminderType.DEADLINE: ("recipient",),
+    ReminderType.DIGEST: ("recipient",),
+    ReminderType.RECOMMENDATION_OVERDUE: ("recipient",),
 }
 # What an item shows of its event (the SPA words it in the reader's language).
-SHOWN = ("period", "region", "indicator", "agency", "status", "reason", "actor")
+SHOWN = (
+    *("period", "region", "indicator", "agency", "status", "reason", "actor"),
+    # Reminders: what is due, by when, and how much of it.
+    *("period_name", "agency_name", "deadline", "days_left", "open_tasks", "due_on", "text"),
+    *("answers_to_review", "reports_to_accept", "missing_answers", "returned_answers"),
+)
 
 
 def _path(*parts: str) -> str:
@@ -61,8 +73,12 @@ def link(event_type: str, data: dict[str, Any], role: Role) -> str:
         if role == Role.OPERATOR:
             return _path("tugas", period, region, indicator)
         return _path("wilayah", region, "jawaban", period, indicator)
-    if family == "report":
+    if family in ("report", "recommendation"):
         return _path("laporan", str(data["region"]), period)
+    if event_type == ReminderType.DIGEST:
+        if role == Role.VERIFIER:
+            return "/verifikasi"
+        return _path("wilayah", str(data["region"]))
     return "/tugas?" + urlencode({"period": period})
 
 
@@ -70,18 +86,18 @@ class InboxChannel(Channel):
     name = "inbox"
 
     async def fan_out(self, session: AsyncSession, events: Sequence[ClaimedEvent]) -> None:
-        targeted = [e for e in events if _audiences(e) and "everyone_working" not in _audiences(e)]
         for event in events:
             if "everyone_working" in _audiences(event):
                 await _to_everyone_working(session, event)
+        targeted = [e for e in events if is_targeted(e)]
         if not targeted:
             return
-        people = await _people(session, targeted)
-        names = await _names(session, targeted)
+        found = await recipients(session, targeted)
+        names = await item_names(session, targeted)
         rows = []
         for event in targeted:
             shown = {**_shown(event.data), **names.get(event.id, {})}
-            for user_id, role in _recipients(event, people):
+            for user_id, role in found[event.id]:
                 rows.append(
                     {
                         "user_id": user_id,
@@ -97,10 +113,28 @@ class InboxChannel(Channel):
 
 
 def _audiences(event: ClaimedEvent) -> tuple[Audience, ...]:
-    try:
-        return AUDIENCES[EventType(event.type)]
-    except ValueError:  # a type this version does not know (written by a newer one)
-        return ()
+    # A type this version does not know (written by a newer one) reaches nobody.
+    found: tuple[Audience, ...] = AUDIENCES.get(event.type, ())  # type: ignore[call-overload]
+    return found
+
+
+def is_targeted(event: ClaimedEvent) -> bool:
+    """Whether the event reaches people picked one by one (not every working account)."""
+    audiences = _audiences(event)
+    return bool(audiences) and "everyone_working" not in audiences
+
+
+def reaches_everyone_working(event: ClaimedEvent) -> bool:
+    return "everyone_working" in _audiences(event)
+
+
+async def recipients(
+    session: AsyncSession, events: Sequence[ClaimedEvent]
+) -> dict[int, list[tuple[int, Role]]]:
+    """Per targeted event: the users whose inbox it reaches, each with the role in which
+    they open its link (the e-mail channel writes to the same people)."""
+    people = await _people(session, events)
+    return {event.id: list(_recipients(event, people)) for event in events}
 
 
 def _shown(data: dict[str, Any]) -> dict[str, Any]:
@@ -127,12 +161,16 @@ class _People:
         self.operators: dict[str, list[int]] = defaultdict(list)  # agency code -> users
         self.coordinators: dict[str, list[int]] = defaultdict(list)  # region code -> users
         self.reviewers_above: dict[str, list[int]] = defaultdict(list)  # region code -> users
+        self.named: dict[int, Role] = {}  # reminders' recipients who are still active
 
 
 async def _people(session: AsyncSession, events: Sequence[ClaimedEvent]) -> _People:
     wanted: dict[Audience, set[str]] = defaultdict(set)
     for event in events:
         for audience in _audiences(event):
+            if audience == "recipient":
+                wanted[audience].add(str(event.data.get("recipient")))
+                continue
             key = event.data.get("agency" if audience == "operators" else "region")
             if key is not None:
                 wanted[audience].add(str(key))
@@ -155,6 +193,12 @@ async def _people(session: AsyncSession, events: Sequence[ClaimedEvent]) -> _Peo
             people.coordinators[code].append(user_id)
     if wanted["reviewers_above"]:
         await _reviewers_above(session, wanted["reviewers_above"], people)
+    if wanted["recipient"]:
+        ids = {int(i) for i in wanted["recipient"] if i.isdigit()}
+        rows = await session.execute(
+            select(User.id, User.role).where(User.id.in_(ids), User.is_active.is_(True))
+        )
+        people.named = {user_id: Role(role) for user_id, role in rows}
     return people
 
 
@@ -192,6 +236,12 @@ async def _reviewers_above(session: AsyncSession, codes: set[str], people: _Peop
 def _recipients(event: ClaimedEvent, people: _People) -> Iterable[tuple[int, Role]]:
     seen: set[int] = set()
     for audience in _audiences(event):
+        if audience == "recipient":
+            user_id = int(event.data.get("recipient", 0))
+            if user_id in people.named and user_id not in seen:
+                seen.add(user_id)
+                yield user_id, people.named[user_id]
+            continue
         if audience == "operators":
             found = people.operators.get(str(event.data.get("agency")), [])
             role = Role.OPERATOR
@@ -207,7 +257,7 @@ def _recipients(event: ClaimedEvent, people: _People) -> Iterable[tuple[int, Rol
                 yield user_id, role
 
 
-async def _names(
+async def item_names(
     session: AsyncSession, events: Sequence[ClaimedEvent]
 ) -> dict[int, dict[str, str]]:
     """Per event: the region's and the indicator's names, to show beside their codes."""

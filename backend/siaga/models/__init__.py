@@ -15,6 +15,13 @@ from siaga.models.framework import (
     LevelRubric,
 )
 from siaga.models.imports import ImportBatch, ImportKind, ImportRowError, ImportStatus
+from siaga.models.mail import (
+    EmailAttempt,
+    EmailDelivery,
+    EmailDeliveryState,
+    EmailPreference,
+    ReminderSent,
+)
 from siaga.models.outbox import Notification, OutboxEvent
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
@@ -58,6 +65,10 @@ __all__ = [
     "CommentKind",
     "CommentReadMark",
     "Dimension",
+    "EmailAttempt",
+    "EmailDelivery",
+    "EmailDeliveryState",
+    "EmailPreference",
     "EvidenceBlob",
     "EvidenceFile",
     "Framework",
@@ -80,6 +91,7 @@ __all__ = [
     "Region",
     "RegionBoundary",
     "RegionLevel",
+    "ReminderSent",
     "ReportRecommendation",
     "ReportState",
     "Review",
