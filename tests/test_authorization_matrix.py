@@ -537,6 +537,13 @@ MATRIX: dict[tuple[str, str], Case] = {
             "new_password": "Matrix-Sandi-Baru-2031",
         },
     ),
+    # One's e-mail choices (issue 20): users only, as the inbox.
+    ("GET", "/api/v1/auth/me/preferences"): Case(INBOX, _p("/auth/me/preferences")),
+    ("PUT", "/api/v1/auth/me/preferences"): Case(
+        INBOX,
+        _p("/auth/me/preferences"),
+        body=lambda w, _: {"enabled": ["submission.returned", "reminder.deadline"]},
+    ),
     # The caller's inbox (issue 20): its own items only; another user's is not found.
     ("GET", "/api/v1/notifications"): Case(INBOX, _p("/notifications")),
     ("GET", "/api/v1/notifications/unread-count"): Case(INBOX, _p("/notifications/unread-count")),

@@ -383,6 +383,17 @@ def _add_links(spec: dict[str, Any]) -> dict[str, Any]:
     paths["/api/v1/webhooks/{webhook_id}/test"]["post"]["responses"]["202"].setdefault(
         "links", {}
     ).update({"RetryDelivery": _link("webhooks-retry", retry)})
+    # One's e-mail choices (issue 20): reached from one's own account, read after a change.
+    preferences = {
+        "GetPreferences": _link("auth-get_preferences", {}),
+        "PutPreferences": _link("auth-put_preferences", {}),
+    }
+    for path, method in (
+        ("/api/v1/auth/me", "get"),
+        ("/api/v1/auth/me/preferences", "get"),
+        ("/api/v1/auth/me/preferences", "put"),
+    ):
+        paths[path][method]["responses"]["200"].setdefault("links", {}).update(preferences)
     period = {"code": "$response.body#/code"}
     for action in ("open", "close"):
         paths[f"/api/v1/periods/{{code}}/{action}"]["post"]["responses"]["200"].setdefault(

@@ -17,6 +17,7 @@ from siaga.imports.router import router as imports_router
 from siaga.incidents.router import exports_router as incident_exports_router
 from siaga.incidents.router import router as incidents_router
 from siaga.instance.router import router as instance_router
+from siaga.mail.router import router as mail_router
 from siaga.notifications.router import router as notifications_router
 from siaga.periods.router import router as periods_router
 from siaga.regions.router import router as regions_router
@@ -37,6 +38,7 @@ for _router in (
     instance_router,
     auth_router,
     self_router,
+    mail_router,
     notifications_router,
     regions_router,
     agencies_router,

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from siaga import __version__
 from siaga.api import API_PREFIX, api_router
 from siaga.audit.service import RefusalThrottle
+from siaga.channels import default_channels
 from siaga.core.database import create_engine, create_sessionmaker
 from siaga.core.errors import install_error_handlers
 from siaga.core.headers import SecurityHeadersMiddleware, install_docs
@@ -29,9 +30,10 @@ from siaga.core.settings import Settings, get_settings
 from siaga.core.spa import mount_spa
 from siaga.core.spool import Spool
 from siaga.events.openapi import add_webhooks
-from siaga.events.worker import Worker, WorkerConfig, default_channels
+from siaga.events.worker import Worker, WorkerConfig
 from siaga.evidence.service import clean_staging
 from siaga.health.router import metrics as metrics_route
+from siaga.mail.channel import log_status as log_mail_status
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await clean_staging(settings)
         # Made once, off the event loop, before the first sign-in of an unknown user.
         await run_in_threadpool(dummy_password_hash)
+        log_mail_status(settings)
         flusher = asyncio.create_task(app.state.spool.run(app.state.sessionmaker))
         worker = _start_worker(app, settings)
         try:

@@ -77,6 +77,21 @@ class TestList:
                 "number": None,
                 "title": None,
                 "severity": None,
+                # Reminders' fields (siaga.reminders), absent from an answer's item.
+                **dict.fromkeys(
+                    [
+                        "agency_name",
+                        "deadline",
+                        "days_left",
+                        "open_tasks",
+                        "answers_to_review",
+                        "reports_to_accept",
+                        "missing_answers",
+                        "returned_answers",
+                        "text",
+                        "due_on",
+                    ]
+                ),
             },
             "link": "/tugas/2023-Q4/64.72/X.00",
             "created_at": "2024-01-05T03:00:00Z",

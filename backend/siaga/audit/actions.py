@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
     USER_PROFILE_UPDATE = "user.profile_update"
+    USER_EMAIL_PREFERENCES_UPDATE = "user.email_preferences_update"
     USER_IMPORTED = "user.imported"
     API_KEY_CREATE = "api_key.create"
     API_KEY_REVOKE = "api_key.revoke"

@@ -19,13 +19,16 @@ def worker(
     ] = False,
 ) -> None:
     """Deliver events (inbox notifications) until stopped with SIGTERM or Ctrl-C."""
+    from siaga.channels import default_channels
     from siaga.core.database import create_engine, create_sessionmaker
     from siaga.core.logging import configure_logging
-    from siaga.events.worker import Worker, WorkerConfig, default_channels
+    from siaga.events.worker import Worker, WorkerConfig
+    from siaga.mail.channel import log_status as log_mail_status
 
     settings = get_settings()
     if settings.env != "test":  # tests keep pytest's own log capture (as siaga.main)
         configure_logging(settings)
+    log_mail_status(settings)
 
     async def run() -> int:
         engine = create_engine(settings.database_url)

@@ -134,6 +134,17 @@ class Settings(BaseSettings):
     # How long a worker holds an endpoint it delivers to; a killed worker's deliveries are
     # taken up by another after this long. Longer than one attempt can last.
     webhook_lease_seconds: int = Field(default=60, ge=15, le=3600)
+    # E-mail (siaga.mail): smtp://[user:password@]host[:port] or smtps:// (TLS from the
+    # start), `?starttls=true` to require STARTTLS (false: never; unset: when offered).
+    # Unset: e-mail is off (the inbox still works) and start-up says so.
+    smtp_url: SecretStr | None = None
+    mail_from: str = Field(default="Siaga <siaga@localhost>", min_length=3, max_length=200)
+    # The SPA's address as recipients reach it, for the links in e-mails.
+    public_url: str = "http://localhost:8000"
+    # One SMTP conversation step (connect, a command) gives up after this long.
+    mail_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    # Seconds between the attempts of one e-mail; after the last one it has failed.
+    mail_retry_delays: str = "30,120,600,1800,7200,21600,43200"
     # The outbox worker (siaga.events.worker), which delivers notifications: `internal`
     # runs it inside `siaga serve` (one per server process; any number may run), while
     # `external` leaves it to `siaga worker` processes of their own.
@@ -199,6 +210,24 @@ class Settings(BaseSettings):
                 "SIAGA_WEBHOOK_LEASE_SECONDS must be at least twice SIAGA_WEBHOOK_TIMEOUT_SECONDS"
             )
         return self
+
+    @field_validator("mail_retry_delays")
+    @classmethod
+    def _check_mail_delays(cls, value: str) -> str:
+        try:
+            delays = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            delays = []
+        if not delays or any(d < 0 or d > 7 * 24 * 3600 for d in delays):
+            raise ValueError(
+                "SIAGA_MAIL_RETRY_DELAYS must be comma-separated seconds between 0 and "
+                f"604800 (got {value!r})"
+            )
+        return value
+
+    @property
+    def mail_retry_schedule(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.mail_retry_delays.split(",") if part.strip())
 
     @property
     def webhook_retry_schedule(self) -> tuple[int, ...]:

@@ -117,9 +117,72 @@ class IncidentEventData(_EventData):
     occurred_at: datetime
 
 
-EventData = SubmissionEventData | ReportEventData | PeriodEventData | IncidentEventData
+class ReminderType(enum.StrEnum):
+    """Reminders the worker's schedule gives (siaga.mail.reminders): internal events,
+    one per recipient, that reach the inbox and e-mail but no webhook (not in the
+    contract's list)."""
 
-DATA_OF: dict[EventType, type[_EventData]] = {
+    DEADLINE = "reminder.deadline"
+    DIGEST = "reminder.digest"
+    RECOMMENDATION_OVERDUE = "recommendation.overdue"
+
+
+class _ReminderData(_EventData):
+    recipient: int = Field(description="The user the reminder is for")
+    occurred_at: datetime
+
+
+class DeadlineReminderData(_ReminderData):
+    """An agency's tasks of a period not yet submitted, some days before the deadline."""
+
+    period: str
+    period_name: str
+    region: str
+    agency: str
+    agency_name: str
+    deadline: date
+    days_left: int = Field(description="Days from the recipient's local today to the deadline")
+    open_tasks: int
+
+
+class DigestData(_ReminderData):
+    """What waits for a verifier or a coordinator today."""
+
+    role: Literal["verifier", "coordinator"]
+    day: date
+    region: str | None = Field(description="The coordinator's Pemda; the verifier's scope")
+    answers_to_review: int = 0
+    reports_to_accept: int = 0
+    missing_answers: int = 0
+    returned_answers: int = 0
+
+
+class RecommendationOverdueData(_ReminderData):
+    """A report's recommendation not done by its due date."""
+
+    recommendation: int
+    period: str
+    region: str
+    agency: str
+    text: str
+    due_on: date
+
+
+EventData = (
+    SubmissionEventData
+    | ReportEventData
+    | PeriodEventData
+    | IncidentEventData
+    | DeadlineReminderData
+    | DigestData
+    | RecommendationOverdueData
+)
+AnyEventType = EventType | ReminderType
+
+DATA_OF: dict[AnyEventType, type[_EventData]] = {
+    ReminderType.DEADLINE: DeadlineReminderData,
+    ReminderType.DIGEST: DigestData,
+    ReminderType.RECOMMENDATION_OVERDUE: RecommendationOverdueData,
     EventType.SUBMISSION_SUBMITTED: SubmissionEventData,
     EventType.SUBMISSION_VERIFIED: SubmissionEventData,
     EventType.SUBMISSION_RETURNED: SubmissionEventData,

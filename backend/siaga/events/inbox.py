@@ -11,6 +11,10 @@
 | incident.reported | the Pemda's coordinators; if kritis, the verifiers above at once | incident |
 | incident.escalated | the verifiers of the level it now sits at (province or Ministry) | incident |
 | incident.updated, incident.resolved | the Pemda's coordinators | incident |
+| reminder.deadline, reminder.digest, recommendation.overdue | the user it names | (below) |
+
+Reminders (siaga.mail.reminders) are one event per person, named in `recipient`; they
+link to the tasks, the review queue or the Pemda (digests), and the report.
 
 Only active accounts, never the one who acted. An operator's link opens the answer to
 edit it, a coordinator's (who reads but does not answer) to read it. Names of the region
@@ -30,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.core.types import UTCDateTime
-from siaga.events.catalogue import EventType
+from siaga.events.catalogue import AnyEventType, EventType, ReminderType
 from siaga.events.channels import Channel, ClaimedEvent
 from siaga.models import Agency, Indicator, Notification, Period, Region, Role, User
 
@@ -41,9 +45,10 @@ Audience = Literal[
     "reviewers_above_if_urgent",
     "holders",
     "everyone_working",
+    "recipient",
 ]
 
-AUDIENCES: dict[EventType, tuple[Audience, ...]] = {
+AUDIENCES: dict[AnyEventType, tuple[Audience, ...]] = {
     EventType.SUBMISSION_SUBMITTED: (),
     EventType.SUBMISSION_VERIFIED: ("operators",),
     EventType.SUBMISSION_RETURNED: ("operators", "coordinators"),
@@ -57,19 +62,17 @@ AUDIENCES: dict[EventType, tuple[Audience, ...]] = {
     EventType.INCIDENT_UPDATED: ("coordinators",),
     EventType.INCIDENT_ESCALATED: ("holders",),
     EventType.INCIDENT_RESOLVED: ("coordinators",),
+    ReminderType.DEADLINE: ("recipient",),
+    ReminderType.DIGEST: ("recipient",),
+    ReminderType.RECOMMENDATION_OVERDUE: ("recipient",),
 }
 # What an item shows of its event (the SPA words it in the reader's language).
 SHOWN = (
-    "period",
-    "region",
-    "indicator",
-    "agency",
-    "status",
-    "reason",
-    "actor",
-    "number",
-    "title",
-    "severity",
+    *("period", "region", "indicator", "agency", "status", "reason", "actor"),
+    # Reminders: what is due, by when, and how much of it.
+    *("period_name", "agency_name", "deadline", "days_left", "open_tasks", "due_on", "text"),
+    *("answers_to_review", "reports_to_accept", "missing_answers", "returned_answers"),
+    *("number", "title", "severity"),
 )
 
 
@@ -86,11 +89,15 @@ def link(event_type: str, data: dict[str, Any], role: Role) -> str:
         if role == Role.OPERATOR:
             return _path("tugas", period, region, indicator)
         return _path("wilayah", region, "jawaban", period, indicator)
-    if family == "report":
+    if family in ("report", "recommendation"):
         return _path("laporan", str(data["region"]), period)
     if family == "incident":
         # LC/<region>/<year>/<seq> is the page /laporan-cepat/<region>/<year>/<seq>.
         return _path("laporan-cepat", *str(data["number"]).split("/")[1:])
+    if event_type == ReminderType.DIGEST:
+        if role == Role.VERIFIER:
+            return "/verifikasi"
+        return _path("wilayah", str(data["region"]))
     return "/tugas?" + urlencode({"period": period})
 
 
@@ -98,18 +105,18 @@ class InboxChannel(Channel):
     name = "inbox"
 
     async def fan_out(self, session: AsyncSession, events: Sequence[ClaimedEvent]) -> None:
-        targeted = [e for e in events if _audiences(e) and "everyone_working" not in _audiences(e)]
         for event in events:
             if "everyone_working" in _audiences(event):
                 await _to_everyone_working(session, event)
+        targeted = [e for e in events if is_targeted(e)]
         if not targeted:
             return
-        people = await _people(session, targeted)
-        names = await _names(session, targeted)
+        found = await recipients(session, targeted)
+        names = await item_names(session, targeted)
         rows = []
         for event in targeted:
             shown = {**_shown(event.data), **names.get(event.id, {})}
-            for user_id, role in _recipients(event, people):
+            for user_id, role in found[event.id]:
                 rows.append(
                     {
                         "user_id": user_id,
@@ -125,10 +132,28 @@ class InboxChannel(Channel):
 
 
 def _audiences(event: ClaimedEvent) -> tuple[Audience, ...]:
-    try:
-        return AUDIENCES[EventType(event.type)]
-    except ValueError:  # a type this version does not know (written by a newer one)
-        return ()
+    # A type this version does not know (written by a newer one) reaches nobody.
+    found: tuple[Audience, ...] = AUDIENCES.get(event.type, ())  # type: ignore[call-overload]
+    return found
+
+
+def is_targeted(event: ClaimedEvent) -> bool:
+    """Whether the event reaches people picked one by one (not every working account)."""
+    audiences = _audiences(event)
+    return bool(audiences) and "everyone_working" not in audiences
+
+
+def reaches_everyone_working(event: ClaimedEvent) -> bool:
+    return "everyone_working" in _audiences(event)
+
+
+async def recipients(
+    session: AsyncSession, events: Sequence[ClaimedEvent]
+) -> dict[int, list[tuple[int, Role]]]:
+    """Per targeted event: the users whose inbox it reaches, each with the role in which
+    they open its link (the e-mail channel writes to the same people)."""
+    people = await _people(session, events)
+    return {event.id: list(_recipients(event, people)) for event in events}
 
 
 def _shown(data: dict[str, Any]) -> dict[str, Any]:
@@ -156,12 +181,16 @@ class _People:
         self.coordinators: dict[str, list[int]] = defaultdict(list)  # region code -> users
         self.reviewers_above: dict[str, list[int]] = defaultdict(list)  # region code -> users
         self.national: list[int] = []  # national verifiers
+        self.named: dict[int, Role] = {}  # reminders' recipients who are still active
 
 
 async def _people(session: AsyncSession, events: Sequence[ClaimedEvent]) -> _People:
     wanted: dict[Audience, set[str]] = defaultdict(set)
     for event in events:
         for audience in _audiences(event):
+            if audience == "recipient":
+                wanted[audience].add(str(event.data.get("recipient")))
+                continue
             key = event.data.get("agency" if audience == "operators" else "region")
             if key is not None:
                 wanted[_lookup(audience)].add(str(key))
@@ -184,6 +213,12 @@ async def _people(session: AsyncSession, events: Sequence[ClaimedEvent]) -> _Peo
             people.coordinators[code].append(user_id)
     if wanted["reviewers_above"]:
         await _reviewers_above(session, wanted["reviewers_above"], people)
+    if wanted["recipient"]:
+        ids = {int(i) for i in wanted["recipient"] if i.isdigit()}
+        rows = await session.execute(
+            select(User.id, User.role).where(User.id.in_(ids), User.is_active.is_(True))
+        )
+        people.named = {user_id: Role(role) for user_id, role in rows}
     return people
 
 
@@ -229,6 +264,12 @@ async def _reviewers_above(session: AsyncSession, codes: set[str], people: _Peop
 def _recipients(event: ClaimedEvent, people: _People) -> Iterable[tuple[int, Role]]:
     seen: set[int] = set()
     for audience in _audiences(event):
+        if audience == "recipient":
+            user_id = int(event.data.get("recipient", 0))
+            if user_id in people.named and user_id not in seen:
+                seen.add(user_id)
+                yield user_id, people.named[user_id]
+            continue
         if audience == "operators":
             found = people.operators.get(str(event.data.get("agency")), [])
             role = Role.OPERATOR
@@ -248,7 +289,7 @@ def _recipients(event: ClaimedEvent, people: _People) -> Iterable[tuple[int, Rol
                 yield user_id, role
 
 
-async def _names(
+async def item_names(
     session: AsyncSession, events: Sequence[ClaimedEvent]
 ) -> dict[int, dict[str, str]]:
     """Per event: the region's and the indicator's names, to show beside their codes."""

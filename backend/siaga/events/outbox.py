@@ -20,7 +20,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.audit.service import Actor
-from siaga.events.catalogue import DATA_OF, EventData, EventType
+from siaga.events.catalogue import DATA_OF, AnyEventType, EventData
 from siaga.models import OutboxEvent
 
 ACTOR_LABEL_MAX_LENGTH = 120
@@ -28,7 +28,7 @@ ACTOR_LABEL_MAX_LENGTH = 120
 
 def emit(
     session: AsyncSession,
-    event_type: EventType,
+    event_type: AnyEventType,
     data: EventData,
     *,
     region: str | None,

@@ -25,6 +25,13 @@ from siaga.models.incident import (
     IncidentSeverity,
     IncidentState,
 )
+from siaga.models.mail import (
+    EmailAttempt,
+    EmailDelivery,
+    EmailDeliveryState,
+    EmailPreference,
+    ReminderSent,
+)
 from siaga.models.outbox import Notification, OutboxEvent
 from siaga.models.period import Period, PeriodState
 from siaga.models.region import Region, RegionBoundary, RegionLevel
@@ -68,6 +75,10 @@ __all__ = [
     "CommentKind",
     "CommentReadMark",
     "Dimension",
+    "EmailAttempt",
+    "EmailDelivery",
+    "EmailDeliveryState",
+    "EmailPreference",
     "EvidenceBlob",
     "EvidenceFile",
     "Framework",
@@ -98,6 +109,7 @@ __all__ = [
     "Region",
     "RegionBoundary",
     "RegionLevel",
+    "ReminderSent",
     "ReportRecommendation",
     "ReportState",
     "Review",

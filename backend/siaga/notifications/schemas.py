@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
 from siaga.core.pagination import Page
-from siaga.events.catalogue import EventType
+from siaga.events.catalogue import EventType, ReminderType
 
 
 class NotificationData(BaseModel):
@@ -25,11 +25,22 @@ class NotificationData(BaseModel):
     number: str | None = Field(default=None, description="An incident's number")
     title: str | None = Field(default=None, description="An incident's title")
     severity: str | None = Field(default=None, description="An incident's severity")
+    # Reminders (reminder.*, recommendation.overdue).
+    agency_name: str | None = None
+    deadline: date | None = None
+    days_left: int | None = Field(default=None, description="Days left before the deadline")
+    open_tasks: int | None = Field(default=None, description="Tasks not yet submitted")
+    answers_to_review: int | None = None
+    reports_to_accept: int | None = None
+    missing_answers: int | None = None
+    returned_answers: int | None = None
+    text: str | None = Field(default=None, description="The recommendation's text")
+    due_on: date | None = None
 
 
 class NotificationRead(BaseModel):
     id: int
-    type: EventType
+    type: EventType | ReminderType
     data: NotificationData
     link: str = Field(
         description="The SPA page that needs attention, e.g. `/laporan/64.72/2024-Q1`"

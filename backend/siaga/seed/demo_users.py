@@ -85,6 +85,9 @@ async def ensure_users(
     for spec in wanted:
         if spec["username"] in existing:
             continue
+        # An example address (a reserved domain) per account, for the e-mail channel and
+        # the development mail catcher.
+        spec.setdefault("email", f"{spec['username']}@siaga.example")
         user = User(password_hash=password_hash, **spec)
         session.add(user)
         existing[spec["username"]] = user

@@ -102,3 +102,46 @@ describe("profile page", () => {
     expect(link).toHaveAttribute("href", "/profil");
   });
 });
+
+describe("e-mail choices on the profile page", () => {
+  const prefs = {
+    email: "admin@example.id",
+    email_available: true,
+    events: [
+      { type: "submission.returned", enabled: true, default: true },
+      { type: "submission.verified", enabled: false, default: false },
+      { type: "reminder.deadline", enabled: true, default: true },
+    ],
+  };
+
+  it("shows each type and saves the ticked ones with PUT /auth/me/preferences", async () => {
+    let sent: unknown;
+    mockApi({
+      "GET /auth/me": () => json(me),
+      "GET /auth/me/preferences": () => json(prefs),
+      "PUT /auth/me/preferences": async (_url, request) => {
+        sent = await request.json();
+        return json(prefs);
+      },
+    });
+    renderWithProviders(<AppRoutes />, { route: "/profil", session: me });
+    const user = userEvent.setup();
+    expect(await screen.findByText("E-mail dikirim ke admin@example.id.")).toBeInTheDocument();
+    const returned = screen.getByRole("checkbox", { name: "Jawaban dikembalikan (bawaan)" });
+    expect(returned).toBeChecked();
+    expect(screen.getByRole("checkbox", { name: "Pengingat batas waktu (bawaan)" })).toBeChecked();
+    await user.click(returned);
+    await user.click(screen.getByRole("checkbox", { name: "Jawaban diverifikasi" }));
+    await user.click(screen.getByRole("button", { name: "Simpan pilihan e-mail" }));
+    await waitFor(() => expect(sent).toEqual({ enabled: ["reminder.deadline", "submission.verified"] }));
+  });
+
+  it("says when the installation sends no e-mail", async () => {
+    mockApi({
+      "GET /auth/me": () => json(me),
+      "GET /auth/me/preferences": () => json({ ...prefs, email_available: false }),
+    });
+    renderWithProviders(<AppRoutes />, { route: "/profil", session: me });
+    expect(await screen.findByText(/belum mengirim e-mail/)).toBeInTheDocument();
+  });
+});

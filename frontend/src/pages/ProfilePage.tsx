@@ -7,6 +7,7 @@ import { usePageTitle } from "../components/Layout";
 import { ErrorMessage, Loading } from "../components/QueryState";
 import { isLanguage, setLanguage, type Language } from "../i18n";
 import { Field } from "./admin/Field";
+import { EmailPreferencesForm } from "./EmailPreferences";
 import { fieldErrors } from "./admin/filters";
 
 /**
@@ -30,6 +31,7 @@ export function ProfilePage() {
       ) : null}
       <PasswordForm />
       {me.data.must_change_password ? null : <ProfileForm me={me.data} />}
+      {me.data.must_change_password || me.data.kind !== "user" ? null : <EmailPreferencesForm />}
     </section>
   );
 }

@@ -168,6 +168,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Preferences
+         * @description Which event types also reach the caller by e-mail.
+         */
+        get: operations["auth-get_preferences"];
+        /**
+         * Put Preferences
+         * @description Choose the event types that also reach the caller by e-mail (the rest: off).
+         */
+        put: operations["auth-put_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2764,6 +2788,47 @@ export interface components {
             /** Indicators */
             indicators: components["schemas"]["IndicatorRead"][];
         };
+        /** EmailChoice */
+        EmailChoice: {
+            /** Type */
+            type: components["schemas"]["EventType"] | components["schemas"]["ReminderType"];
+            /**
+             * Enabled
+             * @description Whether this type also reaches the caller by e-mail
+             */
+            enabled: boolean;
+            /**
+             * Default
+             * @description Its setting for someone who never chose
+             */
+            default: boolean;
+        };
+        /** EmailPreferencesRead */
+        EmailPreferencesRead: {
+            /**
+             * Email
+             * @description Where e-mails go: the profile's address (none: none)
+             */
+            email: string | null;
+            /**
+             * Email Available
+             * @description Whether this installation sends e-mail at all (SIAGA_SMTP_URL set)
+             */
+            email_available: boolean;
+            /**
+             * Events
+             * @description Every event type that may be mailed
+             */
+            events: components["schemas"]["EmailChoice"][];
+        };
+        /** EmailPreferencesUpdate */
+        EmailPreferencesUpdate: {
+            /**
+             * Enabled
+             * @description The event types to receive by e-mail; every other type is off
+             */
+            enabled: (components["schemas"]["EventType"] | components["schemas"]["ReminderType"])[];
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Code */
@@ -3857,6 +3922,35 @@ export interface components {
              * @description An incident's severity
              */
             severity?: string | null;
+            /** Agency Name */
+            agency_name?: string | null;
+            /** Deadline */
+            deadline?: string | null;
+            /**
+             * Days Left
+             * @description Days left before the deadline
+             */
+            days_left?: number | null;
+            /**
+             * Open Tasks
+             * @description Tasks not yet submitted
+             */
+            open_tasks?: number | null;
+            /** Answers To Review */
+            answers_to_review?: number | null;
+            /** Reports To Accept */
+            reports_to_accept?: number | null;
+            /** Missing Answers */
+            missing_answers?: number | null;
+            /** Returned Answers */
+            returned_answers?: number | null;
+            /**
+             * Text
+             * @description The recommendation's text
+             */
+            text?: string | null;
+            /** Due On */
+            due_on?: string | null;
         };
         /** NotificationPage */
         NotificationPage: {
@@ -3878,7 +3972,8 @@ export interface components {
         NotificationRead: {
             /** Id */
             id: number;
-            type: components["schemas"]["EventType"];
+            /** Type */
+            type: components["schemas"]["EventType"] | components["schemas"]["ReminderType"];
             data: components["schemas"]["NotificationData"];
             /**
              * Link
@@ -4483,6 +4578,14 @@ export interface components {
              */
             time_zone?: string | null;
         };
+        /**
+         * ReminderType
+         * @description Reminders the worker's schedule gives (siaga.mail.reminders): internal events,
+         *     one per recipient, that reach the inbox and e-mail but no webhook (not in the
+         *     contract's list).
+         * @enum {string}
+         */
+        ReminderType: "reminder.deadline" | "reminder.digest" | "recommendation.overdue";
         /**
          * ReportAcceptedWebhook
          * @description A Pemda report was accepted one level up.
@@ -6149,6 +6252,104 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-get_preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailPreferencesRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    "auth-put_preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailPreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailPreferencesRead"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

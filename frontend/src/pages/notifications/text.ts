@@ -4,7 +4,8 @@ import { codeLabel } from "../../components/labels";
 
 /** What happened, in the reader's language ("Jawaban dikembalikan"). */
 export function notificationTitle(t: TFunction, item: NotificationRead): string {
-  return codeLabel(t, "enum:EventType", item.type, item.type);
+  const reminder = item.type.startsWith("reminder.") || item.type === "recommendation.overdue";
+  return codeLabel(t, reminder ? "enum:ReminderType" : "enum:EventType", item.type, item.type);
 }
 
 /**
@@ -22,6 +23,12 @@ export function notificationSubject(item: NotificationRead): string {
   }
   if (family === "report") return [region, d.period].filter(Boolean).join(" · ");
   if (family === "incident") return [d.number, d.title, region].filter(Boolean).join(" · ");
+  // Reminders: the agency and the deadline; the Pemda of a digest; the recommendation.
+  if (item.type === "reminder.deadline") {
+    return [d.agency_name ?? d.agency, d.period_name ?? d.period, d.deadline].filter(Boolean).join(" · ");
+  }
+  if (item.type === "reminder.digest") return region ?? "";
+  if (family === "recommendation") return [region, d.period, d.text].filter(Boolean).join(" · ");
   return d.period_name ? `${d.period_name} (${d.period})` : (d.period ?? "");
 }
 
