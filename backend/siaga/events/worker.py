@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from siaga.core.database import session_scope
+from siaga.core.errors import is_database_unavailable
 from siaga.core.settings import Settings
 from siaga.core.types import utcnow
 from siaga.events import repository
@@ -104,6 +105,11 @@ class Worker:
                 await self._fan_out(session, events)
             return len(events)
         except Exception as exc:
+            # The database away is no fault of these events: counting it against them
+            # would give events up after a few outages. run() tries the pass again, and
+            # the lease hands the events to the next pass that gets through.
+            if is_database_unavailable(exc):
+                raise
             if len(events) == 1:
                 await self._failed(events[0], exc)
                 return 0
@@ -118,6 +124,8 @@ class Worker:
                     await self._fan_out(session, [event])
                 done += 1
             except Exception as exc:
+                if is_database_unavailable(exc):
+                    raise
                 await self._failed(event, exc)
         return done
 
