@@ -10,9 +10,9 @@ from __future__ import annotations
 from siaga.core.settings import Settings
 from siaga.events.channels import Channel
 from siaga.events.inbox import InboxChannel
-from siaga.events.webhook_channel import WebhookChannel
 from siaga.mail.channel import EmailChannel
 from siaga.reminders.schedule import ReminderSchedule
+from siaga.webhooks.channel import WebhookChannel
 
 
 def default_channels(settings: Settings) -> list[Channel]:

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from siaga.core.database import create_engine, create_sessionmaker
 from siaga.core.settings import Settings
 from siaga.core.types import utcnow
-from siaga.models import AuditEvent, Region, User, WebhookEndpoint
+from siaga.models import AuditEvent, Notification, OutboxEvent, Region, User, WebhookEndpoint
 from siaga.webhooks import signing
 from siaga.webhooks.events import EventEnvelope
 from tests.fixtures.client import settings_for
@@ -133,7 +133,8 @@ def hook_settings(database_url: str, **overrides: Any) -> Settings:
 
 @dataclass
 class Store:
-    """The committing database, emptied of webhooks, regions, users and audit after a test."""
+    """The committing database, emptied of webhooks, outbox, inbox, regions, users and
+    audit after a test."""
 
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
@@ -161,7 +162,9 @@ class Store:
 
     async def empty(self) -> None:
         async with self.engine.begin() as connection:
-            for table in (WebhookEndpoint, AuditEvent, User, Region):
+            # The outbox and the inbox too: a failing endpoint tells its administrators.
+            tables = (WebhookEndpoint, Notification, OutboxEvent, AuditEvent, User, Region)
+            for table in tables:
                 if table is Region:
                     # Children first: a region's parent is restricted while it has any.
                     await connection.execute(delete(Region).where(Region.parent_id.is_not(None)))

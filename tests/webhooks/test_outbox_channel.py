@@ -7,8 +7,10 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from siaga.core.types import utcnow
-from siaga.events.worker import Worker, default_channels
+from siaga.events.inbox import InboxChannel
+from siaga.events.worker import Worker
 from siaga.models import Notification, OutboxEvent, WebhookDelivery
+from siaga.webhooks.channel import WebhookChannel
 from tests.webhooks.conftest import Store
 from tests.webhooks.receiver import Receiver
 
@@ -44,7 +46,9 @@ async def test_the_worker_fans_an_event_out_and_delivers_it_once(
         )
         session.add(event)
     try:
-        worker = Worker(store.sessionmaker, channels=default_channels(store.settings))
+        worker = Worker(
+            store.sessionmaker, channels=[InboxChannel(), WebhookChannel(store.settings)]
+        )
         await worker.drain()
         await worker.run_once()  # a second pass sends nothing again
 

@@ -118,13 +118,15 @@ class IncidentEventData(_EventData):
 
 
 class ReminderType(enum.StrEnum):
-    """Reminders the worker's schedule gives (siaga.mail.reminders): internal events,
-    one per recipient, that reach the inbox and e-mail but no webhook (not in the
-    contract's list)."""
+    """Internal events, one per recipient, that reach the inbox and e-mail but no webhook
+    (not in the contract's list): the reminders the worker's schedule gives
+    (siaga.reminders.schedule), and a failing webhook endpoint told to its administrators
+    (siaga.webhooks.notify)."""
 
     DEADLINE = "reminder.deadline"
     DIGEST = "reminder.digest"
     RECOMMENDATION_OVERDUE = "recommendation.overdue"
+    WEBHOOK_FAILED = "webhook.failed"
 
 
 class _ReminderData(_EventData):
@@ -168,6 +170,22 @@ class RecommendationOverdueData(_ReminderData):
     due_on: date
 
 
+class WebhookFailedData(_ReminderData):
+    """A webhook endpoint's delivery failed for good, or the endpoint was disabled."""
+
+    endpoint: int = Field(description="The endpoint's id")
+    url: str
+    kind: Literal["delivery_failed", "gone", "failing"] = Field(
+        description="delivery_failed: every attempt of one delivery failed; gone: the "
+        "receiver answered 410 and the endpoint is disabled; failing: it failed too long "
+        "and is disabled"
+    )
+    event_type: str = Field(description="The type of the event whose delivery failed")
+    attempts: int
+    status_code: int | None = Field(description="The last attempt's HTTP status, if any")
+    error: str | None = Field(description="The last attempt's error, if any")
+
+
 EventData = (
     SubmissionEventData
     | ReportEventData
@@ -176,6 +194,7 @@ EventData = (
     | DeadlineReminderData
     | DigestData
     | RecommendationOverdueData
+    | WebhookFailedData
 )
 AnyEventType = EventType | ReminderType
 
@@ -183,6 +202,7 @@ DATA_OF: dict[AnyEventType, type[_EventData]] = {
     ReminderType.DEADLINE: DeadlineReminderData,
     ReminderType.DIGEST: DigestData,
     ReminderType.RECOMMENDATION_OVERDUE: RecommendationOverdueData,
+    ReminderType.WEBHOOK_FAILED: WebhookFailedData,
     EventType.SUBMISSION_SUBMITTED: SubmissionEventData,
     EventType.SUBMISSION_VERIFIED: SubmissionEventData,
     EventType.SUBMISSION_RETURNED: SubmissionEventData,

@@ -12,9 +12,11 @@
 | incident.escalated | the verifiers of the level it now sits at (province or Ministry) | incident |
 | incident.updated, incident.resolved | the Pemda's coordinators | incident |
 | reminder.deadline, reminder.digest, recommendation.overdue | the user it names | (below) |
+| webhook.failed | the administrator it names | the webhooks page |
 
-Reminders (siaga.mail.reminders) are one event per person, named in `recipient`; they
-link to the tasks, the review queue or the Pemda (digests), and the report.
+Reminders (siaga.reminders.schedule) are one event per person, named in `recipient`;
+they link to the tasks, the review queue or the Pemda (digests), and the report. So is a
+failing webhook endpoint (siaga.webhooks.notify), one event per administrator over it.
 
 Only active accounts, never the one who acted. An operator's link opens the answer to
 edit it, a coordinator's (who reads but does not answer) to read it. Names of the region
@@ -65,6 +67,7 @@ AUDIENCES: dict[AnyEventType, tuple[Audience, ...]] = {
     ReminderType.DEADLINE: ("recipient",),
     ReminderType.DIGEST: ("recipient",),
     ReminderType.RECOMMENDATION_OVERDUE: ("recipient",),
+    ReminderType.WEBHOOK_FAILED: ("recipient",),
 }
 # What an item shows of its event (the SPA words it in the reader's language).
 SHOWN = (
@@ -73,7 +76,10 @@ SHOWN = (
     *("period_name", "agency_name", "deadline", "days_left", "open_tasks", "due_on", "text"),
     *("answers_to_review", "reports_to_accept", "missing_answers", "returned_answers"),
     *("number", "title", "severity"),
+    # A failing webhook endpoint: which, how, and what its last attempt got.
+    *("endpoint", "url", "kind", "event_type", "attempts", "status_code", "error"),
 )
+WEBHOOKS_PAGE = "/admin/webhook"
 
 
 def _path(*parts: str) -> str:
@@ -83,6 +89,8 @@ def _path(*parts: str) -> str:
 def link(event_type: str, data: dict[str, Any], role: Role) -> str:
     """The SPA page of the event's object, as the recipient's role opens it."""
     family = event_type.split(".", 1)[0]
+    if event_type == ReminderType.WEBHOOK_FAILED:
+        return WEBHOOKS_PAGE
     period = str(data.get("period", ""))
     if family == "submission":
         region, indicator = str(data["region"]), str(data["indicator"])

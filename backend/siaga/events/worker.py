@@ -31,7 +31,6 @@ from siaga.core.types import utcnow
 from siaga.events import repository
 from siaga.events.channels import Channel, ClaimedEvent
 from siaga.events.inbox import InboxChannel
-from siaga.events.webhook_channel import WebhookChannel
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +58,11 @@ class WorkerConfig:
         )
 
 
-def default_channels(settings: Settings | None = None) -> list[Channel]:
-    """Every channel events go through, in order (e-mail joins here); `settings` are the
-    deployment's (webhook schedule, allowed hosts), else the environment's."""
-    return [InboxChannel(), WebhookChannel(settings)]
+def default_channels() -> list[Channel]:
+    """The channel of a worker given none: the inbox, which events owns. The deployment's
+    list (e-mail, webhooks, the reminders' schedule) is siaga.channels', above the
+    packages that build on events."""
+    return [InboxChannel()]
 
 
 def retry_delay(attempts: int) -> timedelta:

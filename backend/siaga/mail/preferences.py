@@ -1,8 +1,9 @@
 """Which event types reach a user by e-mail: the choices and their defaults.
 
 Every type that reaches someone's inbox may also be mailed. On by default: what asks the
-reader to act or closes their work (an answer or report returned, a report accepted)
-and the reminders; the rest stays in the inbox unless chosen.
+reader to act or closes their work (an answer or report returned, a report accepted),
+the reminders, and a failing webhook endpoint (its administrators must repair it); the
+rest stays in the inbox unless chosen.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ DEFAULT_ON: frozenset[AnyEventType] = frozenset(
         ReminderType.DEADLINE,
         ReminderType.DIGEST,
         ReminderType.RECOMMENDATION_OVERDUE,
+        ReminderType.WEBHOOK_FAILED,
     }
 )
 

@@ -130,6 +130,27 @@ def _overdue(d: dict[str, Any]) -> _Content:
     )
 
 
+_WEBHOOK_FAILURES = {
+    "delivery_failed": "gagal dikirim ke",
+    "gone": "dinonaktifkan: penerimanya menjawab 410 (Gone) di",
+    "failing": "dinonaktifkan karena terlalu lama gagal di",
+}
+
+
+def _webhook_failed(d: dict[str, Any]) -> _Content:
+    disabled = d.get("kind") != "delivery_failed"
+    last = d.get("status_code") or d.get("error") or "-"
+    return _Content(
+        subject="Webhook dinonaktifkan" if disabled else "Webhook gagal dikirim",
+        lines=[
+            f"Peristiwa {d.get('event_type', '')} {_WEBHOOK_FAILURES.get(str(d.get('kind')), '')} "
+            f"endpoint {d.get('url', '')} setelah {d.get('attempts', 0)} kali percobaan.",
+            f"Jawaban terakhir: {last}",
+        ],
+        action="Buka daftar webhook",
+    )
+
+
 _CONTENT: dict[str, Callable[[dict[str, Any]], _Content]] = {
     EventType.SUBMISSION_SUBMITTED: lambda d: _answer("dikirim", d),
     EventType.SUBMISSION_VERIFIED: lambda d: _answer("diverifikasi", d),
@@ -145,6 +166,7 @@ _CONTENT: dict[str, Callable[[dict[str, Any]], _Content]] = {
     ReminderType.DEADLINE: _deadline,
     ReminderType.DIGEST: _digest,
     ReminderType.RECOMMENDATION_OVERDUE: _overdue,
+    ReminderType.WEBHOOK_FAILED: _webhook_failed,
 }
 
 

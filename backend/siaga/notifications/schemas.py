@@ -36,6 +36,16 @@ class NotificationData(BaseModel):
     returned_answers: int | None = None
     text: str | None = Field(default=None, description="The recommendation's text")
     due_on: date | None = None
+    # A failing webhook endpoint (webhook.failed).
+    endpoint: int | None = Field(default=None, description="The webhook endpoint's id")
+    url: str | None = Field(default=None, description="The webhook endpoint's URL")
+    kind: str | None = Field(
+        default=None, description="delivery_failed, gone (410: disabled) or failing (disabled)"
+    )
+    event_type: str | None = Field(default=None, description="The event it failed to deliver")
+    attempts: int | None = None
+    status_code: int | None = Field(default=None, description="The last attempt's HTTP status")
+    error: str | None = Field(default=None, description="The last attempt's error")
 
 
 class NotificationRead(BaseModel):

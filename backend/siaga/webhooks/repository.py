@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from siaga.core.pagination import PageParams
 from siaga.models import (
     Region,
+    Role,
     User,
     WebhookAttempt,
     WebhookDelivery,
@@ -297,3 +298,22 @@ async def lock_for_record(
         .execution_options(populate_existing=True)
     )
     return endpoint, delivery
+
+
+async def admins_over(session: AsyncSession, region_code: str | None) -> list[int]:
+    """The active administrators whose scope covers an endpoint of `region_code` (None:
+    the nation): the national ones always, and those of the region or one above it."""
+    parts = region_code.split(".") if region_code else []
+    # The region and its ancestors, by code: `64.72` lies under `64`.
+    above = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    rows = await session.scalars(
+        select(User.id)
+        .outerjoin(Region, Region.id == User.region_id)
+        .where(
+            User.role == Role.ADMIN,
+            User.is_active.is_(True),
+            or_(User.region_id.is_(None), Region.code.in_(above)),
+        )
+        .order_by(User.id)
+    )
+    return list(rows)

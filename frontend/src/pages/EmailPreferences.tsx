@@ -12,7 +12,7 @@ type MailedType = Preferences["events"][number]["type"];
 export const emailPreferencesKey = ["auth", "me", "preferences"] as const;
 
 function typeLabel(t: (key: string) => string, type: string): string {
-  const reminder = type.startsWith("reminder.") || type === "recommendation.overdue";
+  const reminder = type.startsWith("reminder.") || type === "recommendation.overdue" || type === "webhook.failed";
   return codeLabel(t as never, reminder ? "enum:ReminderType" : "enum:EventType", type, type);
 }
 

@@ -3951,6 +3951,38 @@ export interface components {
             text?: string | null;
             /** Due On */
             due_on?: string | null;
+            /**
+             * Endpoint
+             * @description The webhook endpoint's id
+             */
+            endpoint?: number | null;
+            /**
+             * Url
+             * @description The webhook endpoint's URL
+             */
+            url?: string | null;
+            /**
+             * Kind
+             * @description delivery_failed, gone (410: disabled) or failing (disabled)
+             */
+            kind?: string | null;
+            /**
+             * Event Type
+             * @description The event it failed to deliver
+             */
+            event_type?: string | null;
+            /** Attempts */
+            attempts?: number | null;
+            /**
+             * Status Code
+             * @description The last attempt's HTTP status
+             */
+            status_code?: number | null;
+            /**
+             * Error
+             * @description The last attempt's error
+             */
+            error?: string | null;
         };
         /** NotificationPage */
         NotificationPage: {
@@ -4580,12 +4612,13 @@ export interface components {
         };
         /**
          * ReminderType
-         * @description Reminders the worker's schedule gives (siaga.mail.reminders): internal events,
-         *     one per recipient, that reach the inbox and e-mail but no webhook (not in the
-         *     contract's list).
+         * @description Internal events, one per recipient, that reach the inbox and e-mail but no webhook
+         *     (not in the contract's list): the reminders the worker's schedule gives
+         *     (siaga.reminders.schedule), and a failing webhook endpoint told to its administrators
+         *     (siaga.webhooks.notify).
          * @enum {string}
          */
-        ReminderType: "reminder.deadline" | "reminder.digest" | "recommendation.overdue";
+        ReminderType: "reminder.deadline" | "reminder.digest" | "recommendation.overdue" | "webhook.failed";
         /**
          * ReportAcceptedWebhook
          * @description A Pemda report was accepted one level up.

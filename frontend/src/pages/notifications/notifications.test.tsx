@@ -12,7 +12,7 @@ import i18n from "../../i18n";
 import { createQueryClient } from "../../queryClient";
 import { operatorMe } from "../../test/answerFixtures";
 import { json, mockApi, renderWithProviders, requestedUrls } from "../../test/utils";
-import { notificationLink, notificationSubject } from "./text";
+import { notificationLink, notificationSubject, notificationTitle } from "./text";
 
 const returned: NotificationRead = {
   id: 12,
@@ -211,6 +211,34 @@ describe("an item's words and link", () => {
     const report = { ...returned, type: "report.accepted" as const, data: { ...returned.data, region_name: null } };
     expect(notificationSubject(report)).toBe("64.72 · 2024-Q1");
     expect(notificationSubject(opened)).toBe("Triwulan I 2024 (2024-Q1)");
+  });
+
+  it("says whether a failing webhook failed to send or was disabled, in both languages", async () => {
+    const failed: NotificationRead = {
+      id: 20,
+      type: "webhook.failed",
+      data: {
+        endpoint: 3,
+        url: "https://hooks.example.go.id/siaga",
+        kind: "delivery_failed",
+        event_type: "report.accepted",
+        attempts: 8,
+        status_code: 500,
+        error: null,
+      },
+      link: "/admin/webhook",
+      created_at: "2024-03-05T02:00:00Z",
+      read_at: null,
+    };
+    const gone = { ...failed, data: { ...failed.data, kind: "gone", status_code: 410 } };
+    await i18n.changeLanguage("id");
+    expect(notificationTitle(i18n.t, failed)).toBe("Webhook gagal dikirim");
+    expect(notificationTitle(i18n.t, gone)).toBe("Webhook dinonaktifkan");
+    expect(notificationSubject(failed)).toBe("https://hooks.example.go.id/siaga · report.accepted · 500");
+    await i18n.changeLanguage("en");
+    expect(notificationTitle(i18n.t, failed)).toBe("Webhook delivery failed");
+    expect(notificationTitle(i18n.t, gone)).toBe("Webhook disabled");
+    expect(notificationLink(failed)).toBe("/admin/webhook");
   });
 
   it("opens only pages of the SPA", () => {

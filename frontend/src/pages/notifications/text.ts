@@ -4,6 +4,10 @@ import { codeLabel } from "../../components/labels";
 
 /** What happened, in the reader's language ("Jawaban dikembalikan"). */
 export function notificationTitle(t: TFunction, item: NotificationRead): string {
+  // A failing webhook: failed to send, or the endpoint disabled (410, or failing too long).
+  if (item.type === "webhook.failed") {
+    return t(item.data.kind === "delivery_failed" ? "notifications.webhookFailed" : "notifications.webhookDisabled");
+  }
   const reminder = item.type.startsWith("reminder.") || item.type === "recommendation.overdue";
   return codeLabel(t, reminder ? "enum:ReminderType" : "enum:EventType", item.type, item.type);
 }
@@ -28,6 +32,7 @@ export function notificationSubject(item: NotificationRead): string {
     return [d.agency_name ?? d.agency, d.period_name ?? d.period, d.deadline].filter(Boolean).join(" · ");
   }
   if (item.type === "reminder.digest") return region ?? "";
+  if (item.type === "webhook.failed") return [d.url, d.event_type, d.status_code ?? d.error].filter(Boolean).join(" · ");
   if (family === "recommendation") return [region, d.period, d.text].filter(Boolean).join(" · ");
   return d.period_name ? `${d.period_name} (${d.period})` : (d.period ?? "");
 }

@@ -1,7 +1,9 @@
-"""The webhook channel: outbox events to the administrators' endpoints (siaga.webhooks).
+"""The webhook channel: outbox events to the administrators' endpoints.
 
-Here, in events, and not in webhooks: the worker knows its channels, and webhooks knows
-nothing of the outbox (it takes an EventEnvelope), so the packages import one way.
+Here, in webhooks, and not in events: webhooks builds on the outbox (it is a channel,
+and it tells a failing endpoint's administrators through `outbox.emit`), as mail/ and
+reminders/ do, so events knows nothing of webhooks and the packages import one way.
+The deployment's channel list (siaga.channels) puts it in the worker.
 """
 
 from __future__ import annotations
