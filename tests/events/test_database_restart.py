@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.core.database import create_engine, create_sessionmaker
 from siaga.events.channels import ClaimedEvent
 from siaga.events.inbox import InboxChannel
-from siaga.events.webhook_channel import WebhookChannel
 from siaga.events.worker import Worker, WorkerConfig
 from siaga.models import Notification, OutboxEvent
+from siaga.webhooks.channel import WebhookChannel
 from tests.auth.support import Committed
 from tests.events.test_concurrency import _queue, _world
 from tests.fixtures.client import build_app
