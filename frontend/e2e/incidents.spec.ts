@@ -89,7 +89,9 @@ test("file with a photo on a phone; the province acknowledges and escalates; the
     const link = page.getByRole("link", { name: title });
     await expect(link).toBeVisible();
     await link.click();
-    await expect(page.getByText("Dieskalasi: Kementerian")).toBeVisible();
+    // The list shows the demo's other escalated incidents: wait for this one's page first.
+    await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+    await expect(page.getByRole("main").getByText("Dieskalasi: Kementerian")).toHaveCount(1);
     const timeline = page.getByTestId("incident-timeline");
     await expect(timeline).toContainText("Potensi meluas ke kabupaten lain");
     await expect(timeline).toContainText("Tim Kesbangpol provinsi berkoordinasi dengan Polda.");
