@@ -1,6 +1,6 @@
 """Queries of the quick incident reports: scope in SQL, the race-free number, the row
-locked for its changes, lists and counts (aggregated in SQL), and the small summary a
-Pemda's quarterly report carries (reporting calls `period_summary`)."""
+locked for its changes, lists and counts (aggregated in SQL). A quarterly report's
+incidents are incidents/quarter.py's."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from siaga.core.pagination import PageParams
 from siaga.core.roles import Role
 from siaga.core.security import Principal
 from siaga.incidents.checks import Bounds
-from siaga.incidents.rules import ACKNOWLEDGE_WITHIN, OPEN
+from siaga.incidents.rules import ACKNOWLEDGE_WITHIN
 from siaga.models import (
     AgencyType,
     EvidenceBlob,
@@ -364,38 +364,3 @@ async def counts(
         for m, category, n in await session.execute(months_stmt.order_by(month, Incident.category))
     ]
     return cells, months
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodCell:
-    category: IncidentCategory
-    severity: IncidentSeverity
-    count: int
-    open: int
-    escalated: int
-
-
-async def period_summary(
-    session: AsyncSession, region_code: str, starts_on: date, ends_on: date
-) -> list[PeriodCell]:
-    """The incidents of the region's subtree (a Pemda's own; a province's with its
-    regencies' and cities') that happened from `starts_on` to `ends_on`, per category and
-    severity, with how many are still open and how many were escalated."""
-    open_ = func.sum(case((Incident.state.in_(OPEN), 1), else_=0))
-    escalated = func.sum(case((Incident.level != IncidentLevel.PEMDA, 1), else_=0))
-    stmt = (
-        select(Incident.category, Incident.severity, func.count(), open_, escalated)
-        .select_from(Incident)
-        .join(Region, Region.id == Incident.region_id)
-        .where(
-            subtree_filter(region_code),
-            Incident.occurred_on >= starts_on,
-            Incident.occurred_on <= ends_on,
-        )
-        .group_by(Incident.category, Incident.severity)
-        .order_by(Incident.category, Incident.severity)
-    )
-    return [
-        PeriodCell(category, severity, int(n), int(o or 0), int(e or 0))
-        for category, severity, n, o, e in await session.execute(stmt)
-    ]

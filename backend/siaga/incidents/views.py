@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.core.pagination import PageParams
 from siaga.core.security import Principal
 from siaga.core.types import utcnow
-from siaga.incidents import repository, rules
+from siaga.incidents import quarter, repository, rules
 from siaga.incidents.context import Context, case_of, load
 from siaga.incidents.repository import Filters
 from siaga.incidents.schemas import (
@@ -165,7 +165,7 @@ async def period_summary(
 ) -> PeriodIncidents:
     """For a Pemda report: its (and a province's regencies' and cities') incidents that
     happened within the period's dates."""
-    cells = await repository.period_summary(session, region_code, starts_on, ends_on)
+    cells = await quarter.summary(session, region_code, starts_on, ends_on)
     by_category: dict[str, int] = {}
     by_severity: dict[str, int] = {}
     for cell in cells:

@@ -2,8 +2,9 @@
 
 Every type that reaches someone's inbox may also be mailed. On by default: what asks the
 reader to act or closes their work (an answer or report returned, a report accepted),
-the reminders, and a failing webhook endpoint (its administrators must repair it); the
-rest stays in the inbox unless chosen.
+the reminders, a quick incident report filed or escalated to the reader (it waits to be
+acknowledged within hours), and a failing webhook endpoint (its administrators must repair
+it); the rest stays in the inbox unless chosen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ DEFAULT_ON: frozenset[AnyEventType] = frozenset(
         EventType.SUBMISSION_RETURNED,
         EventType.REPORT_RETURNED,
         EventType.REPORT_ACCEPTED,
+        EventType.INCIDENT_REPORTED,
+        EventType.INCIDENT_ESCALATED,
         ReminderType.DEADLINE,
         ReminderType.DIGEST,
         ReminderType.RECOMMENDATION_OVERDUE,

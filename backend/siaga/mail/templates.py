@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from siaga.events.catalogue import EventType, ReminderType
+from siaga.incidents import labels
 from siaga.reports.formatting import long_date
 
 SUBJECT_MAX_LENGTH = 300
@@ -130,6 +131,39 @@ def _overdue(d: dict[str, Any]) -> _Content:
     )
 
 
+def _incident(d: dict[str, Any], headline: str, *extra: str) -> _Content:
+    """A quick incident report: its number, severity and category first, since a kritis
+    one is read on a phone and acted on at once."""
+    severity = labels.label(labels.SEVERITY, d.get("severity", ""))
+    category = labels.label(labels.CATEGORY, d.get("category", ""))
+    note = [f"Catatan: {d['note']}"] if d.get("note") else []
+    return _Content(
+        subject=f"{headline} {d.get('number', '')} ({severity}): {d.get('title', '')}",
+        lines=[
+            f"Laporan cepat {d.get('number', '')} dari {_region(d)}: {d.get('title', '')}.",
+            f"Kategori: {category}. Tingkat: {severity}. "
+            f"Status: {labels.label(labels.STATE, d.get('status', ''))}.",
+            *extra,
+            *note,
+            f"Oleh {d.get('actor', 'sistem')}.",
+        ],
+        action="Buka laporan cepat",
+    )
+
+
+def _incident_reported(d: dict[str, Any]) -> _Content:
+    if d.get("urgent"):
+        return _incident(
+            d, "KRITIS: laporan cepat", "Kejadian kritis: mohon segera diterima dan ditangani."
+        )
+    return _incident(d, "Laporan cepat baru")
+
+
+def _incident_escalated(d: dict[str, Any]) -> _Content:
+    level = labels.label(labels.LEVEL, d.get("level", ""))
+    return _incident(d, f"Laporan cepat dieskalasi ke {level}", *_reason(d))
+
+
 _WEBHOOK_FAILURES = {
     "delivery_failed": "gagal dikirim ke",
     "gone": "dinonaktifkan: penerimanya menjawab 410 (Gone) di",
@@ -163,6 +197,10 @@ _CONTENT: dict[str, Callable[[dict[str, Any]], _Content]] = {
     EventType.REPORT_RETURNED: lambda d: _report("dikembalikan", d),
     EventType.PERIOD_OPENED: lambda d: _period("dibuka", d),
     EventType.PERIOD_CLOSED: lambda d: _period("ditutup", d),
+    EventType.INCIDENT_REPORTED: _incident_reported,
+    EventType.INCIDENT_UPDATED: lambda d: _incident(d, "Laporan cepat diperbarui"),
+    EventType.INCIDENT_ESCALATED: _incident_escalated,
+    EventType.INCIDENT_RESOLVED: lambda d: _incident(d, "Laporan cepat selesai ditangani"),
     ReminderType.DEADLINE: _deadline,
     ReminderType.DIGEST: _digest,
     ReminderType.RECOMMENDATION_OVERDUE: _overdue,

@@ -15,7 +15,17 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from siaga.models import PemdaReport, Period, Region, RegionLevel, ReportState, SubmissionStatus
+from siaga.incidents import labels as incident_labels
+from siaga.incidents import quarter
+from siaga.models import (
+    IncidentLevel,
+    PemdaReport,
+    Period,
+    Region,
+    RegionLevel,
+    ReportState,
+    SubmissionStatus,
+)
 from siaga.reporting import recommendation_reads, records, rules
 from siaga.reporting import repository as reporting
 from siaga.reporting.schemas import RecommendationRead
@@ -44,6 +54,8 @@ NARRATIVE_TITLES = {
     "conclusion": "Kesimpulan",
 }
 UNREGISTERED = "Perangkat daerah belum terdaftar"
+# The quarter's incidents listed one per row, the most severe first; the counts cover all.
+INCIDENT_ROWS = 100
 UNSENT = "Draf \u2013 belum dikirim"
 
 
@@ -119,6 +131,33 @@ class ChildReport:
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentRow:
+    number: str
+    pemda: str
+    occurred: str
+    district: str
+    category: str
+    severity: str
+    state: str
+    # "Provinsi" or "Kementerian" once escalated there, else None.
+    escalated: str | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Incidents:
+    total: int
+    open: int
+    escalated: int
+    # (words, count), the most frequent first.
+    by_category: list[tuple[str, int]]
+    by_severity: list[tuple[str, int]]
+    rows: list[IncidentRow]
+    # Counted but not listed (over INCIDENT_ROWS).
+    more: int
+
+
+@dataclass(frozen=True, slots=True)
 class Official:
     government: str
     office: str
@@ -128,6 +167,7 @@ class Official:
     recommendations: list[Recommendation]
     # A province's regencies and cities; None for a regency or a city.
     children: list[ChildReport] | None
+    incidents: Incidents
     signature: Signature
 
 
@@ -225,6 +265,56 @@ def _child(row: reporting.ChildReport) -> ChildReport:
     )
 
 
+def _incident(row: quarter.Listed) -> IncidentRow:
+    return IncidentRow(
+        number=row.number,
+        pemda=row.region_name,
+        occurred=local_time(row.occurred_at, row.time_zone),
+        district=row.district,
+        category=incident_labels.CATEGORY[row.category],
+        severity=incident_labels.SEVERITY[row.severity],
+        state=incident_labels.STATE[row.state],
+        escalated=None if row.level == IncidentLevel.PEMDA else incident_labels.LEVEL[row.level],
+        title=row.title,
+    )
+
+
+async def _incidents(session: AsyncSession, pemda: Region, period: Period, zone: str) -> Incidents:
+    """The quarter's quick incident reports in the report's region (a province: with its
+    regencies' and cities'), counted and listed."""
+    cells = await quarter.summary(session, pemda.code, period.start_date, period.end_date)
+    rows = await quarter.listed(
+        session,
+        pemda.code,
+        period.start_date,
+        period.end_date,
+        default_zone=zone,
+        limit=INCIDENT_ROWS,
+    )
+    by_category: dict[str, int] = {}
+    by_severity: dict[str, int] = {}
+    for cell in cells:
+        category = incident_labels.CATEGORY[cell.category]
+        by_category[category] = by_category.get(category, 0) + cell.count
+        severity = incident_labels.SEVERITY[cell.severity]
+        by_severity[severity] = by_severity.get(severity, 0) + cell.count
+    total = sum(c.count for c in cells)
+    return Incidents(
+        total=total,
+        open=sum(c.open for c in cells),
+        escalated=sum(c.escalated for c in cells),
+        by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0])),
+        # In the order of severity, the most severe first, as the codes are declared.
+        by_severity=[
+            (words, by_severity[words])
+            for words in reversed(incident_labels.SEVERITY.values())
+            if words in by_severity
+        ],
+        rows=[_incident(row) for row in rows],
+        more=max(total - len(rows), 0),
+    )
+
+
 async def gather(
     session: AsyncSession,
     pemda: Region,
@@ -254,5 +344,6 @@ async def gather(
         agencies=_agencies(explanation, rubric),
         recommendations=[_recommendation(r) for r in recommendations],
         children=children,
+        incidents=await _incidents(session, pemda, period, default_zone),
         signature=_signature(pemda, report, zone, today),
     )

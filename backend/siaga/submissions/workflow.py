@@ -43,8 +43,12 @@ from siaga.core.security import Capability, strictly_below
 from siaga.events.catalogue import EventType, SubmissionEventData
 from siaga.models import ReviewDecision, SubmissionStatus
 
-# Values and refusals live in values.py (one idea per file); re-exported here so that
-# every writer still asks one module.
+# The audit row's shape lives in trail.py, values and refusals in values.py (one idea
+# per file); both are re-exported here so that every writer still asks one module.
+from siaga.submissions.trail import ENTITY_ID_MAX_LENGTH as ENTITY_ID_MAX_LENGTH
+from siaga.submissions.trail import AuditEntry as AuditEntry
+from siaga.submissions.trail import answer_label as answer_label
+from siaga.submissions.trail import audit_entry as audit_entry
 from siaga.submissions.values import ALLOWED as ALLOWED
 from siaga.submissions.values import COUNT_MAX as COUNT_MAX
 from siaga.submissions.values import LEVEL_MAX as LEVEL_MAX
@@ -340,11 +344,6 @@ def snapshot(answer: Answer, **extra: Any) -> dict[str, Any]:
     }
 
 
-def answer_label(period: str, region: str, indicator: str) -> str:
-    """The audit entity id of an answer: its natural key."""
-    return f"{period}/{region}/{indicator}"
-
-
 # The event each transition emits (siaga.events); the import emits `submitted` for the
 # rows it submits.
 EVENT_OF: Mapping[Action, EventType] = {
@@ -380,30 +379,3 @@ def event_data(
         actor=actor,
         occurred_at=at,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """What an answer's audit row says; the writers only transport it (one row through
-    audit.service.record, many through the import's bulk COPY)."""
-
-    action: str  # submission.create, submission.update, submission.submit, ...
-    entity_id: str
-    region_code: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    entity_type: str = "submission"
-
-
-ENTITY_ID_MAX_LENGTH = 120
-
-
-def audit_entry(
-    action: str,
-    label: str,
-    region_code: str,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEntry:
-    return AuditEntry(action, label[:ENTITY_ID_MAX_LENGTH], region_code, before, after)
