@@ -5,8 +5,6 @@ that needs nobody's action stays in the inbox unless chosen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -17,7 +15,7 @@ from siaga.events.worker import Worker
 from siaga.mail.channel import EmailChannel
 from tests.events.conftest import on_connection
 from tests.incidents.conftest import ESCALATION_REASON, LoginAs, World, escalate, file, step
-from tests.mail.conftest import PUBLIC_URL, mail_settings
+from tests.mail.conftest import PUBLIC_URL, mail_settings, smtp
 from tests.mail.smtp_server import SmtpServer
 
 # Markup typed into a title on a phone must reach the HTML part as text.
@@ -26,15 +24,7 @@ VERIFIER = "verifikator.64@siaga.example"
 NATIONAL = "verifikator.nasional@siaga.example"
 COORDINATOR = "koordinator.64.72@siaga.example"
 
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+__all__ = ["smtp"]
 
 
 @pytest.fixture

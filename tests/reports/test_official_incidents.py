@@ -23,92 +23,44 @@ from tests.reports.test_official import get_pdf, pages_of, world
 __all__ = ["world"]
 
 
-async def _incident(
-    session: AsyncSession,
-    world: World,
-    region: str,
-    seq: int,
-    at: datetime,
-    severity: IncidentSeverity,
-    category: IncidentCategory,
-    title: str,
-    **more: object,
-) -> None:
-    session.add(
-        Incident(
-            number=f"LC/{region}/{at.year}/{seq:04d}",
-            region_id=world.written.regions[region].id,
-            year=at.year,
-            seq=seq,
-            category=category,
-            severity=severity,
-            occurred_at=at,
-            # The tests' instants are the same day in WITA.
-            occurred_on=at.date(),
-            title=title,
-            district="Samarinda Ulu",
-            reporter_label="koordinator",
-            **more,
-        )
-    )
-    await session.flush()
+S, C = IncidentSeverity, IncidentCategory
+# (region, seq, when, severity, category, title, state, level)
+QUARTER = [
+    ("64.72", 1, datetime(2023, 10, 5, 2, 0, tzinfo=UTC), S.SEDANG, C.KAMPANYE_APK,
+     "APK di jalur hijau", IncidentState.CLOSED, IncidentLevel.PEMDA),
+    ("64.72", 2, datetime(2023, 11, 20, 6, 15, tzinfo=UTC), S.KRITIS, C.KONFLIK_PENDUKUNG,
+     "Bentrok di depan KPU", IncidentState.HANDLING, IncidentLevel.NATIONAL),
+    ("64.11", 1, datetime(2023, 12, 1, 1, 0, tzinfo=UTC), S.TINGGI, C.POLITIK_UANG,
+     "Bagi-bagi uang di pasar", IncidentState.REPORTED, IncidentLevel.PEMDA),
+    # Outside the quarter, and in another province: in neither report.
+    ("64.72", 3, datetime(2024, 1, 2, 1, 0, tzinfo=UTC), S.KRITIS, C.BENCANA,
+     "Banjir di gudang logistik", IncidentState.REPORTED, IncidentLevel.PEMDA),
+    ("63.71", 1, datetime(2023, 11, 2, 1, 0, tzinfo=UTC), S.KRITIS, C.KEAMANAN,
+     "Ancaman di Banjarmasin", IncidentState.REPORTED, IncidentLevel.PEMDA),
+]  # fmt: skip
 
 
 async def _quarter(session: AsyncSession, world: World) -> None:
-    await _incident(
-        session,
-        world,
-        "64.72",
-        1,
-        datetime(2023, 10, 5, 2, 0, tzinfo=UTC),
-        IncidentSeverity.SEDANG,
-        IncidentCategory.KAMPANYE_APK,
-        "APK di jalur hijau",
-        state=IncidentState.CLOSED,
-    )
-    await _incident(
-        session,
-        world,
-        "64.72",
-        2,
-        datetime(2023, 11, 20, 6, 15, tzinfo=UTC),
-        IncidentSeverity.KRITIS,
-        IncidentCategory.KONFLIK_PENDUKUNG,
-        "Bentrok di depan KPU",
-        state=IncidentState.HANDLING,
-        level=IncidentLevel.NATIONAL,
-    )
-    await _incident(
-        session,
-        world,
-        "64.11",
-        1,
-        datetime(2023, 12, 1, 1, 0, tzinfo=UTC),
-        IncidentSeverity.TINGGI,
-        IncidentCategory.POLITIK_UANG,
-        "Bagi-bagi uang di pasar",
-    )
-    # Outside the quarter, and in another province: in neither report.
-    await _incident(
-        session,
-        world,
-        "64.72",
-        3,
-        datetime(2024, 1, 2, 1, 0, tzinfo=UTC),
-        IncidentSeverity.KRITIS,
-        IncidentCategory.BENCANA,
-        "Banjir di gudang logistik",
-    )
-    await _incident(
-        session,
-        world,
-        "63.71",
-        1,
-        datetime(2023, 11, 2, 1, 0, tzinfo=UTC),
-        IncidentSeverity.KRITIS,
-        IncidentCategory.KEAMANAN,
-        "Ancaman di Banjarmasin",
-    )
+    for region, seq, at, severity, category, title, state, level in QUARTER:
+        session.add(
+            Incident(
+                number=f"LC/{region}/{at.year}/{seq:04d}",
+                region_id=world.written.regions[region].id,
+                year=at.year,
+                seq=seq,
+                category=category,
+                severity=severity,
+                state=state,
+                level=level,
+                occurred_at=at,
+                # The instants above fall on the same day in WITA.
+                occurred_on=at.date(),
+                title=title,
+                district="Samarinda Ulu",
+                reporter_label="koordinator",
+            )
+        )
+    await session.flush()
 
 
 async def test_a_citys_report_counts_and_lists_its_own(
