@@ -35,6 +35,10 @@ chosen = {
     "screenshots/phone-profile.png": ("390/admin-profile", 2 * 844),
     "screenshots/phone-report.png": ("390/coordinator-report", 2 * 844),
     "screenshots/phone-reports.png": ("390/verifier-reports", 2 * 844),
+    "screenshots/phone-incident-new.png": ("390/coordinator-incident-new", 2 * 844),
+    "screenshots/phone-incident.png": ("390/verifier-incident", 2 * 844),
+    "screenshots/phone-notifications.png": ("390/verifier-notifications", 844),
+    "screenshots/desktop-incidents.png": ("1366/verifier-incidents", 900),
     "screenshot-dashboard.png": ("1366/viewer-dashboard", 1000),
 }
 for name, (picture, height) in chosen.items():

@@ -117,7 +117,7 @@ test("an administrator's menu has three groups; the account menu holds sign-out 
   await page.getByRole("button", { name: "Menu" }).tap();
   const nav = page.getByRole("navigation", { name: "Navigasi utama" });
   for (const group of ["Kerja", "Pantau", "Admin"]) await expect(nav.getByText(group, { exact: true })).toBeVisible();
-  await expect(nav.getByRole("link")).toHaveCount(12);
+  await expect(nav.getByRole("link")).toHaveCount(13);
   await page.keyboard.press("Escape");
   await expect(nav).toBeHidden();
 
@@ -183,7 +183,7 @@ test.describe("desktop", () => {
     await expect(page.getByRole("button", { name: "Keluar" })).toBeVisible();
     for (const language of ["Bahasa Indonesia", "English"]) {
       await page.getByRole("button", { name: language }).click();
-      await expect(nav.getByRole("link")).toHaveCount(12);
+      await expect(nav.getByRole("link")).toHaveCount(13);
       const tops = await nav.getByRole("link").evaluateAll((links) => links.map((a) => a.getBoundingClientRect().top));
       expect(Math.max(...tops) - Math.min(...tops), `${language}: menu wraps`).toBeLessThanOrEqual(2);
       const header = (await page.locator(".site-header").boundingBox())!;

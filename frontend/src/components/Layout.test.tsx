@@ -46,10 +46,10 @@ describe("navigation grouped by role", () => {
     expect(menu()).toEqual(["Kerja: Tugas, Laporan", "Pantau: Dasbor, Wilayah, Kerangka, Periode"]);
   });
 
-  it("gives an administrator three groups of twelve links; About is in the footer", () => {
+  it("gives an administrator three groups of thirteen links; About is in the footer", () => {
     renderWithProviders(<Layout />, { session: adminMe });
     expect(menu()).toEqual([
-      "Kerja: Tugas, Verifikasi, Laporan, Impor data",
+      "Kerja: Tugas, Verifikasi, Laporan, Laporan cepat, Impor data",
       "Pantau: Dasbor, Wilayah, Kerangka, Periode",
       "Admin: Pengguna, Kunci API, Webhook, Audit",
     ]);

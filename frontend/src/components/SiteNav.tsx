@@ -15,10 +15,8 @@ type NavItem = {
 type NavGroup = { key: string; items: readonly NavItem[] };
 
 const REPORT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "operator", "admin"]);
-// Administrators may file and handle incidents too, but their menu (twelve links) must stay
-// one row on a laptop: they reach /laporan-cepat from the dashboard's incident layer and
-// the region pages.
-const INCIDENT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier"]);
+// Administrators file and handle incidents over their scope as verifiers do.
+const INCIDENT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "admin"]);
 
 /** Who files or handles quick incident reports: the Pemda's Kesbangpol and verifiers. */
 function worksOnIncidents(me: MeRead): boolean {
@@ -28,7 +26,7 @@ function worksOnIncidents(me: MeRead): boolean {
 
 // Grouped by what a person comes to do: work on answers, monitor readiness,
 // administer the instance. A role sees only the links, and so only the groups,
-// it can use: a viewer gets one group of four links instead of twelve.
+// it can use: a viewer gets one group of four links instead of thirteen.
 export const NAV_GROUPS: readonly NavGroup[] = [
   {
     key: "nav.groupWork",

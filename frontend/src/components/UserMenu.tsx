@@ -64,7 +64,7 @@ export function UserMenu({ me }: { me: MeRead }) {
         <span aria-hidden="true">{initials(name) || "?"}</span>
       </button>
       <div className="user-panel" id="user-panel">
-        <p className="user-info">
+        <p className="user-info" title={[name, me.role ? roleLabel(t, me.role) : null, scope, me.agency_name ?? me.agency_code].filter(Boolean).join(" · ")}>
           <span className="visually-hidden">{t("auth.signedInAs")} </span>
           <span className="user-name">{name}</span>
           <span className="user-meta">
