@@ -1,11 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { errorText } from "../../components/labels";
 import { ApiError, type ApiKeyCreated, type ApiKeyRead, type ApiKeyScope } from "../../api/client";
+import { FormError } from "../../components/FormError";
 import { FilterForm, ListPage } from "../../components/ListPage";
 import { ErrorMessage } from "../../components/QueryState";
 import { useUrlFilters } from "../../components/urlFilters";
 import { formatDateTime } from "../../format";
+import { CreateOnce } from "./CreateOnce";
 import { Field } from "./Field";
 import { fieldErrors, parseApiKeyFilters, toParams } from "./filters";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey, type ApiKeyListParams } from "./queries";
@@ -28,9 +29,6 @@ export function ApiKeysPage() {
   const keys = useApiKeys(filters);
   const revoke = useRevokeApiKey();
   const activeId = useId();
-  const [creating, setCreating] = useState(false);
-  // The secret exists only here, in memory, until the admin dismisses it.
-  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const dateTime = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language) : t("common.none"));
 
@@ -41,31 +39,11 @@ export function ApiKeysPage() {
   };
 
   const actions = (
-    <>
-      {created ? (
-        <NewKeyPanel created={created} onDone={() => setCreated(null)} />
-      ) : (
-        <div className="toolbar no-print">
-          <button
-            type="button"
-            className="button button-primary"
-            aria-expanded={creating}
-            onClick={() => setCreating((v) => !v)}
-          >
-            {t("apiKeys.create")}
-          </button>
-        </div>
-      )}
-      {creating && !created ? (
-        <CreateKeyForm
-          onCancel={() => setCreating(false)}
-          onCreated={(key) => {
-            setCreating(false);
-            setCreated(key);
-          }}
-        />
-      ) : null}
-    </>
+    <CreateOnce<ApiKeyCreated>
+      label={t("apiKeys.create")}
+      form={(props) => <CreateKeyForm {...props} />}
+      shown={(key, dismiss) => <NewKeyPanel created={key} onDone={dismiss} />}
+    />
   );
 
   // The one filter applies as it is chosen: no "apply" button.
@@ -196,12 +174,7 @@ function CreateKeyForm({ onCancel, onCreated }: { onCancel: () => void; onCreate
       <h2 id="create-key-title" tabIndex={-1} ref={headingRef}>
         {t("apiKeys.createTitle")}
       </h2>
-      {create.isError ? (
-        <div className="status status-error" role="alert">
-          <p className="status-title">{t("apiKeys.createFailed")}</p>
-          <p>{errorText(t, create.error)}</p>
-        </div>
-      ) : null}
+      {create.isError ? <FormError error={create.error} title={t("apiKeys.createFailed")} /> : null}
       <div className="form-grid">
         <Field label={t("apiKeys.name")} hint={t("apiKeys.nameHint")} errors={errors.name}>
           {(p) => <input {...p} type="text" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}

@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
-import { codeLabel, errorText } from "../../components/labels";
+import { codeLabel } from "../../components/labels";
+import { FormError } from "../../components/FormError";
 import { Field } from "./Field";
 import { fieldErrors } from "./filters";
 import {
@@ -54,16 +55,6 @@ function EventsFieldset({
         </ul>
       ) : null}
     </fieldset>
-  );
-}
-
-function FormError({ error, title }: { error: unknown; title: string }) {
-  const { t } = useTranslation();
-  return (
-    <div className="status status-error" role="alert">
-      <p className="status-title">{title}</p>
-      <p>{errorText(t, error)}</p>
-    </div>
   );
 }
 

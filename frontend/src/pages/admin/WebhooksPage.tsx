@@ -4,6 +4,7 @@ import { codeLabel } from "../../components/labels";
 import { FilterForm, ListPage } from "../../components/ListPage";
 import { useUrlFilters } from "../../components/urlFilters";
 import { formatDateTime } from "../../format";
+import { CreateOnce } from "./CreateOnce";
 import { toParams } from "./filters";
 import { WebhookDetail } from "./WebhookDetail";
 import { CreateWebhookForm, SecretPanel } from "./WebhookForms";
@@ -36,43 +37,18 @@ export function WebhooksPage() {
   const { filters, apply, setOffset } = useUrlFilters(parseWebhookFilters, webhookSearch);
   const webhooks = useWebhooks(filters);
   const stateId = useId();
-  const [creating, setCreating] = useState(false);
-  // The secret exists only here, in memory, until the admin dismisses it.
-  const [created, setCreated] = useState<WebhookCreated | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const open = webhooks.data?.items.find((w) => w.id === selected) ?? null;
   const dateTime = (iso: string | null) => (iso ? formatDateTime(iso, i18n.language) : t("common.none"));
 
   const actions = (
-    <>
-      {created ? (
-        <SecretPanel
-          title={t("webhooks.createdTitle", { url: created.url })}
-          secret={created.secret}
-          onDone={() => setCreated(null)}
-        />
-      ) : (
-        <div className="toolbar no-print">
-          <button
-            type="button"
-            className="button button-primary"
-            aria-expanded={creating}
-            onClick={() => setCreating((v) => !v)}
-          >
-            {t("webhooks.create")}
-          </button>
-        </div>
+    <CreateOnce<WebhookCreated>
+      label={t("webhooks.create")}
+      form={(props) => <CreateWebhookForm {...props} />}
+      shown={(webhook, dismiss) => (
+        <SecretPanel title={t("webhooks.createdTitle", { url: webhook.url })} secret={webhook.secret} onDone={dismiss} />
       )}
-      {creating && !created ? (
-        <CreateWebhookForm
-          onCancel={() => setCreating(false)}
-          onCreated={(webhook) => {
-            setCreating(false);
-            setCreated(webhook);
-          }}
-        />
-      ) : null}
-    </>
+    />
   );
 
   const filterForm = (

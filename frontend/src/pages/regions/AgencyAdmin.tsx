@@ -2,7 +2,8 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, type AgencyRead } from "../../api/client";
 import { Field } from "../admin/Field";
-import { FormError, errorsOf } from "./RegionAdmin";
+import { FormError } from "../../components/FormError";
+import { errorsOf } from "./RegionAdmin";
 import { useAgencyTypes } from "../../api/queries";
 import { useCreateAgency, useUpdateAgency } from "./queries";
 

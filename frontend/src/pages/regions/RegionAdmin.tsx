@@ -1,23 +1,14 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, type RegionDetail, type RegionLevel } from "../../api/client";
-import { errorText, levelLabel } from "../../components/labels";
+import { FormError } from "../../components/FormError";
+import { levelLabel } from "../../components/labels";
 import { Field } from "../admin/Field";
 import { fieldErrors } from "../admin/filters";
 import { useCreateRegion, useUpdateRegion, type RegionCreate } from "./queries";
 
 const LEVELS: RegionLevel[] = ["regency", "city", "province"];
 const ZONES = ["", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"] as const;
-
-function FormError({ error, title }: { error: unknown; title: string }) {
-  const { t } = useTranslation();
-  return (
-    <div className="status status-error" role="alert">
-      <p className="status-title">{title}</p>
-      <p>{errorText(t, error)}</p>
-    </div>
-  );
-}
 
 function errorsOf(error: unknown): Record<string, string[]> {
   return error instanceof ApiError ? fieldErrors(error) : {};
@@ -151,4 +142,4 @@ export function EditRegionForm({ region, onDone }: { region: RegionDetail; onDon
   );
 }
 
-export { FormError, errorsOf };
+export { errorsOf };
