@@ -10,7 +10,7 @@ from siaga.auth.dependencies import Reader
 from siaga.core.deps import DbSession
 from siaga.core.errors import responses
 from siaga.core.params import RegionCodeQuery
-from siaga.scoring import service
+from siaga.scoring import etags, service
 from siaga.scoring.schemas import ScoreExplanation, ScoreTable, ScoreTrend, View
 
 router = APIRouter(prefix="/scores", tags=["scores"])
@@ -50,7 +50,7 @@ async def score_table(
     view: ViewQuery = "official",
 ) -> Response:
     """Every Pemda in the region's subtree with readiness, category and rank, plus a summary."""
-    etag = await service.table_etag(
+    etag = await etags.table_etag(
         session, principal, period_code=period, region_code=region, view=view
     )
     return await _conditional(
@@ -71,7 +71,7 @@ async def score_trend(
     view: ViewQuery = "official",
 ) -> Response:
     """Readiness and dimension scores of one Pemda in every period that has started."""
-    etag = await service.trend_etag(session, principal, region_code=region, view=view)
+    etag = await etags.trend_etag(session, principal, region_code=region, view=view)
     return await _conditional(
         request, etag, lambda: service.trend(session, principal, region_code=region, view=view)
     )
@@ -89,7 +89,7 @@ async def score_explanation(
     view: ViewQuery = "official",
 ) -> Response:
     """Why a Pemda scores what it scores: dimensions, indicators, answers, agency progress."""
-    etag = await service.explain_etag(
+    etag = await etags.explain_etag(
         session, principal, region_code=region, period_code=period, view=view
     )
     return await _conditional(
