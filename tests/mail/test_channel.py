@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from siaga.core.settings import Settings
 from siaga.core.types import utcnow
 from siaga.events.inbox import InboxChannel
+from siaga.events.worker import Worker
 from siaga.mail.channel import EmailChannel, log_status
 from siaga.models import EmailAttempt, EmailDelivery, EmailPreference, User
 from tests.events.conftest import Clock, MakeWorker
@@ -215,26 +216,45 @@ class TestPreferences:
         ]
 
 
-class TestOutage:
-    async def test_server_down_then_back_loses_nothing(
-        self,
-        anon_client: httpx.AsyncClient,
-        session: AsyncSession,
-        chain: Chain,
-        login_as: LoginAs,
-        make_worker: MakeWorker,
-        smtp: SmtpServer,
-        settings_for: SettingsFor,
-    ) -> None:
+ReturnedWhileDown = Callable[[str], Awaitable[tuple[Worker, Clock]]]
+
+
+@pytest.fixture
+def returned_while_down(
+    anon_client: httpx.AsyncClient,
+    session: AsyncSession,
+    chain: Chain,
+    login_as: LoginAs,
+    make_worker: MakeWorker,
+    smtp: SmtpServer,
+    settings_for: SettingsFor,
+) -> ReturnedWhileDown:
+    """An answer returned while the SMTP server is down, e-mail retried on `delays`: its
+    e-mails' first attempt has failed."""
+
+    async def run(delays: str) -> tuple[Worker, Clock]:
         await _addresses(session, chain)
         smtp.stop()
         clock = Clock()
         worker = make_worker(
-            [EmailChannel(settings_for(smtp.url, mail_retry_delays="30,300"))], clock=clock
+            [EmailChannel(settings_for(smtp.url, mail_retry_delays=delays))], clock=clock
         )
         await _return_answer(anon_client, chain, login_as)
         clock.now = utcnow()
         await worker.drain()
+        return worker, clock
+
+    return run
+
+
+class TestOutage:
+    async def test_server_down_then_back_loses_nothing(
+        self,
+        session: AsyncSession,
+        smtp: SmtpServer,
+        returned_while_down: ReturnedWhileDown,
+    ) -> None:
+        worker, clock = await returned_while_down("30,300")
         rows = await _deliveries(session)
         assert [(r.state, r.attempts) for r in rows] == [("pending", 1), ("pending", 1)]
         assert all(r.last_error and "Connect" in r.last_error for r in rows), rows[0].last_error
@@ -257,23 +277,11 @@ class TestOutage:
 
     async def test_gives_up_after_the_schedule(
         self,
-        anon_client: httpx.AsyncClient,
         session: AsyncSession,
-        chain: Chain,
-        login_as: LoginAs,
-        make_worker: MakeWorker,
         smtp: SmtpServer,
-        settings_for: SettingsFor,
+        returned_while_down: ReturnedWhileDown,
     ) -> None:
-        await _addresses(session, chain)
-        smtp.stop()
-        clock = Clock()
-        worker = make_worker(
-            [EmailChannel(settings_for(smtp.url, mail_retry_delays="5"))], clock=clock
-        )
-        await _return_answer(anon_client, chain, login_as)
-        clock.now = utcnow()
-        await worker.drain()
+        worker, clock = await returned_while_down("5")
         clock.now += timedelta(seconds=6)
         await worker.run_once()
         clock.now += timedelta(days=1)

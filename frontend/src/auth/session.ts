@@ -32,6 +32,18 @@ export function hasCapability(me: MeRead | null | undefined, capability: Capabil
 }
 
 /**
+ * Mirrors incidents/rules.py files_somewhere: a coordinator, an operator of a Kesbangpol
+ * (its agency code ends in `.kesbangpol`), an administrator. Only to offer the form;
+ * the server decides.
+ */
+export function mayFileIncident(me: MeRead | null | undefined): boolean {
+  if (!me || me.kind !== "user") return false;
+  if (me.role === "coordinator") return true;
+  if (me.role === "operator") return (me.agency_code ?? "").toLowerCase().endsWith(".kesbangpol");
+  return hasCapability(me, "admin");
+}
+
+/**
  * Whether the account may verify, return or reopen the answers of `region`: it reviews,
  * and the region lies strictly below its own scope (a national account is above every
  * region). Separation of duties: nobody reviews their own region's answers; the API

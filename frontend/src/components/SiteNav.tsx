@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 import type { Capability, MeRead } from "../api/client";
-import { hasCapability } from "../auth/session";
+import { hasCapability, mayFileIncident } from "../auth/session";
 
 // `allow`, where given, decides instead of `capability`.
 type NavItem = {
@@ -15,13 +15,9 @@ type NavItem = {
 type NavGroup = { key: string; items: readonly NavItem[] };
 
 const REPORT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "operator", "admin"]);
-// Administrators file and handle incidents over their scope as verifiers do.
-const INCIDENT_WORKERS: ReadonlySet<string> = new Set(["coordinator", "verifier", "admin"]);
-
-/** Who files or handles quick incident reports: the Pemda's Kesbangpol and verifiers. */
+/** Who files quick incident reports (the Pemda's Kesbangpol, administrators) or handles them (verifiers). */
 function worksOnIncidents(me: MeRead): boolean {
-  if (me.role === "operator") return (me.agency_code ?? "").toLowerCase().endsWith(".kesbangpol");
-  return INCIDENT_WORKERS.has(me.role ?? "");
+  return mayFileIncident(me) || me.role === "verifier";
 }
 
 // Grouped by what a person comes to do: work on answers, monitor readiness,

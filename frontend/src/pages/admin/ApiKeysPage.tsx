@@ -6,7 +6,7 @@ import { FilterForm, ListPage } from "../../components/ListPage";
 import { ErrorMessage } from "../../components/QueryState";
 import { useUrlFilters } from "../../components/urlFilters";
 import { formatDateTime } from "../../format";
-import { CreateOnce } from "./CreateOnce";
+import { CreateOnce, handOver } from "./CreateOnce";
 import { Field } from "./Field";
 import { fieldErrors, parseApiKeyFilters, toParams } from "./filters";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey, type ApiKeyListParams } from "./queries";
@@ -159,13 +159,7 @@ function CreateKeyForm({ onCancel, onCreated }: { onCancel: () => void; onCreate
         scopes,
         expires_in_days: Number(days),
       },
-      {
-        onSuccess: (key) => {
-          // Keep the secret out of the mutation cache once it is handed over.
-          create.reset();
-          onCreated(key);
-        },
-      },
+      { onSuccess: handOver(create, onCreated) },
     );
   };
 

@@ -39,3 +39,14 @@ export function CreateOnce<T>({
     </>
   );
 }
+
+/**
+ * The `onSuccess` of a creation whose answer carries a secret: the mutation forgets the
+ * answer (the secret leaves the query cache) before the form hands it to CreateOnce.
+ */
+export function handOver<T>(mutation: { reset: () => void }, onCreated: (value: T) => void): (value: T) => void {
+  return (value) => {
+    mutation.reset();
+    onCreated(value);
+  };
+}

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { codeLabel } from "../../components/labels";
 import { FormError } from "../../components/FormError";
+import { handOver } from "./CreateOnce";
 import { Field } from "./Field";
 import { fieldErrors } from "./filters";
 import {
@@ -79,13 +80,7 @@ export function CreateWebhookForm({
     event.preventDefault();
     create.mutate(
       { url: url.trim(), description: description.trim(), region: region.trim() || null, events },
-      {
-        onSuccess: (created) => {
-          // Keep the secret out of the mutation cache once it is handed over.
-          create.reset();
-          onCreated(created);
-        },
-      },
+      { onSuccess: handOver(create, onCreated) },
     );
   };
 

@@ -1,7 +1,5 @@
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import type { MeRead } from "../../api/client";
-import { hasCapability } from "../../auth/session";
 import { codeLabel } from "../../components/labels";
 import { intlLocale } from "../../i18n";
 import type { IncidentCategory, IncidentLevel, IncidentSeverity, IncidentState } from "./queries";
@@ -65,17 +63,8 @@ export function numberFromPath(region: string, year: string, seq: string): strin
   return `LC/${region}/${year}/${seq}`;
 }
 
-/**
- * Mirrors incidents/rules.py files_somewhere: a coordinator, an operator of a Kesbangpol
- * (its agency code ends in `.kesbangpol`), an administrator. Only to offer the form;
- * the server decides.
- */
-export function mayFileIncident(me: MeRead | null | undefined): boolean {
-  if (!me || me.kind !== "user") return false;
-  if (me.role === "coordinator") return true;
-  if (me.role === "operator") return (me.agency_code ?? "").toLowerCase().endsWith(".kesbangpol");
-  return hasCapability(me, "admin");
-}
+// Who may file is an account rule (auth/session), which the menu uses too.
+export { mayFileIncident } from "../../auth/session";
 
 export function SeverityBadge({ severity }: { severity: IncidentSeverity | string }) {
   const { t } = useTranslation();
