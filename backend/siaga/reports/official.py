@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from siaga.incidents import labels as incident_labels
 from siaga.incidents import quarter
+from siaga.incidents import views as incident_views
 from siaga.models import (
     IncidentLevel,
     PemdaReport,
@@ -281,8 +282,10 @@ def _incident(row: quarter.Listed) -> IncidentRow:
 
 async def _incidents(session: AsyncSession, pemda: Region, period: Period, zone: str) -> Incidents:
     """The quarter's quick incident reports in the report's region (a province: with its
-    regencies' and cities'), counted and listed."""
-    cells = await quarter.summary(session, pemda.code, period.start_date, period.end_date)
+    regencies' and cities'): the counts the report's API gives, in words, and the list."""
+    counts = await incident_views.period_summary(
+        session, pemda.code, period.start_date, period.end_date
+    )
     rows = await quarter.listed(
         session,
         pemda.code,
@@ -291,27 +294,23 @@ async def _incidents(session: AsyncSession, pemda: Region, period: Period, zone:
         default_zone=zone,
         limit=INCIDENT_ROWS,
     )
-    by_category: dict[str, int] = {}
-    by_severity: dict[str, int] = {}
-    for cell in cells:
-        category = incident_labels.CATEGORY[cell.category]
-        by_category[category] = by_category.get(category, 0) + cell.count
-        severity = incident_labels.SEVERITY[cell.severity]
-        by_severity[severity] = by_severity.get(severity, 0) + cell.count
-    total = sum(c.count for c in cells)
+    by_category = [
+        (incident_labels.label(incident_labels.CATEGORY, code), n)
+        for code, n in counts.by_category.items()
+    ]
     return Incidents(
-        total=total,
-        open=sum(c.open for c in cells),
-        escalated=sum(c.escalated for c in cells),
-        by_category=sorted(by_category.items(), key=lambda item: (-item[1], item[0])),
-        # In the order of severity, the most severe first, as the codes are declared.
+        total=counts.total,
+        open=counts.open,
+        escalated=counts.escalated,
+        by_category=sorted(by_category, key=lambda item: (-item[1], item[0])),
+        # The most severe first, as the codes are declared in reverse.
         by_severity=[
-            (words, by_severity[words])
-            for words in reversed(incident_labels.SEVERITY.values())
-            if words in by_severity
+            (words, counts.by_severity[severity])
+            for severity, words in reversed(incident_labels.SEVERITY.items())
+            if severity in counts.by_severity
         ],
         rows=[_incident(row) for row in rows],
-        more=max(total - len(rows), 0),
+        more=max(counts.total - len(rows), 0),
     )
 
 
